@@ -1,0 +1,52 @@
+"""C1 forward stability: ``| ‖h_l(x_i)‖² / Q_l(x_i, x_i) − 1 | ≤ K_1 √(l log(2nL/δ) / m)``."""
+
+from __future__ import annotations
+
+import math
+
+import numpy as np
+import torch
+
+from checks.claims import Claim, Measurement, claimed_rate, register
+from checks.claims._common import rate_instances, rate_measurement
+from checks.ntk import hidden_kernel_diag
+from checks.rnn import forward, init_params
+from checks.stats import implied_constant
+
+DELTA = 0.1
+
+
+def evaluate(instance: dict) -> Measurement:
+    X = torch.as_tensor(np.asarray(instance["X"]), dtype=torch.float64)
+    n, L, d = X.shape
+    Q = hidden_kernel_diag(X)[:, 1:]  # Q_l(x, x), l = 1..L
+    alive = Q > 0
+    steps = torch.arange(1, L + 1, dtype=torch.float64)
+    widths, devs, scaled = [], [], []
+    for m in instance["widths"]:
+        for k in range(instance["seeds_per_width"]):
+            params = init_params(m, d, seed=instance["seed"] + 7919 * k)
+            h = forward(params, X).h[:, 1:]
+            ratio_dev = ((h * h).sum(-1) / torch.where(alive, Q, 1.0) - 1).abs()[alive]
+            term = torch.sqrt(steps * math.log(2 * n * L / DELTA) / m).expand(n, L)[alive]
+            widths.append(m)
+            devs.append(float(ratio_dev.max()))
+            scaled.append(implied_constant(ratio_dev, term))
+    return rate_measurement(widths, devs, scaled, claimed=-0.5, details={"delta": DELTA, "n": n, "L": L})
+
+
+CLAIM = register(
+    Claim(
+        id="C1",
+        title="Forward stability",
+        statement="| ‖h_l‖² / Q_l − 1 | ≤ K_1 √(l log(2nL/δ) / m) w.p. ≥ 1 − δ; log-log slope in m ≤ −½",
+        assumptions=("A2",),
+        instances=rate_instances,
+        evaluate=evaluate,
+        twin=claimed_rate(-1.0),
+        twin_description="claimed rate m^-1 instead of m^-1/2",
+        lhs_name="slope lower limit",
+        rhs_name="claimed exponent",
+        tolerance_reason="none: the slope's confidence limit already carries the sampling error",
+    )
+)

@@ -1,0 +1,198 @@
+"""The neural tangent kernel of setting (S): finite width and infinite width side by side.
+
+Finite width (``empirical_ntk``), CLAIMS.md (S):
+    ``∇_W f(x) = Σ_{l=1}^{L} δ_l h_{l-1}ᵀ`` with ``δ_l = D_l b_l``, ``b_L = Bᵀ``,
+    ``b_{l-1} = Wᵀ δ_l``, hence
+    ``H_ij = (1/m) Σ_{l,l'} ⟨δ_l(x_i), δ_{l'}(x_j)⟩ ⟨h_{l-1}(x_i), h_{l'-1}(x_j)⟩``
+    over all ``L²`` time pairs.  Computed from the two ``(nL) × (nL)`` Gram matrices of the
+    backward vectors and the hidden states, blocked over samples under a memory budget; the
+    ``n × m²`` Jacobian is never formed.
+
+Infinite width (``infinite_ntk``), CLAIMS.md (S):
+    ``S_l = Q_{l-1} + G_l``, ``ρ_l = S_l / √(a_l b_l)``, ``θ_l = arccos ρ_l``,
+    ``Q_l = √(a_l b_l)/π · (sin θ_l + (π − θ_l) cos θ_l)``, ``P_l = (π − θ_l)/(2π)``,
+    ``H∞ = Σ_l P_l Π_{j>l} (2 P_j) Q_{l-1}``, evaluated by the forward recursion
+    ``T_l = P_l (2 T_{l-1} + Q_{l-1})``, ``T_0 = 0``, ``H∞ = T_L`` (memory O(n n2), not O(L n n2)).
+    Meaning: ``Q_l = lim ⟨h_l, h'_l⟩`` and ``(1/m) ⟨δ_l, δ'_l⟩ → P_l Π_{j>l} 2P_j``.
+"""
+
+from __future__ import annotations
+
+import math
+
+import torch
+
+from checks.rnn import Params, as_sample, forward
+
+__all__ = [
+    "backward_vectors",
+    "empirical_ntk",
+    "infinite_ntk",
+    "hidden_kernel_diag",
+    "block_size_for",
+]
+
+DEFAULT_MEMORY_BUDGET = 1 << 30  # bytes for the per-block Gram matrices of empirical_ntk
+
+
+def backward_vectors(params: Params, X) -> tuple[torch.Tensor, torch.Tensor]:
+    """``(δ, h_prev)``: ``δ_l = D_l b_l`` and ``h_{l-1}``, each of shape ``(n, L, m)``.
+
+    ``∇_W f(x_i) = Σ_l δ_l(x_i) h_{l-1}(x_i)ᵀ`` (CLAIMS.md S).
+    """
+    if params.W.ndim != 2:
+        raise ValueError("backward_vectors takes one network (W of shape (m, m)); loop over a batch")
+    trace = forward(params, X)
+    D = trace.D
+    L = D.shape[1]
+    deltas = [None] * L
+    b = params.B.expand(D.shape[0], -1)
+    for l in range(L - 1, -1, -1):
+        deltas[l] = D[:, l] * b
+        b = deltas[l] @ params.W  # b_{l-1} = Wᵀ δ_l, as row vectors
+    return torch.stack(deltas, dim=1), trace.h[:, :-1]
+
+
+def block_size_for(L: int, itemsize: int, memory_budget: int) -> int:
+    """Samples per block so that three ``(bL) × (bL)`` matrices fit in ``memory_budget`` bytes."""
+    if memory_budget < 1:
+        raise ValueError(f"memory_budget must be positive, got {memory_budget}")
+    return max(1, int(math.sqrt(memory_budget / (3 * itemsize))) // L)
+
+
+def empirical_ntk(params: Params, X, X2=None, *, memory_budget: int = DEFAULT_MEMORY_BUDGET) -> torch.Tensor:
+    """Exact empirical NTK ``H(W)_ij = (1/m) ⟨∇_W f(x_i), ∇_W f(x_j)⟩_F`` (CLAIMS.md S).
+
+    All ``L²`` time pairs, blocked over samples so the block Gram matrices stay within
+    ``memory_budget`` bytes.  ``X2`` gives the cross kernel ``(n, n2)``.  Batched parameters
+    (``W`` of shape ``(..., m, m)``) give a batch of kernels ``(..., n, n2)``.
+    """
+    if params.W.ndim > 2:
+        batch = params.W.shape[:-2]
+        flat = [
+            empirical_ntk(Params(W, A, B), X, X2, memory_budget=memory_budget)
+            for W, A, B in zip(
+                params.W.reshape(-1, params.m, params.m),
+                params.A.reshape(-1, params.m, params.d),
+                params.B.reshape(-1, params.m),
+            )
+        ]
+        return torch.stack(flat).reshape(*batch, *flat[0].shape)
+    delta, hprev = backward_vectors(params, X)
+    if X2 is None:
+        delta2, hprev2, symmetric = delta, hprev, True
+    else:
+        X2 = as_sample(X2, params.d, name="X2")
+        if X2.shape[1] != delta.shape[1]:
+            raise ValueError(f"X2 has length L = {X2.shape[1]} but X has L = {delta.shape[1]}")
+        delta2, hprev2 = backward_vectors(params, X2)
+        symmetric = False
+    n, L, m = delta.shape
+    n2 = delta2.shape[0]
+    bs = block_size_for(L, delta.element_size(), memory_budget)
+    H = torch.empty((n, n2), dtype=delta.dtype, device=delta.device)
+    dflat, hflat = delta.reshape(n * L, m), hprev.reshape(n * L, m)
+    dflat2, hflat2 = delta2.reshape(n2 * L, m), hprev2.reshape(n2 * L, m)
+    for i0 in range(0, n, bs):
+        i1 = min(n, i0 + bs)
+        rows = slice(i0 * L, i1 * L)
+        for j0 in range(i0 if symmetric else 0, n2, bs):
+            j1 = min(n2, j0 + bs)
+            cols = slice(j0 * L, j1 * L)
+            block = dflat[rows] @ dflat2[cols].T
+            block *= hflat[rows] @ hflat2[cols].T
+            tile = block.reshape(i1 - i0, L, j1 - j0, L).sum(dim=(1, 3)) / m
+            if symmetric and j0 == i0:
+                tile = (tile + tile.T) / 2  # exactly symmetric, as the kernel is
+            H[i0:i1, j0:j1] = tile
+            if symmetric and j0 > i0:
+                H[j0:j1, i0:i1] = tile.T
+    return H
+
+
+def hidden_kernel_diag(X) -> torch.Tensor:
+    """``Q_l(x, x) = Σ_{k≤l} ‖X_k‖²`` for ``l = 0..L`` (shape ``(n, L+1)``), the limit of ``‖h_l‖²``."""
+    X = as_sample(X)
+    sq = (X * X).sum(-1)
+    return torch.cat([torch.zeros_like(sq[:, :1]), sq.cumsum(1)], dim=1)
+
+
+def infinite_ntk(X, X2=None) -> torch.Tensor:
+    """Infinite-width NTK ``H∞(X, X2)`` by the recursion of CLAIMS.md (S); ``X2=None`` gives ``H∞(X, X)``.
+
+    Any input norms (no smallness, A6 not assumed).  Where a prefix of a sequence is all
+    zero, ``g_l = 0`` exactly, so ``Q_l = 0`` and ``P_l = 0`` (the strict sign ``1[g > 0]``).
+    Computed in the dtype of ``X`` (float64 for checks).
+
+    Numerics: ``θ_l = arccos ρ_l`` is ill-conditioned at ``ρ_l → 1`` (an error ``eps`` in ``ρ``
+    gives ``√eps`` in ``θ``), which is where long or (near-)parallel sequences live.  So the
+    recursion carries the defect ``N_l − S_l ≥ 0`` (``N_l = √(a_l b_l)``) instead of ``ρ_l``:
+    ``1 − cos θ_l = (N_l − S_l) / N_l`` and ``θ_l = 2 arcsin √((N_l − S_l) / (2 N_l))``, with
+    every term of the defect recursion a non-negative quantity computed without cancellation
+    (see :func:`_step_defect`).  Parallel sequences then give exactly parallel kernel rows.
+    """
+    X = as_sample(X)
+    X2 = X if X2 is None else as_sample(X2, X.shape[2], dtype=X.dtype, device=X.device, name="X2")
+    if X2.shape[1] != X.shape[1]:
+        raise ValueError(f"X2 has length L = {X2.shape[1]} but X has L = {X.shape[1]}")
+    r1, r2 = X.norm(dim=-1), X2.norm(dim=-1)  # (n, L) per-step input norms
+    a_all = torch.cumsum(r1 * r1, dim=1)  # a_l = S_l(x, x) = Q_l(x, x)
+    b_all = torch.cumsum(r2 * r2, dim=1)
+    shape = (X.shape[0], X2.shape[0])
+    Q = torch.zeros(shape, dtype=X.dtype, device=X.device)
+    T = torch.zeros_like(Q)
+    E = torch.zeros_like(Q)  # N_{l-1} − Q_{l-1} ≥ 0
+    N_prev = torch.zeros_like(Q)
+    for l in range(X.shape[1]):
+        a, b = a_all[:, l, None], b_all[None, :, l]
+        a_prev, b_prev = a - (r1[:, l, None] ** 2), b - (r2[None, :, l] ** 2)
+        N = torch.sqrt(a * b)
+        defect = _step_defect(X[:, l], X2[:, l], r1[:, l], r2[:, l], a_prev, b_prev, N, N_prev) + E
+        alive = N > 0
+        safe_N = torch.where(alive, N, 1.0)
+        half_gap = (defect / (2 * safe_N)).clamp(0.0, 1.0)  # (1 − cos θ)/2 = sin²(θ/2)
+        theta = 2 * torch.arcsin(torch.sqrt(half_gap))
+        P = torch.where(alive, (math.pi - theta) / (2 * math.pi), 0.0)
+        T = P * (2 * T + Q)
+        Q = N / math.pi * (torch.sin(theta) + (math.pi - theta) * torch.cos(theta))
+        E = N * _arccos_kernel_gap(theta)
+        N_prev = N
+    return T
+
+
+def _step_defect(V1, V2, r1, r2, a_prev, b_prev, N, N_prev) -> torch.Tensor:
+    """``N_l − N_{l-1} − G_l ≥ 0`` for all pairs, without cancellation.
+
+    With ``u = ‖X_l‖²``, ``v = ‖X'_l‖²``, ``w = ‖X_l‖‖X'_l‖ − G_l = ‖X_l‖‖X'_l‖ ‖X̂_l − X̂'_l‖² / 2``
+    (a direct pairwise distance, not ``1 − cos``):
+    ``N_l − N_{l-1} − G_l = [(√(a v) − √(b u))² + 2 N_{l-1} w + w (√(uv) + G_l)] / (N_l + N_{l-1} + G_l)``
+    (``a, b`` the previous diagonals), and ``= w`` when both prefixes are zero (``a = b = 0``).
+    The denominator is positive whenever ``N_l > 0`` and not both prefixes are zero.
+    """
+    unit1 = V1 / torch.where(r1 > 0, r1, 1.0)[:, None]
+    unit2 = V2 / torch.where(r2 > 0, r2, 1.0)[:, None]
+    dist_sq = torch.cdist(unit1, unit2, compute_mode="donot_use_mm_for_euclid_dist") ** 2
+    rr = r1[:, None] * r2[None, :]
+    w = torch.where(rr > 0, rr * dist_sq / 2, 0.0)
+    G = V1 @ V2.T
+    cross = torch.sqrt(a_prev * r2[None, :] ** 2) - torch.sqrt(b_prev * r1[:, None] ** 2)
+    numerator = cross * cross + 2 * N_prev * w + w * (rr + G)
+    denominator = N + N_prev + G
+    use_ratio = ((a_prev > 0) | (b_prev > 0)) & (N > 0)
+    return torch.where(use_ratio, numerator / torch.where(use_ratio, denominator, 1.0), w)
+
+
+def _arccos_kernel_gap(theta: torch.Tensor) -> torch.Tensor:
+    """``J(θ) = 1 − (sin θ + (π − θ) cos θ)/π = [2π sin²(θ/2) − (sin θ − θ cos θ)] / π``.
+
+    ``sin θ − θ cos θ = Σ_{k≥1} (−1)^{k+1} 2k θ^{2k+1} / (2k+1)!`` is summed as a series
+    below ``θ = 0.5`` (where the closed form cancels), to 9 terms (truncation < 1e-19 θ³).
+    """
+    small = theta < 0.5
+    t = torch.where(small, theta, 0.0)
+    series = torch.zeros_like(theta)
+    for k in range(9, 0, -1):
+        series = series + (-1) ** (k + 1) * 2 * k * t ** (2 * k + 1) / math.factorial(2 * k + 1)
+    closed = torch.sin(theta) - theta * torch.cos(theta)
+    sin_minus = torch.where(small, series, closed)
+    return (2 * math.pi * torch.sin(theta / 2) ** 2 - sin_minus) / math.pi

@@ -1,0 +1,176 @@
+"""``rnn-theorems report``: a Markdown (and HTML) page from the ledger, with plots.
+
+One section per claim record: statement, assumptions, status, worst margin, the rate plot
+(measured points, fitted line, claimed rate) for O(·) claims, the counterexample if any,
+and the audit table when an audit has been recorded.
+"""
+
+from __future__ import annotations
+
+import html
+import json
+import math
+from pathlib import Path
+
+import matplotlib
+
+matplotlib.use("Agg")
+import matplotlib.pyplot as plt  # noqa: E402
+import numpy as np  # noqa: E402
+
+from checks.ledger import COUNTEREXAMPLE_DIR, format_table, read_json  # noqa: E402
+
+__all__ = ["render_report"]
+
+
+def _fmt(x) -> str:
+    if x is None:
+        return "–"
+    if isinstance(x, float):
+        return f"{x:.4g}"
+    return str(x)
+
+
+def rate_plot(record: dict, path: Path) -> Path | None:
+    """Measured deviations against width (log-log), the fitted line and the claimed slope."""
+    d, rate = record.get("details") or {}, record.get("rate")
+    if not rate or "widths" not in d:
+        return None
+    w, dev = np.asarray(d["widths"], float), np.asarray(d["deviations"], float)
+    fig, ax = plt.subplots(figsize=(5, 3.6))
+    ax.loglog(w, dev, "o", alpha=0.6, label="measured (worst instance)")
+    grid = np.geomspace(w.min(), w.max(), 50)
+    ax.loglog(grid, np.exp(rate["intercept"]) * grid ** rate["slope"], "-", label=f"fit: slope {rate['slope']:.3f}")
+    claimed = record["rhs"]
+    center = np.exp(np.mean(np.log(dev)))
+    ax.loglog(grid, center * (grid / math.exp(np.mean(np.log(w)))) ** claimed, "--", label=f"claimed: slope {claimed:g}")
+    ax.set_xlabel("width m")
+    ax.set_ylabel("deviation")
+    ax.set_title(f"{record['claim']}: {record['title']}")
+    ax.legend(fontsize=8)
+    fig.tight_layout()
+    fig.savefig(path, dpi=110)
+    plt.close(fig)
+    return path
+
+
+def table_plot(title: str, rows: list[dict], x: str, ys: list[str], path: Path, xlabel: str, ylabel: str) -> Path:
+    fig, ax = plt.subplots(figsize=(5.5, 3.8))
+    for y in ys:
+        pts = [(r[x], r[y]) for r in rows if r.get(y) is not None and r[y] > 0 and math.isfinite(r[y])]
+        if pts:
+            ax.loglog(*zip(*pts), "o-", label=y)
+    ax.set_xlabel(xlabel)
+    ax.set_ylabel(ylabel)
+    ax.set_title(title)
+    ax.legend(fontsize=7)
+    fig.tight_layout()
+    fig.savefig(path, dpi=110)
+    plt.close(fig)
+    return path
+
+
+def render_report(ledger_path="results/ledger.json", out_dir="reports", audit_path="results/audit.json") -> Path:
+    ledger = read_json(ledger_path)
+    out = Path(out_dir)
+    out.mkdir(parents=True, exist_ok=True)
+    audit = json.loads(Path(audit_path).read_text()) if Path(audit_path).exists() else None
+    lines = [
+        "# rnn-theorems report",
+        "",
+        f"Profile `{ledger.get('profile')}`, wall time {ledger.get('wall_seconds', '–')} s, from `{ledger_path}`.",
+        "",
+        "| record | status | instances | worst margin | worst ratio | slope | implied constant |",
+        "|---|---|---|---|---|---|---|",
+    ]
+    records = ledger.get("records", {})
+    for key, r in records.items():
+        slope = (r.get("rate") or {}).get("slope")
+        lines.append(f"| {key} | {r['status']} | {r['instances']} | {_fmt(r['worst_margin'])} | {_fmt(r['worst_ratio'])} | {_fmt(slope)} | {_fmt(r['implied_constant'])} |")
+    for key, r in records.items():
+        lines += ["", f"## {key} — {r['title']}", "", f"**Statement.** {r['statement']}", ""]
+        lines.append(f"**Assumptions.** {', '.join(r['assumptions']) or 'none'}; scenario: {r['scenario'] or 'all assumptions hold'}.")
+        lines.append(f"**Status.** {r['status']} on {r['instances']} instances ({r['failures']} failing).")
+        if r.get("expected_fail"):
+            lines.append(f"**Recorded finding.** {r['expected_fail']}")
+        lines.append(
+            f"**Worst instance.** {r['lhs_name']} = {_fmt(r['lhs'])}, {r['rhs_name']} = {_fmt(r['rhs'])}, "
+            f"margin {_fmt(r['worst_margin'])} (tolerance {_fmt(r['tolerance'])}: {r['tolerance_reason'] or 'none'})."
+        )
+        if r.get("rate"):
+            rt = r["rate"]
+            lines.append(
+                f"**Rate.** fitted slope {rt['slope']:.3f}, one-sided lower limit {rt['ci_low']:.3f} "
+                f"({rt['points']} points, rms residual {rt['rms_residual']:.3f}); slopes over instances {r['slopes']}; "
+                f"implied constant {_fmt(r['implied_constant'])}."
+            )
+            png = rate_plot(r, out / f"{key.replace(' ', '_')}_rate.png")
+            if png:
+                lines += ["", f"![rate plot]({png.name})"]
+        cx = COUNTEREXAMPLE_DIR / f"{r['claim']}.json"
+        if r["status"] in ("fails", "expected-fail") and cx.exists():
+            lines += ["", f"Counterexample kept at `{cx}`; replay with `rnn-theorems replay {cx}`."]
+    for name, note in ledger.get("notes", {}).items():
+        lines += ["", f"## {name}", ""]
+        rows = note.get("rows")
+        if rows:
+            header = list(rows[0])
+            lines.append(format_markdown_table(header, [[_fmt(r.get(h)) for h in header] for r in rows]))
+            if note.get("plot"):
+                spec = note["plot"]
+                png = table_plot(name, rows, spec["x"], spec["y"], out / f"{_slug(name)}.png", spec["x"], spec.get("ylabel", ""))
+                lines += ["", f"![{name}]({png.name})"]
+        for k, v in note.items():
+            if k not in ("rows", "plot"):
+                lines.append(f"- {k}: {v}")
+    if audit:
+        lines += ["", "## Assumption audit", "", audit_markdown(audit["rows"])]
+    md = "\n".join(lines) + "\n"
+    (out / "index.md").write_text(md)
+    (out / "index.html").write_text(_html(md))
+    return out / "index.md"
+
+
+def audit_table(rows: list[dict]) -> tuple[list[str], list[list[str]]]:
+    scenarios = sorted({r["scenario"] for r in rows})
+    claims = sorted({r["claim"] for r in rows}, key=_claim_order)
+    verdict = {(r["claim"], r["scenario"]): r["verdict"] for r in rows}
+    return ["claim"] + scenarios, [[c] + [verdict.get((c, s), "") for s in scenarios] for c in claims]
+
+
+def audit_markdown(rows: list[dict]) -> str:
+    return format_markdown_table(*audit_table(rows))
+
+
+def format_markdown_table(header, rows) -> str:
+    out = ["| " + " | ".join(header) + " |", "|" + "---|" * len(header)]
+    out += ["| " + " | ".join(str(c) for c in r) + " |" for r in rows]
+    return "\n".join(out)
+
+
+def audit_text(rows: list[dict]) -> str:
+    return format_table(*audit_table(rows))
+
+
+def _claim_order(cid: str):
+    digits = "".join(ch for ch in cid[1:] if ch.isdigit())
+    return (int(digits or 0), cid)
+
+
+def _slug(s: str) -> str:
+    return "".join(ch if ch.isalnum() else "_" for ch in s)
+
+
+def _html(md: str) -> str:
+    """A minimal HTML page: headings, images and tables kept, the rest preformatted."""
+    body = []
+    for line in md.splitlines():
+        if line.startswith("#"):
+            level = len(line) - len(line.lstrip("#"))
+            body.append(f"<h{level}>{html.escape(line.lstrip('# '))}</h{level}>")
+        elif line.startswith("![") and "](" in line:
+            src = line[line.index("](") + 2 : -1]
+            body.append(f'<img src="{html.escape(src)}">')
+        elif line.strip():
+            body.append(f"<pre>{html.escape(line)}</pre>")
+    return "<!doctype html><meta charset=utf-8><title>rnn-theorems report</title>\n" + "\n".join(body) + "\n"

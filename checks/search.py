@@ -1,0 +1,51 @@
+"""Searching a claim's instances: the falsified-twin search and the assumption audit share this."""
+
+from __future__ import annotations
+
+from typing import Callable
+
+from hypothesis import HealthCheck, Phase, find, settings
+from hypothesis.errors import NoSuchExample
+
+from checks.claims import Claim, Measurement
+
+
+def find_failure(
+    claim: Claim,
+    scenario: str | None,
+    judge: Callable[[Measurement], Measurement] = lambda m: m,
+    *,
+    max_examples: int = 20,
+    shrink: bool = False,
+) -> tuple[dict, Measurement] | None:
+    """First instance of ``claim`` in ``scenario`` on which ``judge(evaluate(instance))`` fails.
+
+    Deterministic (derandomized).  ``None`` if no failure is found in ``max_examples``.
+    """
+    strategy = claim.instances(scenario)
+    if strategy is None:
+        raise ValueError(f"{claim.id} has no instances for scenario {scenario!r}")
+    phases = (Phase.generate, Phase.shrink) if shrink else (Phase.generate,)
+    try:
+        instance = find(
+            strategy,
+            lambda inst: not judge(claim.evaluate(inst)).holds,
+            settings=settings(
+                max_examples=max_examples,
+                derandomize=True,
+                database=None,
+                phases=phases,
+                deadline=None,
+                suppress_health_check=list(HealthCheck),
+            ),
+        )
+    except NoSuchExample:
+        return None
+    return instance, judge(claim.evaluate(instance))
+
+
+def falsified_twin_failure(claim: Claim, *, max_examples: int = 20):
+    """The instance on which the claim's falsified twin fails (``None`` if the twin slips through)."""
+    if claim.twin_violates is not None:
+        return find_failure(claim, claim.twin_violates, max_examples=max_examples)
+    return find_failure(claim, None, claim.falsified, max_examples=max_examples)

@@ -1,0 +1,115 @@
+"""Statistics for claim checks: rate fits, implied constants, exact binomial limits.
+
+CLAIMS.md "What every check reports": fitted rate and implied constant for O(·) claims,
+Clopper–Pearson limits for the statistical claim C7.
+"""
+
+from __future__ import annotations
+
+import math
+from dataclasses import asdict, dataclass
+
+import numpy as np
+from scipy import optimize, stats
+
+__all__ = ["RateFit", "fit_rate", "implied_constant", "clopper_pearson_upper", "StretchedFit", "fit_stretched_exponential"]
+
+
+@dataclass(frozen=True)
+class RateFit:
+    """Least-squares fit ``log y = intercept + slope · log x`` with a two-sided t confidence interval."""
+
+    slope: float
+    intercept: float
+    ci_low: float
+    ci_high: float
+    confidence: float
+    rms_residual: float  # root-mean-square residual in log y (natural log)
+    points: int
+
+    def as_dict(self) -> dict:
+        return asdict(self)
+
+
+def fit_rate(x, y, *, confidence: float = 0.95) -> RateFit:
+    """Log-log slope of ``y`` against ``x`` (all positive), with its ``confidence`` interval.
+
+    Several ``y`` per ``x`` (seeds) are fitted as separate points.
+    """
+    x = np.asarray(x, dtype=float).ravel()
+    y = np.asarray(y, dtype=float).ravel()
+    if x.shape != y.shape or x.size < 3:
+        raise ValueError(f"fit_rate needs matching x, y with at least 3 points, got {x.size} and {y.size}")
+    if np.any(x <= 0) or np.any(y <= 0) or not np.all(np.isfinite(x) & np.isfinite(y)):
+        raise ValueError("fit_rate needs finite, strictly positive x and y")
+    if np.unique(x).size < 2:
+        raise ValueError("fit_rate needs at least two distinct x values")
+    lx, ly = np.log(x), np.log(y)
+    res = stats.linregress(lx, ly)
+    resid = ly - (res.intercept + res.slope * lx)
+    t = stats.t.ppf(0.5 + confidence / 2, df=x.size - 2)
+    half = t * res.stderr
+    return RateFit(
+        slope=float(res.slope),
+        intercept=float(res.intercept),
+        ci_low=float(res.slope - half),
+        ci_high=float(res.slope + half),
+        confidence=confidence,
+        rms_residual=float(np.sqrt(np.mean(resid**2))),
+        points=int(x.size),
+    )
+
+
+def implied_constant(measured, rate_term) -> float:
+    """Smallest ``K`` with ``measured ≤ K · rate_term`` on every instance: ``max(measured / rate_term)``."""
+    measured = np.asarray(measured, dtype=float)
+    rate_term = np.asarray(rate_term, dtype=float)
+    if np.any(rate_term <= 0):
+        raise ValueError("implied_constant needs a strictly positive rate term")
+    return float(np.max(measured / rate_term))
+
+
+def clopper_pearson_upper(k: int, n: int, *, confidence: float = 0.95) -> float:
+    """Exact one-sided upper ``confidence`` limit of a binomial proportion after ``k`` of ``n``."""
+    if n < 1 or not 0 <= k <= n:
+        raise ValueError(f"need 0 <= k <= n and n >= 1, got k={k}, n={n}")
+    if k == n:
+        return 1.0
+    return float(stats.beta.ppf(confidence, k + 1, n - k))
+
+
+@dataclass(frozen=True)
+class StretchedFit:
+    """``log y = a + b · x^c`` (a stretched exponential in ``x``; ``c → 0`` approaches a power law)."""
+
+    a: float
+    b: float
+    c: float
+    rms_residual: float  # in log y
+
+    def as_dict(self) -> dict:
+        return asdict(self)
+
+
+def fit_stretched_exponential(x, y) -> StretchedFit:
+    """Least-squares fit of ``log y = a + b x^c`` with ``0 < c ≤ 2``; compare with :func:`fit_rate`."""
+    x = np.asarray(x, dtype=float)
+    ly = np.log(np.asarray(y, dtype=float))
+    if x.size < 4:
+        raise ValueError("fit_stretched_exponential needs at least 4 points")
+
+    def model(xx, a, b, c):
+        return a + b * np.power(xx, c)
+
+    best = None
+    for c0 in (0.1, 0.5, 1.0):
+        try:
+            popt, _ = optimize.curve_fit(model, x, ly, p0=(ly[0], 1.0, c0), bounds=([-np.inf, -np.inf, 1e-3], [np.inf, np.inf, 2.0]), maxfev=20000)
+        except RuntimeError:
+            continue
+        rms = math.sqrt(float(np.mean((model(x, *popt) - ly) ** 2)))
+        if best is None or rms < best.rms_residual:
+            best = StretchedFit(float(popt[0]), float(popt[1]), float(popt[2]), rms)
+    if best is None:
+        raise RuntimeError("stretched-exponential fit did not converge")
+    return best
