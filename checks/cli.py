@@ -20,6 +20,7 @@ EXAMPLES = {
     "report": "rnn-theorems report --out reports",
     "audit": "rnn-theorems audit --drop A3 --claims C3a,C3b",
     "replay": "rnn-theorems replay results/counterexamples/C3b_minus_A3.json",
+    "scaling": "rnn-theorems scaling --max-length 1024 --out reports",
 }
 
 
@@ -166,6 +167,9 @@ def build_parser() -> argparse.ArgumentParser:
     p = add("replay", "recompute both sides of a saved counterexample", cmd_replay)
     p.add_argument("file", help="a JSON file under results/counterexamples/")
 
+    from checks import scaling_cli
+
+    scaling_cli.add_parser(add)
     return parser
 
 

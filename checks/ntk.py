@@ -22,6 +22,7 @@ import math
 
 import torch
 
+from checks.arccos import kappa1_gap, theta_from_gap
 from checks.rnn import Params, as_sample, forward
 
 __all__ = [
@@ -150,12 +151,11 @@ def infinite_ntk(X, X2=None) -> torch.Tensor:
         defect = _step_defect(X[:, l], X2[:, l], r1[:, l], r2[:, l], a_prev, b_prev, N, N_prev) + E
         alive = N > 0
         safe_N = torch.where(alive, N, 1.0)
-        half_gap = (defect / (2 * safe_N)).clamp(0.0, 1.0)  # (1 − cos θ)/2 = sin²(θ/2)
-        theta = 2 * torch.arcsin(torch.sqrt(half_gap))
+        theta = theta_from_gap(defect / safe_N)  # 1 − cos θ = defect / N
         P = torch.where(alive, (math.pi - theta) / (2 * math.pi), 0.0)
         T = P * (2 * T + Q)
         Q = N / math.pi * (torch.sin(theta) + (math.pi - theta) * torch.cos(theta))
-        E = N * _arccos_kernel_gap(theta)
+        E = N * kappa1_gap(theta)
         N_prev = N
     return T
 
@@ -180,19 +180,3 @@ def _step_defect(V1, V2, r1, r2, a_prev, b_prev, N, N_prev) -> torch.Tensor:
     denominator = N + N_prev + G
     use_ratio = ((a_prev > 0) | (b_prev > 0)) & (N > 0)
     return torch.where(use_ratio, numerator / torch.where(use_ratio, denominator, 1.0), w)
-
-
-def _arccos_kernel_gap(theta: torch.Tensor) -> torch.Tensor:
-    """``J(θ) = 1 − (sin θ + (π − θ) cos θ)/π = [2π sin²(θ/2) − (sin θ − θ cos θ)] / π``.
-
-    ``sin θ − θ cos θ = Σ_{k≥1} (−1)^{k+1} 2k θ^{2k+1} / (2k+1)!`` is summed as a series
-    below ``θ = 0.5`` (where the closed form cancels), to 9 terms (truncation < 1e-19 θ³).
-    """
-    small = theta < 0.5
-    t = torch.where(small, theta, 0.0)
-    series = torch.zeros_like(theta)
-    for k in range(9, 0, -1):
-        series = series + (-1) ** (k + 1) * 2 * k * t ** (2 * k + 1) / math.factorial(2 * k + 1)
-    closed = torch.sin(theta) - theta * torch.cos(theta)
-    sin_minus = torch.where(small, series, closed)
-    return (2 * math.pi * torch.sin(theta / 2) ** 2 - sin_minus) / math.pi

@@ -20,6 +20,7 @@ import time
 import pytest
 from hypothesis import HealthCheck, settings
 
+from checks.claims import claim_sort_key
 from checks.ledger import LEDGER_PATH, Ledger, compare, format_table, read_json, save_counterexample, write_json
 from checks.profiles import ENV_VAR, PROFILES
 
@@ -106,13 +107,12 @@ def pytest_terminal_summary(terminalreporter, exitstatus, config):
         return
     tr = terminalreporter
     tr.section(f"claim ledger (profile {ledger.profile}, {time.perf_counter() - config._rnn_started:.1f} s)")
-    tr.write_line(f"{'claim':<14}{'status':<15}{'inst':>5}  {'worst margin':>13}  {'slope':>8}  {'K':>9}")
-    for key, c in sorted(ledger.collectors.items()):
-        r = c.record()
+    rows = []
+    for key in sorted(ledger.collectors, key=claim_sort_key):
+        r = ledger.collectors[key].record()
         slope = r["rate"]["slope"] if r["rate"] else None
-        tr.write_line(
-            f"{key:<14}{r['status']:<15}{r['instances']:>5}  {_f(r['worst_margin']):>13}  {_f(slope):>8}  {_f(r['implied_constant']):>9}"
-        )
+        rows.append([key, r["status"], r["instances"], _f(r["worst_margin"]), _f(slope), _f(r["implied_constant"])])
+    tr.write_line(format_table(["claim", "status", "instances", "worst margin", "slope", "implied constant"], rows))
     target = config.getoption("--ledger")
     if target != "none":
         tr.write_line(f"ledger written to {target}")

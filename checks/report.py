@@ -18,6 +18,7 @@ matplotlib.use("Agg")
 import matplotlib.pyplot as plt  # noqa: E402
 import numpy as np  # noqa: E402
 
+from checks.claims import claim_sort_key  # noqa: E402
 from checks.ledger import COUNTEREXAMPLE_DIR, format_table, read_json  # noqa: E402
 
 __all__ = ["render_report"]
@@ -83,7 +84,7 @@ def render_report(ledger_path="results/ledger.json", out_dir="reports", audit_pa
         "| record | status | instances | worst margin | worst ratio | slope | implied constant |",
         "|---|---|---|---|---|---|---|",
     ]
-    records = ledger.get("records", {})
+    records = {k: ledger["records"][k] for k in sorted(ledger.get("records", {}), key=claim_sort_key)}
     for key, r in records.items():
         slope = (r.get("rate") or {}).get("slope")
         lines.append(f"| {key} | {r['status']} | {r['instances']} | {_fmt(r['worst_margin'])} | {_fmt(r['worst_ratio'])} | {_fmt(slope)} | {_fmt(r['implied_constant'])} |")
@@ -133,7 +134,7 @@ def render_report(ledger_path="results/ledger.json", out_dir="reports", audit_pa
 
 def audit_table(rows: list[dict]) -> tuple[list[str], list[list[str]]]:
     scenarios = sorted({r["scenario"] for r in rows})
-    claims = sorted({r["claim"] for r in rows}, key=_claim_order)
+    claims = sorted({r["claim"] for r in rows}, key=claim_sort_key)
     verdict = {(r["claim"], r["scenario"]): r["verdict"] for r in rows}
     return ["claim"] + scenarios, [[c] + [verdict.get((c, s), "") for s in scenarios] for c in claims]
 
@@ -150,11 +151,6 @@ def format_markdown_table(header, rows) -> str:
 
 def audit_text(rows: list[dict]) -> str:
     return format_table(*audit_table(rows))
-
-
-def _claim_order(cid: str):
-    digits = "".join(ch for ch in cid[1:] if ch.isdigit())
-    return (int(digits or 0), cid)
 
 
 def _slug(s: str) -> str:

@@ -13,23 +13,24 @@ from checks.claims import Claim, Measurement
 def find_failure(
     claim: Claim,
     scenario: str | None,
-    judge: Callable[[Measurement], Measurement] = lambda m: m,
+    evaluate: Callable[[dict], Measurement] | None = None,
     *,
     max_examples: int = 20,
     shrink: bool = False,
 ) -> tuple[dict, Measurement] | None:
-    """First instance of ``claim`` in ``scenario`` on which ``judge(evaluate(instance))`` fails.
+    """First instance of ``claim`` in ``scenario`` on which ``evaluate`` (default the claim's own) fails.
 
     Deterministic (derandomized).  ``None`` if no failure is found in ``max_examples``.
     """
     strategy = claim.instances(scenario)
     if strategy is None:
         raise ValueError(f"{claim.id} has no instances for scenario {scenario!r}")
+    evaluate = evaluate or claim.evaluate
     phases = (Phase.generate, Phase.shrink) if shrink else (Phase.generate,)
     try:
         instance = find(
             strategy,
-            lambda inst: not judge(claim.evaluate(inst)).holds,
+            lambda inst: not evaluate(inst).holds,
             settings=settings(
                 max_examples=max_examples,
                 derandomize=True,
@@ -41,11 +42,11 @@ def find_failure(
         )
     except NoSuchExample:
         return None
-    return instance, judge(claim.evaluate(instance))
+    return instance, evaluate(instance)
 
 
 def falsified_twin_failure(claim: Claim, *, max_examples: int = 20):
     """The instance on which the claim's falsified twin fails (``None`` if the twin slips through)."""
     if claim.twin_violates is not None:
         return find_failure(claim, claim.twin_violates, max_examples=max_examples)
-    return find_failure(claim, None, claim.falsified, max_examples=max_examples)
+    return find_failure(claim, None, claim.evaluate_twin, max_examples=max_examples)

@@ -21,8 +21,6 @@ import math
 from dataclasses import dataclass, field, replace
 from typing import Any, Callable
 
-from hypothesis import strategies as st
-
 __all__ = ["Measurement", "Claim", "REGISTRY", "get", "register", "ASSUMPTIONS"]
 
 ASSUMPTIONS = {
@@ -81,15 +79,19 @@ class Claim:
     twin: Callable[[Measurement], Measurement] | None = None
     twin_description: str = ""
     twin_violates: str | None = None
+    twin_evaluate: Callable[[dict], Measurement] | None = None  # the falsified claim evaluated afresh
     lhs_name: str = "lhs"
     rhs_name: str = "rhs"
     tolerance_reason: str = ""
     expected_fail: str | None = None  # a recorded finding: the reason this claim fails
 
-    def falsified(self, measurement: Measurement) -> Measurement:
+    def evaluate_twin(self, instance: dict) -> Measurement:
+        """Both sides of the falsified claim on ``instance``."""
+        if self.twin_evaluate is not None:
+            return self.twin_evaluate(instance)
         if self.twin is None:
             raise ValueError(f"{self.id} has no measurement twin (its twin violates {self.twin_violates})")
-        return self.twin(measurement)
+        return self.twin(self.evaluate(instance))
 
 
 def tighten(factor: float) -> Callable[[Measurement], Measurement]:
@@ -113,7 +115,17 @@ _MODULES = [
     "c01_forward_stability",
     "c02_ntk_at_init",
     "c03_positive_definite",
+    "c08_kernel_series",
+    "c09_c10_concept_classes",
+    "c09b_c10b_scaling",
 ]
+
+
+def claim_sort_key(key: str):
+    """Natural order of claim ids and ledger keys: C1, C2, C3a, …, C10, C10b-…"""
+    head = key.split()[0]
+    digits = "".join(ch for ch in head[1:].split("-")[0] if ch.isdigit())
+    return (int(digits or 0), key)
 
 
 def register(claim: Claim) -> Claim:
@@ -136,10 +148,3 @@ def get(claim_id: str) -> Claim:
     return REGISTRY[claim_id]
 
 
-def no_violation() -> None:
-    """``instances(violate=X)`` returns this when the claim has no meaningful violation of X."""
-    return None
-
-
-def one_of_instances(*strategies) -> st.SearchStrategy:
-    return st.one_of(*strategies)

@@ -26,10 +26,20 @@ FAMILY_FALSE_ALARM = 0.01
 """Family-wise false-alarm rate of the rate claims: Bonferroni over the profile's examples."""
 
 
+NORM_RANGES = {None: (0.05, 10.0), "-A2": (100.0, 1e4), "+A6": (0.01, 0.1)}
+"""Per-step input norms by scenario: any size (default), growing (drop A2), small (add A6)."""
+
+
+def step_norm_lists(scenario: str | None, L: int) -> st.SearchStrategy:
+    """Fixed per-step norms ``r_1..r_L`` for the series claims (C8–C10)."""
+    lo, hi = NORM_RANGES[scenario]
+    return st.lists(st.floats(lo, hi, allow_nan=False, width=64), min_size=L, max_size=L)
+
+
 def sample_strategy(scenario: str | None, **kwargs):
     """Samples for a scenario (see ``SCENARIOS``); ``kwargs`` go to :func:`samples`."""
     if scenario == "-A2":
-        return samples(norm_range=(100.0, 1e4), **kwargs)
+        return samples(norm_range=NORM_RANGES["-A2"], **kwargs)
     if scenario == "-A3":
         kwargs.pop("a3", None)
         return degenerate_samples(**kwargs)
