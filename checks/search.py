@@ -45,7 +45,7 @@ def find_failure(
     return instance, evaluate(instance)
 
 
-def falsified_twin_failure(claim: Claim, *, max_examples: int = 20):
+def falsified_twin_failure(claim: Claim, *, max_examples: int = 100):
     """The instance on which the claim's falsified twin fails (``None`` if the twin slips through)."""
     if claim.twin_violates is not None:
         return find_failure(claim, claim.twin_violates, max_examples=max_examples)
