@@ -16,23 +16,36 @@ import math
 import numpy as np
 import torch
 
-__all__ = ["kappa1_gap", "theta_from_gap", "local_taylor"]
+__all__ = ["kappa1_gap", "sin_minus", "theta_from_gap", "local_taylor"]
 
 
-def kappa1_gap(theta):
-    """``J(θ) = 1 − κ_1(cos θ) = [2π sin²(θ/2) − (sin θ − θ cos θ)] / π`` for tensors or floats.
+_SIN_MINUS_SERIES = [(-1) ** (k + 1) * 2 * k / math.factorial(2 * k + 1) for k in range(1, 9)]
 
-    ``sin θ − θ cos θ = Σ_{k≥1} (−1)^{k+1} 2k θ^{2k+1} / (2k+1)!`` is summed as a series
-    below ``θ = 0.5`` (where the closed form cancels), to 9 terms (truncation < 1e-19 θ³).
+
+def sin_minus(t: torch.Tensor, one_minus_cos: torch.Tensor) -> torch.Tensor:
+    """``sin t − t cos t`` for ``t ∈ [0, π]``, given ``c = 1 − cos t`` accurately.
+
+    Below ``t = 0.5`` the closed form cancels (the value is ``≈ t³/3``), so the series
+    ``Σ_{k≥1} (−1)^{k+1} 2k t^{2k+1} / (2k+1)!`` is summed by Horner (8 terms, truncation
+    < 1e-17 relative); above it, ``√(c(2 − c)) − t (1 − c)``.
     """
-    t = torch.as_tensor(theta, dtype=torch.float64) if not torch.is_tensor(theta) else theta
-    small = t < 0.5
-    ts = torch.where(small, t, 0.0)
-    series = torch.zeros_like(t)
-    for k in range(9, 0, -1):
-        series = series + (-1) ** (k + 1) * 2 * k * ts ** (2 * k + 1) / math.factorial(2 * k + 1)
-    sin_minus = torch.where(small, series, torch.sin(t) - t * torch.cos(t))
-    out = (2 * math.pi * torch.sin(t / 2) ** 2 - sin_minus) / math.pi
+    t2 = t * t
+    acc = torch.full_like(t, _SIN_MINUS_SERIES[-1])
+    for c in reversed(_SIN_MINUS_SERIES[:-1]):
+        acc = acc * t2 + c
+    closed = torch.sqrt(one_minus_cos * (2 - one_minus_cos)) - t * (1 - one_minus_cos)
+    return torch.where(t < 0.5, acc * t2 * t, closed)
+
+
+def kappa1_gap(theta, gap=None):
+    """``J(θ) = 1 − κ_1(cos θ) = [π (1 − cos θ) − (sin θ − θ cos θ)] / π`` for ``θ ∈ [0, π/2]``.
+
+    Tensors or floats; pass ``gap = 1 − cos θ`` when it is known accurately.  (For
+    ``θ > π/2`` use ``κ_1 = sin_minus(π − θ)/π`` instead, see ``checks.ntk``.)
+    """
+    t = theta if torch.is_tensor(theta) else torch.as_tensor(theta, dtype=torch.float64)
+    g = 2 * torch.sin(t / 2) ** 2 if gap is None else torch.as_tensor(gap, dtype=t.dtype)
+    out = g - sin_minus(t, g) / math.pi
     return out if torch.is_tensor(theta) else float(out)
 
 

@@ -22,7 +22,7 @@ import math
 
 import torch
 
-from checks.arccos import kappa1_gap, theta_from_gap
+from checks.arccos import sin_minus, theta_from_gap
 from checks.rnn import Params, as_sample, forward
 
 __all__ = [
@@ -118,24 +118,45 @@ def hidden_kernel_diag(X) -> torch.Tensor:
     return torch.cat([torch.zeros_like(sq[:, :1]), sq.cumsum(1)], dim=1)
 
 
-def infinite_ntk(X, X2=None) -> torch.Tensor:
+def infinite_ntk(X, X2=None, *, block_rows: int = 512) -> torch.Tensor:
     """Infinite-width NTK ``H∞(X, X2)`` by the recursion of CLAIMS.md (S); ``X2=None`` gives ``H∞(X, X)``.
 
     Any input norms (no smallness, A6 not assumed).  Where a prefix of a sequence is all
     zero, ``g_l = 0`` exactly, so ``Q_l = 0`` and ``P_l = 0`` (the strict sign ``1[g > 0]``).
-    Computed in the dtype of ``X`` (float64 for checks).
+    Computed in the dtype of ``X`` (float64 for checks), in blocks of ``block_rows`` rows
+    (only the upper triangle when ``X2`` is None); memory ``O(n · n2)``.
 
-    Numerics: ``θ_l = arccos ρ_l`` is ill-conditioned at ``ρ_l → 1`` (an error ``eps`` in ``ρ``
-    gives ``√eps`` in ``θ``), which is where long or (near-)parallel sequences live.  So the
-    recursion carries the defect ``N_l − S_l ≥ 0`` (``N_l = √(a_l b_l)``) instead of ``ρ_l``:
-    ``1 − cos θ_l = (N_l − S_l) / N_l`` and ``θ_l = 2 arcsin √((N_l − S_l) / (2 N_l))``, with
-    every term of the defect recursion a non-negative quantity computed without cancellation
-    (see :func:`_step_defect`).  Parallel sequences then give exactly parallel kernel rows.
+    Numerics: ``θ_l = arccos ρ_l`` is ill-conditioned at ``ρ_l → ±1`` (an error ``eps`` in
+    ``ρ`` gives ``√eps`` in ``θ``), which is where long or (near-)parallel sequences live.  So
+    the recursion carries the defect ``N_l − S_l ≥ 0`` (``N_l = √(a_l b_l)``) instead of ``ρ_l``:
+    the gap ``g = 1 − cos θ_l = (N_l − S_l)/N_l`` and co-gap ``h = 1 + cos θ_l = 2 − g`` (exact,
+    from ``‖X̂ + X̂'‖²``, where both prefixes are empty: the only place ``ρ → −1`` can occur);
+    the smaller of the two gives the angle through ``2 arcsin √(·/2)``, and ``Q_l``, the next
+    defect and ``P_l`` follow without cancellation (``checks.arccos.sin_minus``; defect terms in
+    :func:`_step_defect`).  Parallel sequences give exactly parallel kernel rows, and entries
+    are accurate to a few ulps per step (tested against a 50-digit reference).
     """
     X = as_sample(X)
-    X2 = X if X2 is None else as_sample(X2, X.shape[2], dtype=X.dtype, device=X.device, name="X2")
+    symmetric = X2 is None
+    X2 = X if symmetric else as_sample(X2, X.shape[2], dtype=X.dtype, device=X.device, name="X2")
     if X2.shape[1] != X.shape[1]:
         raise ValueError(f"X2 has length L = {X2.shape[1]} but X has L = {X.shape[1]}")
+    if block_rows < 1:
+        raise ValueError(f"block_rows must be >= 1, got {block_rows}")
+    n, n2 = X.shape[0], X2.shape[0]
+    H = torch.empty((n, n2), dtype=X.dtype, device=X.device)
+    for i0 in range(0, n, block_rows):
+        i1 = min(n, i0 + block_rows)
+        j0 = i0 if symmetric else 0
+        H[i0:i1, j0:] = _infinite_ntk_block(X[i0:i1], X2[j0:])
+        if symmetric:
+            H[i1:, i0:i1] = H[i0:i1, i1:].T
+            block = H[i0:i1, i0:i1]
+            H[i0:i1, i0:i1] = torch.triu(block) + torch.triu(block, 1).T  # exactly symmetric
+    return H
+
+
+def _infinite_ntk_block(X: torch.Tensor, X2: torch.Tensor) -> torch.Tensor:
     r1, r2 = X.norm(dim=-1), X2.norm(dim=-1)  # (n, L) per-step input norms
     a_all = torch.cumsum(r1 * r1, dim=1)  # a_l = S_l(x, x) = Q_l(x, x)
     b_all = torch.cumsum(r2 * r2, dim=1)
@@ -145,19 +166,36 @@ def infinite_ntk(X, X2=None) -> torch.Tensor:
     E = torch.zeros_like(Q)  # N_{l-1} − Q_{l-1} ≥ 0
     N_prev = torch.zeros_like(Q)
     for l in range(X.shape[1]):
-        a, b = a_all[:, l, None], b_all[None, :, l]
-        a_prev, b_prev = a - (r1[:, l, None] ** 2), b - (r2[None, :, l] ** 2)
-        N = torch.sqrt(a * b)
-        defect = _step_defect(X[:, l], X2[:, l], r1[:, l], r2[:, l], a_prev, b_prev, N, N_prev) + E
+        a, b = a_all[:, l], b_all[:, l]
+        N = torch.outer(torch.sqrt(a), torch.sqrt(b))
+        a_prev, b_prev = a - r1[:, l] ** 2, b - r2[:, l] ** 2
+        defect = _step_defect(X[:, l], X2[:, l], r1[:, l], r2[:, l], a_prev, b_prev, N, N_prev)
+        defect += E
         alive = N > 0
-        safe_N = torch.where(alive, N, 1.0)
-        theta = theta_from_gap(defect / safe_N)  # 1 − cos θ = defect / N
+        gap = torch.where(alive, defect / torch.where(alive, N, 1.0), 0.0).clamp_(0.0, 2.0)
+        cogap = 2 - gap
+        fresh = (a_prev == 0)[:, None] & (b_prev == 0)[None, :] & alive
+        if fresh.any():  # ρ = cos(X_l, X'_l): 1 + ρ = ‖X̂ + X̂'‖²/2 directly
+            cogap = torch.where(fresh, _unit_distance_sq(X[:, l], -X2[:, l], r1[:, l], r2[:, l]) / 2, cogap)
+        near = gap <= cogap  # θ ≤ π/2
+        small = torch.minimum(gap, cogap)
+        t = theta_from_gap(small)  # θ if near, π − θ otherwise
+        sm = sin_minus(t, small) / math.pi
+        theta = torch.where(near, t, math.pi - t)
         P = torch.where(alive, (math.pi - theta) / (2 * math.pi), 0.0)
         T = P * (2 * T + Q)
-        Q = N / math.pi * (torch.sin(theta) + (math.pi - theta) * torch.cos(theta))
-        E = N * kappa1_gap(theta)
+        J = torch.where(near, gap - sm, 1 - sm)  # 1 − κ_1(cos θ)
+        Q = N * torch.where(near, 1 - J, sm)
+        E = N * J
         N_prev = N
     return T
+
+
+def _unit_distance_sq(V1, V2, r1, r2) -> torch.Tensor:
+    """``‖X̂ − X̂'‖²`` for all pairs of unit vectors, by direct differences (no ``2 − 2 cos``)."""
+    unit1 = V1 / torch.where(r1 > 0, r1, 1.0)[:, None]
+    unit2 = V2 / torch.where(r2 > 0, r2, 1.0)[:, None]
+    return torch.cdist(unit1, unit2, compute_mode="donot_use_mm_for_euclid_dist").square_()
 
 
 def _step_defect(V1, V2, r1, r2, a_prev, b_prev, N, N_prev) -> torch.Tensor:
@@ -169,14 +207,11 @@ def _step_defect(V1, V2, r1, r2, a_prev, b_prev, N, N_prev) -> torch.Tensor:
     (``a, b`` the previous diagonals), and ``= w`` when both prefixes are zero (``a = b = 0``).
     The denominator is positive whenever ``N_l > 0`` and not both prefixes are zero.
     """
-    unit1 = V1 / torch.where(r1 > 0, r1, 1.0)[:, None]
-    unit2 = V2 / torch.where(r2 > 0, r2, 1.0)[:, None]
-    dist_sq = torch.cdist(unit1, unit2, compute_mode="donot_use_mm_for_euclid_dist") ** 2
-    rr = r1[:, None] * r2[None, :]
-    w = torch.where(rr > 0, rr * dist_sq / 2, 0.0)
+    rr = torch.outer(r1, r2)
+    w = _unit_distance_sq(V1, V2, r1, r2).mul_(rr).mul_(0.5)
     G = V1 @ V2.T
-    cross = torch.sqrt(a_prev * r2[None, :] ** 2) - torch.sqrt(b_prev * r1[:, None] ** 2)
-    numerator = cross * cross + 2 * N_prev * w + w * (rr + G)
+    cross = torch.outer(torch.sqrt(a_prev), r2) - torch.outer(r1, torch.sqrt(b_prev))
+    numerator = cross.square_() + w * (2 * N_prev + rr + G)
     denominator = N + N_prev + G
-    use_ratio = ((a_prev > 0) | (b_prev > 0)) & (N > 0)
+    use_ratio = ((a_prev > 0)[:, None] | (b_prev > 0)[None, :]) & (N > 0)
     return torch.where(use_ratio, numerator / torch.where(use_ratio, denominator, 1.0), w)
