@@ -23,9 +23,10 @@ import math
 import torch
 
 from checks.arccos import sin_minus, theta_from_gap
-from checks.rnn import Params, as_sample, forward
+from checks.rnn import Params, Trace, as_sample, forward
 
 __all__ = [
+    "backward_trace",
     "backward_vectors",
     "empirical_ntk",
     "infinite_ntk",
@@ -37,21 +38,26 @@ DEFAULT_MEMORY_BUDGET = 1 << 30  # bytes for the per-block Gram matrices of empi
 
 
 def backward_vectors(params: Params, X) -> tuple[torch.Tensor, torch.Tensor]:
-    """``(δ, h_prev)``: ``δ_l = D_l b_l`` and ``h_{l-1}``, each of shape ``(n, L, m)``.
+    """``(δ, h_prev)``: ``δ_l = D_l b_l`` and ``h_{l-1}``, each of shape ``(..., n, L, m)``.
 
-    ``∇_W f(x_i) = Σ_l δ_l(x_i) h_{l-1}(x_i)ᵀ`` (CLAIMS.md S).
+    ``∇_W f(x_i) = Σ_l δ_l(x_i) h_{l-1}(x_i)ᵀ`` (CLAIMS.md S).  Batched parameters give a
+    leading batch dimension.
     """
-    if params.W.ndim != 2:
-        raise ValueError("backward_vectors takes one network (W of shape (m, m)); loop over a batch")
+    trace, delta = backward_trace(params, X)
+    return delta, trace.h[..., :-1, :]
+
+
+def backward_trace(params: Params, X) -> tuple[Trace, torch.Tensor]:
+    """The forward :class:`Trace` and the backward vectors ``δ (..., n, L, m)`` of setting (S)."""
     trace = forward(params, X)
     D = trace.D
-    L = D.shape[1]
+    L = D.shape[-2]
     deltas = [None] * L
-    b = params.B.expand(D.shape[0], -1)
+    b = params.B.unsqueeze(-2).expand(*D.shape[:-2], D.shape[-1])
     for l in range(L - 1, -1, -1):
-        deltas[l] = D[:, l] * b
+        deltas[l] = D[..., l, :] * b
         b = deltas[l] @ params.W  # b_{l-1} = Wᵀ δ_l, as row vectors
-    return torch.stack(deltas, dim=1), trace.h[:, :-1]
+    return trace, torch.stack(deltas, dim=-2)
 
 
 def block_size_for(L: int, itemsize: int, memory_budget: int) -> int:

@@ -24,14 +24,19 @@ class Profile:
     rate_seeds: int  # initializations per width in a rate fit
     large_width: int  # "A1 holds" width for C3c
     train_widths: tuple[int, ...]  # widths for the training claims C5, C6
+    train_seeds: int  # initializations per width (one batched run)
+    train_steps: int  # gradient-descent steps
+    train_examples: int  # Hypothesis examples for the training claims (each trains every width)
     c7_sizes: tuple[int, ...]  # sample sizes n for C7
     c7_repeats: int  # fresh samples per n for C7
 
 
 PROFILES = {
-    "dev": Profile("dev", 8, False, (64, 128, 256, 512, 1024), 3, 2048, (256, 1024), (200, 800), 4),
-    "ci": Profile("ci", 12, True, (64, 128, 256, 512, 1024), 4, 4096, (256, 2048), (250, 1000, 2000), 8),
-    "thorough": Profile("thorough", 100, False, (64, 128, 256, 512, 1024, 2048, 4096), 6, 8192, (256, 1024, 4096), (250, 500, 1000, 2000, 4000), 40),
+    "dev": Profile("dev", 8, False, (64, 128, 256, 512, 1024), 3, 2048, (128, 512), 2, 150, 2, (250, 500), 15),
+    "ci": Profile("ci", 12, True, (64, 128, 256, 512, 1024), 4, 4096, (256, 1024), 2, 200, 3, (250, 500, 1000), 10),
+    "thorough": Profile(
+        "thorough", 100, False, (64, 128, 256, 512, 1024, 2048, 4096), 6, 8192, (256, 1024, 4096), 4, 400, 20, (250, 500, 1000, 2000, 4000), 30
+    ),
 }
 
 
