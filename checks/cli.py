@@ -21,6 +21,7 @@ EXAMPLES = {
     "audit": "rnn-theorems audit --drop A3 --claims C3a,C3b",
     "replay": "rnn-theorems replay results/counterexamples/C3b_minus_A3.json",
     "scaling": "rnn-theorems scaling --max-length 1024 --out reports",
+    "sweep": "rnn-theorems sweep --widths 256,1024 --lengths 3 --sizes 50 --seeds 2 --out sweeps/demo",
 }
 
 
@@ -167,9 +168,10 @@ def build_parser() -> argparse.ArgumentParser:
     p = add("replay", "recompute both sides of a saved counterexample", cmd_replay)
     p.add_argument("file", help="a JSON file under results/counterexamples/")
 
-    from checks import scaling_cli
+    from checks import scaling_cli, sweep_cli
 
     scaling_cli.add_parser(add)
+    sweep_cli.add_parser(add)
     return parser
 
 

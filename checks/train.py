@@ -61,7 +61,7 @@ def train_gd(
     distance (an ``O(m³)`` SVD) is recorded every ``spec_stride`` steps (default: only at the
     first and last step).
     """
-    spec_stride = spec_stride or max(steps, 1)
+    spec_stride = max(steps, 1) if spec_stride is None else spec_stride
     if isinstance(steps, bool) or not isinstance(steps, int) or steps < 0:
         raise ValueError(f"steps must be an integer >= 0, got {steps!r}")
     if spec_stride < 1:

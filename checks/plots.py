@@ -1,0 +1,72 @@
+"""Plots of training sweeps and of the C7 experiment (matplotlib, PNG)."""
+
+from __future__ import annotations
+
+from collections import defaultdict
+from pathlib import Path
+
+import matplotlib
+
+matplotlib.use("Agg")
+import matplotlib.pyplot as plt  # noqa: E402
+import numpy as np  # noqa: E402
+
+__all__ = ["plot_residuals", "plot_radius_ratio", "plot_generalization"]
+
+
+def plot_residuals(results: list[dict], path: Path) -> Path:
+    """‖r_t‖² against t for each cell, with the C5 bound (1 − ηmλ_0/2)^t ‖r_0‖² dashed."""
+    fig, ax = plt.subplots(figsize=(6, 4))
+    for i, r in enumerate(sorted(results, key=lambda r: (r["m"], r["seed"]))[:12]):
+        line = ax.semilogy(r["residual_sq"], lw=1, label=f"m={r['m']} L={r['L']} n={r['n']} s={r['seed']}")[0]
+        ax.semilogy(r["c5_bound"], "--", lw=0.8, color=line.get_color())
+    ax.set_xlabel("gradient-descent step t")
+    ax.set_ylabel("‖u_t − y‖²  (dashed: C5 bound)")
+    ax.set_title("C5: residual against the linear-rate bound")
+    ax.legend(fontsize=6)
+    return _save(fig, path)
+
+
+def plot_radius_ratio(results: list[dict], path: Path) -> Path:
+    """‖W_T − W_0‖_F / R_m and ‖W_T − W_0‖_2 against width (C6)."""
+    by_m = defaultdict(list)
+    for r in results:
+        by_m[r["m"]].append((r["dist_fro_final"] / r["radius"], r["dist_spec_final"]))
+    widths = sorted(by_m)
+    fig, ax = plt.subplots(figsize=(6, 4))
+    for m in widths:
+        ratios = [a for a, _ in by_m[m]]
+        ax.semilogx([m] * len(ratios), ratios, "o", color="C0", alpha=0.5)
+    ax.semilogx(widths, [np.mean([a for a, _ in by_m[m]]) for m in widths], "-", color="C0", label="‖W_T − W_0‖_F / R_m")
+    ax.axhline(1.0, color="k", lw=0.6)
+    ax2 = ax.twinx()
+    ax2.loglog(widths, [np.mean([b for _, b in by_m[m]]) for m in widths], "s-", color="C1", label="‖W_T − W_0‖_2")
+    ax.set_xlabel("width m")
+    ax.set_ylabel("radius ratio")
+    ax2.set_ylabel("spectral distance")
+    ax.set_title("C6: training radius against width")
+    fig.legend(fontsize=7, loc="upper center")
+    return _save(fig, path)
+
+
+def plot_generalization(rows: list[dict], path: Path, title: str = "C7: test loss and bound") -> Path:
+    """Mean test loss, the C7 bound and the random-label bound against n."""
+    n = [r["n"] for r in rows]
+    fig, ax = plt.subplots(figsize=(6, 4))
+    ax.loglog(n, [r["test_loss"] for r in rows], "o-", label="test loss (true labels)")
+    ax.loglog(n, [r["bound"] for r in rows], "s-", label="C7 bound (true labels)")
+    ax.loglog(n, [r["random_label_bound"] for r in rows], "^--", label="C7 bound (random labels)")
+    ax.axhline(1.0, color="k", lw=0.6, label="loss range")
+    ax.set_xlabel("sample size n")
+    ax.set_title(title)
+    ax.legend(fontsize=7)
+    return _save(fig, path)
+
+
+def _save(fig, path: Path) -> Path:
+    path = Path(path)
+    path.parent.mkdir(parents=True, exist_ok=True)
+    fig.tight_layout()
+    fig.savefig(path, dpi=110)
+    plt.close(fig)
+    return path

@@ -1,0 +1,140 @@
+"""Training sweeps on a real engine: a grid of (width × L × n × seed) cells through dask.distributed.
+
+Each cell trains one centered RNN by gradient descent at the A4 step on a fresh sample and
+records the quantities of C5–C7.  Cells are independent and fully seeded (and run with one
+torch thread), so the same seeds give the same numbers serially and on any cluster.
+Results are appended to ``results.jsonl`` as cells finish; a rerun skips finished cells.
+"""
+
+from __future__ import annotations
+
+import json
+import time
+from dataclasses import asdict, dataclass
+from itertools import product
+from pathlib import Path
+
+import torch
+
+__all__ = ["Cell", "grid", "run_cell", "run_sweep", "load_results"]
+
+D = 4
+N_TEST = 2000
+
+
+@dataclass(frozen=True)
+class Cell:
+    m: int
+    L: int
+    n: int
+    seed: int
+    steps: int
+
+    @property
+    def key(self) -> str:
+        return f"m{self.m}-L{self.L}-n{self.n}-s{self.seed}-t{self.steps}"
+
+
+def grid(widths, lengths, sizes, seeds: int, steps: int) -> list[Cell]:
+    for name, values in (("widths", widths), ("lengths", lengths), ("sizes", sizes)):
+        if not values or any(int(v) < 1 for v in values):
+            raise ValueError(f"{name} must be positive integers, got {values}")
+    if any(int(v) < 2 for v in lengths):
+        raise ValueError("lengths must be >= 2 (for L = 1 the NTK is zero: h_0 = 0)")
+    if seeds < 1 or steps < 1:
+        raise ValueError("seeds and steps must be >= 1")
+    return [Cell(int(m), int(L), int(n), s, steps) for m, L, n, s in product(widths, lengths, sizes, range(seeds))]
+
+
+def run_cell(cell: Cell) -> dict:
+    """Train one cell; everything is derived from ``cell.seed`` (and one torch thread)."""
+    from checks.bounds import generalization_bound, minimum_norm_radius, spectrum_edges
+    from checks.ntk import empirical_ntk, infinite_ntk
+    from checks.rnn import init_params, output
+    from checks.train import train_gd
+
+    torch.set_num_threads(1)
+    started = time.perf_counter()
+    gen = torch.Generator().manual_seed(10_007 * cell.seed + 7 * cell.n + cell.L)
+    X = torch.randn((cell.n + N_TEST, cell.L, D), generator=gen, dtype=torch.float64)
+    X = X / X.norm(dim=-1, keepdim=True)
+    y_all = X[:, -1, 0]  # linear target at the last step, |y| ≤ 1
+    X, Xt, y, yt = X[: cell.n], X[cell.n :], y_all[: cell.n], y_all[cell.n :]
+    params = init_params(cell.m, D, seed=cell.seed)
+    hist = train_gd(params, X, y, steps=cell.steps)
+    H_inf = infinite_ntk(X)
+    lam0 = spectrum_edges(H_inf)[0]
+    m = cell.m
+    rate = (1 - hist.lr * m * lam0 / 2) ** torch.arange(cell.steps + 1, dtype=torch.float64)
+    radius = minimum_norm_radius(empirical_ntk(params, X), -y, m)
+    u_test = output(hist.params, Xt) - output(params, Xt)
+    u_train = output(hist.params, X) - output(params, X)
+    train_loss = float(torch.clamp((u_train - y).abs(), max=1).mean())
+    return {
+        **asdict(cell),
+        "key": cell.key,
+        "lambda_0": lam0,
+        "lr": float(hist.lr),
+        "residual_sq": hist.residual_sq.tolist(),
+        "c5_bound": (rate * hist.residual_sq[0]).tolist(),
+        "radius": radius,
+        "dist_fro_max": float(hist.dist_fro.max()),
+        "dist_fro_final": float(hist.dist_fro[-1]),
+        "dist_spec_final": float(hist.dist_spec[-1]),
+        "train_loss": train_loss,
+        "test_loss": float(torch.clamp((u_test - yt).abs(), max=1).mean()),
+        "bound": train_loss + generalization_bound(H_inf, y, delta=0.1),
+        "seconds": round(time.perf_counter() - started, 3),
+    }
+
+
+def load_results(out: Path) -> dict[str, dict]:
+    """Finished cells of a sweep folder (a torn last line from an interrupted run is ignored)."""
+    path = Path(out) / "results.jsonl"
+    done = {}
+    if path.exists():
+        for line in path.read_text().splitlines():
+            try:
+                rec = json.loads(line)
+            except json.JSONDecodeError:
+                continue
+            done[rec["key"]] = rec
+    return done
+
+
+def run_sweep(cells: list[Cell], out, *, scheduler: str | None = None, workers: int = 2, serial: bool = False, progress: bool = True) -> dict[str, dict]:
+    """Run the cells not yet in ``out/results.jsonl``; append each result as it finishes."""
+    from tqdm import tqdm
+
+    out = Path(out)
+    out.mkdir(parents=True, exist_ok=True)
+    done = load_results(out)
+    if done:  # rewrite without a torn last line, so appended records start on a fresh line
+        tmp = out / "results.jsonl.tmp"
+        tmp.write_text("".join(json.dumps(r) + "\n" for r in done.values()))
+        tmp.replace(out / "results.jsonl")
+    todo = [c for c in cells if c.key not in done]
+    bar = tqdm(total=len(cells), initial=len(cells) - len(todo), desc="sweep cells", disable=not progress, unit="cell")
+    with open(out / "results.jsonl", "a") as sink:
+
+        def keep(rec: dict) -> None:
+            sink.write(json.dumps(rec) + "\n")
+            sink.flush()
+            done[rec["key"]] = rec
+            bar.update(1)
+
+        if serial or not todo:
+            for cell in todo:
+                keep(run_cell(cell))
+        else:
+            from dask.distributed import Client, LocalCluster, as_completed
+
+            cluster = None if scheduler else LocalCluster(n_workers=workers, threads_per_worker=1, processes=True, dashboard_address=None)
+            with Client(scheduler or cluster) as client:
+                futures = client.map(run_cell, todo, pure=False)
+                for future in as_completed(futures):
+                    keep(future.result())
+            if cluster is not None:
+                cluster.close()
+    bar.close()
+    return {c.key: done[c.key] for c in cells}
