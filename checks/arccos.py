@@ -32,9 +32,10 @@ def sin_minus(t: torch.Tensor, one_minus_cos: torch.Tensor) -> torch.Tensor:
     t2 = t * t
     acc = torch.full_like(t, _SIN_MINUS_SERIES[-1])
     for c in reversed(_SIN_MINUS_SERIES[:-1]):
-        acc = acc * t2 + c
-    closed = torch.sqrt(one_minus_cos * (2 - one_minus_cos)) - t * (1 - one_minus_cos)
-    return torch.where(t < 0.5, acc * t2 * t, closed)
+        acc.mul_(t2).add_(c)  # in place: these arrays are the hot path of infinite_ntk
+    acc.mul_(t2).mul_(t)
+    closed = (2 - one_minus_cos).mul_(one_minus_cos).sqrt_().sub_(t * (1 - one_minus_cos))
+    return torch.where(t < 0.5, acc, closed)
 
 
 def kappa1_gap(theta, gap=None):
@@ -52,7 +53,7 @@ def kappa1_gap(theta, gap=None):
 def theta_from_gap(gap):
     """``θ = arccos(1 − gap) = 2 arcsin √(gap / 2)``, accurate for small ``gap = 1 − ρ ∈ [0, 2]``."""
     if torch.is_tensor(gap):
-        return 2 * torch.arcsin(torch.sqrt((gap / 2).clamp(0.0, 1.0)))
+        return (gap / 2).clamp_(0.0, 1.0).sqrt_().arcsin_().mul_(2)
     return 2 * math.asin(math.sqrt(min(max(gap / 2, 0.0), 1.0)))
 
 
