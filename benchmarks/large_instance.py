@@ -37,8 +37,21 @@ def main() -> None:
         H = infinite_ntk(X)
         seconds = time.perf_counter() - t0
         peak = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 2**20
-        print(json.dumps({"n": a.n, "L": a.L, "d": a.d, "dtype": "float64", "seconds": round(seconds, 1), "peak_rss_gib": round(peak, 2),
-                          "output_gib": round(a.n * a.n * 8 / 2**30, 3), "finite": bool(torch.isfinite(H).all())}, indent=1))
+        print(
+            json.dumps(
+                {
+                    "n": a.n,
+                    "L": a.L,
+                    "d": a.d,
+                    "dtype": "float64",
+                    "seconds": round(seconds, 1),
+                    "peak_rss_gib": round(peak, 2),
+                    "output_gib": round(a.n * a.n * 8 / 2**30, 3),
+                    "finite": bool(torch.isfinite(H).all()),
+                },
+                indent=1,
+            )
+        )
         return
     X = torch.randn((a.n, a.L, a.d), generator=torch.Generator().manual_seed(0))
     params = init_params(a.m, a.d, seed=0, dtype=torch.float32)
@@ -58,10 +71,20 @@ def main() -> None:
     mm_seconds = time.perf_counter() - t1
     mm_gflops = 2 * (b * a.L) ** 2 * a.m / mm_seconds / 1e9
     out = {
-        "n": a.n, "L": a.L, "d": a.d, "m": a.m, "dtype": "float32", "seconds": round(seconds, 1), "peak_rss_gib": round(peak_gib, 2),
-        "block_samples": b, "gflops_achieved": round(flops / seconds / 1e9, 1), "matmul_gflops_same_shape": round(mm_gflops, 1),
-        "fraction_of_matmul": round(flops / seconds / 1e9 / mm_gflops, 2), "jacobian_would_be_gib": round(a.n * a.m * a.m * 4 / 2**30, 1),
-        "finite": bool(torch.isfinite(H).all()), "nL": nL,
+        "n": a.n,
+        "L": a.L,
+        "d": a.d,
+        "m": a.m,
+        "dtype": "float32",
+        "seconds": round(seconds, 1),
+        "peak_rss_gib": round(peak_gib, 2),
+        "block_samples": b,
+        "gflops_achieved": round(flops / seconds / 1e9, 1),
+        "matmul_gflops_same_shape": round(mm_gflops, 1),
+        "fraction_of_matmul": round(flops / seconds / 1e9 / mm_gflops, 2),
+        "jacobian_would_be_gib": round(a.n * a.m * a.m * 4 / 2**30, 1),
+        "finite": bool(torch.isfinite(H).all()),
+        "nL": nL,
     }
     print(json.dumps(out, indent=1))
 

@@ -16,7 +16,7 @@ import math
 import numpy as np
 import torch
 
-__all__ = ["kappa1_gap", "sin_minus", "theta_from_gap", "local_taylor"]
+__all__ = ["kappa1_gap", "local_taylor", "sin_minus", "theta_from_gap"]
 
 
 _SIN_MINUS_SERIES = [(-1) ** (k + 1) * 2 * k / math.factorial(2 * k + 1) for k in range(1, 9)]

@@ -12,13 +12,13 @@ import torch
 
 __all__ = [
     "SingularKernelError",
-    "spectrum_edges",
-    "solve_psd",
     "complexity",
     "dyadic_radius_count",
     "generalization_bound",
     "minimum_norm_radius",
     "numerical_zero",
+    "solve_psd",
+    "spectrum_edges",
 ]
 
 

@@ -28,7 +28,7 @@ EXAMPLES = {
 def _theorem_files(claims: list[str] | None) -> list[str]:
     root = Path("theorems")
     if not root.is_dir():
-        raise SystemExit("error: no theorems/ folder here; run rnn-theorems from the repository root")
+        raise ValueError("no theorems/ folder here; run rnn-theorems from the repository root")
     files = sorted(root.glob("test_c*.py"))
     if claims is None:
         return [str(f) for f in files]
@@ -36,10 +36,10 @@ def _theorem_files(claims: list[str] | None) -> list[str]:
     for cid in claims:
         digits = "".join(ch for ch in cid if ch.isdigit())
         if not cid.upper().startswith("C") or not digits:
-            raise SystemExit(f"error: {cid!r} is not a claim id (C1 … C10)")
+            raise ValueError(f"{cid!r} is not a claim id (C1 … C10)")
         match = [f for f in files if f.name.startswith(f"test_c{int(digits):02d}_")]
         if not match:
-            raise SystemExit(f"error: no theorem module for claim {cid}")
+            raise ValueError(f"no theorem module for claim {cid}")
         chosen += [str(f) for f in match]
     return sorted(set(chosen))
 
@@ -55,7 +55,7 @@ def cmd_verify(args) -> int:
     argv = [*files, "--suite-profile", args.profile, "--ledger", args.ledger, "-q"]
     if not args.update_baseline:
         if not Path(args.baseline).exists():
-            raise SystemExit(f"error: no baseline at {args.baseline}; create one with --update-baseline")
+            raise ValueError(f"no baseline at {args.baseline}; create one with --update-baseline")
         argv += ["--baseline", args.baseline]
     print(f"verify: {len(files)} theorem module(s), profile {args.profile}", flush=True)
     code = int(pytest.main(argv))
@@ -93,15 +93,10 @@ def cmd_audit(args) -> int:
     claims = _claims_arg(args.claims) or sorted(registry)
     unknown = [c for c in claims if c not in registry]
     if unknown:
-        raise SystemExit(f"error: unknown claim(s) {unknown}; known: {', '.join(sorted(registry))}")
-    scenarios = []
-    try:
-        scenarios += [scenario_name(drop=a) for a in args.drop or []]
-        scenarios += [scenario_name(add=a) for a in args.add or []]
-    except ValueError as e:
-        raise SystemExit(f"error: {e}") from None
+        raise ValueError(f"unknown claim(s) {unknown}; known: {', '.join(sorted(registry))}")
+    scenarios = [scenario_name(drop=a) for a in args.drop or []] + [scenario_name(add=a) for a in args.add or []]
     if not scenarios:
-        raise SystemExit("error: give --drop A1..A5 and/or --add A6")
+        raise ValueError("give --drop A1..A5 and/or --add A6")
     os.environ[ENV_VAR] = args.profile
     rows = []
     t0 = time.perf_counter()
@@ -141,7 +136,8 @@ def build_parser() -> argparse.ArgumentParser:
     sub = parser.add_subparsers(dest="command", required=True)
 
     def add(name, help_text, func):
-        p = sub.add_parser(name, help=help_text, description=f"{help_text}\n\nexample:\n  {EXAMPLES[name]}", formatter_class=argparse.RawDescriptionHelpFormatter)
+        description = f"{help_text}\n\nexample:\n  {EXAMPLES[name]}"
+        p = sub.add_parser(name, help=help_text, description=description, formatter_class=argparse.RawDescriptionHelpFormatter)
         p.set_defaults(func=func)
         return p
 

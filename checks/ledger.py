@@ -19,7 +19,7 @@ from pathlib import Path
 
 from checks.claims import Claim, Measurement
 
-__all__ = ["Collector", "Ledger", "write_json", "read_json", "compare", "TOLERANCES", "Diff", "save_counterexample", "format_table"]
+__all__ = ["TOLERANCES", "Collector", "Diff", "Ledger", "compare", "format_table", "read_json", "save_counterexample", "write_json"]
 
 LEDGER_PATH = Path("results/ledger.json")
 BASELINE_PATH = Path("ledger-baseline.json")

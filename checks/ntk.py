@@ -28,10 +28,10 @@ from checks.rnn import Params, Trace, as_sample, forward
 __all__ = [
     "backward_trace",
     "backward_vectors",
-    "empirical_ntk",
-    "infinite_ntk",
-    "hidden_kernel_diag",
     "block_size_for",
+    "empirical_ntk",
+    "hidden_kernel_diag",
+    "infinite_ntk",
 ]
 
 DEFAULT_MEMORY_BUDGET = 1 << 30  # bytes for the per-block Gram matrices of empirical_ntk

@@ -8,16 +8,16 @@ from pathlib import Path
 import matplotlib
 
 matplotlib.use("Agg")
-import matplotlib.pyplot as plt  # noqa: E402
-import numpy as np  # noqa: E402
+import matplotlib.pyplot as plt
+import numpy as np
 
-__all__ = ["plot_residuals", "plot_radius_ratio", "plot_generalization"]
+__all__ = ["plot_generalization", "plot_radius_ratio", "plot_residuals"]
 
 
 def plot_residuals(results: list[dict], path: Path) -> Path:
     """‖r_t‖² against t for each cell, with the C5 bound (1 − ηmλ_0/2)^t ‖r_0‖² dashed."""
     fig, ax = plt.subplots(figsize=(6, 4))
-    for i, r in enumerate(sorted(results, key=lambda r: (r["m"], r["seed"]))[:12]):
+    for r in sorted(results, key=lambda r: (r["m"], r["seed"]))[:12]:
         line = ax.semilogy(r["residual_sq"], lw=1, label=f"m={r['m']} L={r['L']} n={r['n']} s={r['seed']}")[0]
         ax.semilogy(r["c5_bound"], "--", lw=0.8, color=line.get_color())
     ax.set_xlabel("gradient-descent step t")

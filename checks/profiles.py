@@ -10,7 +10,7 @@ from __future__ import annotations
 import os
 from dataclasses import dataclass
 
-__all__ = ["Profile", "PROFILES", "active", "ENV_VAR"]
+__all__ = ["ENV_VAR", "PROFILES", "Profile", "active"]
 
 ENV_VAR = "RNN_THEOREMS_PROFILE"
 

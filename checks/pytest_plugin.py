@@ -122,7 +122,8 @@ def pytest_terminal_summary(terminalreporter, exitstatus, config):
         if not diffs:
             tr.write_line(f"baseline {baseline}: no claim moved beyond its tolerance")
         else:
-            tr.write_line(f"baseline {baseline}: {len(diffs)} change(s) beyond tolerance (update deliberately with `rnn-theorems verify --update-baseline`)", red=True)
+            advice = "update deliberately with `rnn-theorems verify --update-baseline`"
+            tr.write_line(f"baseline {baseline}: {len(diffs)} change(s) beyond tolerance ({advice})", red=True)
             tr.write_line(format_table(["record", "field", "baseline", "current", "allowed"], [d.row() for d in diffs]))
 
 

@@ -10,7 +10,7 @@ from torch.func import jacrev, vmap
 
 from checks.rnn import Params
 
-__all__ = ["rnn_output_single", "jacobian_ntk"]
+__all__ = ["jacobian_ntk", "rnn_output_single"]
 
 
 def rnn_output_single(W: torch.Tensor, A: torch.Tensor, B: torch.Tensor, x: torch.Tensor) -> torch.Tensor:

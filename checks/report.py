@@ -15,11 +15,13 @@ from pathlib import Path
 import matplotlib
 
 matplotlib.use("Agg")
-import matplotlib.pyplot as plt  # noqa: E402
-import numpy as np  # noqa: E402
+import matplotlib.pyplot as plt
+import numpy as np
 
-from checks.claims import claim_sort_key  # noqa: E402
-from checks.ledger import COUNTEREXAMPLE_DIR, format_table, read_json  # noqa: E402
+from checks.claims import claim_sort_key
+from checks.ledger import COUNTEREXAMPLE_DIR, format_table, read_json
+from checks.plots import plot_generalization
+from checks.scaling_cli import plot as scaling_plot
 
 __all__ = ["render_report"]
 
@@ -87,7 +89,8 @@ def render_report(ledger_path="results/ledger.json", out_dir="reports", audit_pa
     records = {k: ledger["records"][k] for k in sorted(ledger.get("records", {}), key=claim_sort_key)}
     for key, r in records.items():
         slope = (r.get("rate") or {}).get("slope")
-        lines.append(f"| {key} | {r['status']} | {r['instances']} | {_fmt(r['worst_margin'])} | {_fmt(r['worst_ratio'])} | {_fmt(slope)} | {_fmt(r['implied_constant'])} |")
+        cells = [key, r["status"], r["instances"], _fmt(r["worst_margin"]), _fmt(r["worst_ratio"]), _fmt(slope), _fmt(r["implied_constant"])]
+        lines.append("| " + " | ".join(map(str, cells)) + " |")
     for key, r in records.items():
         lines += ["", f"## {key} — {r['title']}", "", f"**Statement.** {r['statement']}", ""]
         lines.append(f"**Assumptions.** {', '.join(r['assumptions']) or 'none'}; scenario: {r['scenario'] or 'all assumptions hold'}.")
@@ -98,7 +101,14 @@ def render_report(ledger_path="results/ledger.json", out_dir="reports", audit_pa
             f"**Worst instance.** {r['lhs_name']} = {_fmt(r['lhs'])}, {r['rhs_name']} = {_fmt(r['rhs'])}, "
             f"margin {_fmt(r['worst_margin'])} (tolerance {_fmt(r['tolerance'])}: {r['tolerance_reason'] or 'none'})."
         )
-        if r.get("rate"):
+        if r.get("rate") and "power_law" in r["rate"]:
+            rt = r["rate"]
+            lines.append(
+                f"**Growth.** last-doubling slope {rt['slope']:.3f}; power law exponent {rt['power_law']['exponent']:.3f} "
+                f"(rms residual {rt['power_law']['rms_residual_log']:.3f}); stretched exponential c = {rt['stretched_exponential']['c']:.3f} "
+                f"(rms residual {rt['stretched_exponential']['rms_residual_log']:.3f}); verdict {r['details'].get('verdict')}."
+            )
+        elif r.get("rate"):
             rt = r["rate"]
             lines.append(
                 f"**Rate.** fitted slope {rt['slope']:.3f}, one-sided lower limit {rt['ci_low']:.3f} "
@@ -108,9 +118,21 @@ def render_report(ledger_path="results/ledger.json", out_dir="reports", audit_pa
             png = rate_plot(r, out / f"{key.replace(' ', '_')}_rate.png")
             if png:
                 lines += ["", f"![rate plot]({png.name})"]
+        if r["claim"] == "C7" and (r.get("details") or {}).get("rows"):
+            png = plot_generalization(r["details"]["rows"], out / "C7_generalization.png")
+            lines += ["", format_markdown_table(list(r["details"]["rows"][0]), [[_fmt(v) for v in row.values()] for row in r["details"]["rows"]])]
+            lines += ["", f"![C7]({png.name})"]
         cx = COUNTEREXAMPLE_DIR / f"{r['claim']}.json"
         if r["status"] in ("fails", "expected-fail") and cx.exists():
             lines += ["", f"Counterexample kept at `{cx}`; replay with `rnn-theorems replay {cx}`."]
+    scaling = [
+        {"case": k, "rows": r["details"]["rows"], "verdict": r["details"]["verdict"]}
+        for k, r in records.items()
+        if k.startswith(("C9b-", "C10b-")) and (r.get("details") or {}).get("rows")
+    ]
+    if scaling:
+        scaling_plot(scaling, out / "scaling.png")
+        lines += ["", "## Φ·κ̄ against L (C9b, C10)", "", "![scaling](scaling.png)"]
     for name, note in ledger.get("notes", {}).items():
         lines += ["", f"## {name}", ""]
         rows = note.get("rows")

@@ -14,7 +14,7 @@ from dataclasses import dataclass
 
 import torch
 
-__all__ = ["Params", "Trace", "init_params", "forward", "output", "as_sample"]
+__all__ = ["Params", "Trace", "as_sample", "forward", "init_params", "output"]
 
 
 @dataclass(frozen=True)
@@ -33,7 +33,7 @@ class Params:
     def d(self) -> int:
         return self.A.shape[-1]
 
-    def with_W(self, W: torch.Tensor) -> "Params":
+    def with_W(self, W: torch.Tensor) -> Params:
         """Same ``A``, ``B`` with a new recurrent matrix (``A``, ``B`` are never trained)."""
         if W.shape[-2:] != self.W.shape[-2:]:
             raise ValueError(f"W must end in shape {tuple(self.W.shape[-2:])}, got {tuple(W.shape)}")

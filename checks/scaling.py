@@ -14,8 +14,8 @@ earlier; a polynomial ``L^p`` has ratio → 1, ``exp(b L^c)`` has ratio ``2^{4c}
 from __future__ import annotations
 
 import math
+from collections.abc import Callable
 from dataclasses import dataclass
-from typing import Callable
 
 import numpy as np
 
@@ -23,7 +23,7 @@ from checks.ntk import hidden_kernel_diag
 from checks.stats import fit_rate, fit_stretched_exponential
 from checks.targets import Additive, NVariable
 
-__all__ = ["ScalingCase", "CASES", "measure", "LENGTHS", "SLOPE_GROWTH_LIMIT"]
+__all__ = ["CASES", "LENGTHS", "SLOPE_GROWTH_LIMIT", "ScalingCase", "measure"]
 
 LENGTHS = (8, 16, 32, 64, 128, 256, 512, 1024)
 SLOPE_GROWTH_LIMIT = 1.5

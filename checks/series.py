@@ -16,17 +16,16 @@ floating point and there is no cancellation.
 
 from __future__ import annotations
 
-import math
+from collections.abc import Mapping
 from dataclasses import dataclass
 from functools import lru_cache
 from itertools import product
-from typing import Mapping
 
 import numpy as np
 
 from checks.arccos import kappa1_gap, local_taylor, theta_from_gap
 
-__all__ = ["kernel_coefficient", "kernel_series", "truncated_kernel", "TruncatedKernel", "step_norms"]
+__all__ = ["TruncatedKernel", "kernel_coefficient", "kernel_series", "step_norms", "truncated_kernel"]
 
 
 def step_norms(L: int, norms=None) -> np.ndarray:
@@ -109,7 +108,7 @@ def kernel_series(L: int, caps: Mapping[int, int], norms=None) -> tuple[tuple[in
         N_l = N[l - 1]
         if l > 1:
             # c_l = N_{l-1} κ_1(c_{l-1}) / N_l  ⇒  1 − c_l = [r_l² + N_{l-1} J(θ_{l-1})] / N_l.
-            gap = (r[l - 1] ** 2 + N[l - 2] * kappa1_gap(theta_from_gap(gap_prev))) / N_l
+            gap = (r[l - 1] ** 2 + N[l - 2] * kappa1_gap(theta_from_gap(gap))) / N_l
         S = Q.copy()
         if l in variable:
             S = S + variable[l]
@@ -126,7 +125,6 @@ def kernel_series(L: int, caps: Mapping[int, int], norms=None) -> tuple[tuple[in
             kappa1 += k1[k] * power
         T = ring.mul(kappa0 / 2, 2 * T + Q)
         Q = N_l * kappa1
-        gap_prev = gap
     return steps, T.reshape(ring.shape)
 
 
@@ -164,7 +162,7 @@ class TruncatedKernel:
     degree: int
 
     @staticmethod
-    def build(L: int, degree: int, norms=None) -> "TruncatedKernel":
+    def build(L: int, degree: int, norms=None) -> TruncatedKernel:
         steps, coeffs = kernel_series(L, {l: degree for l in range(1, L + 1)}, norms)
         return TruncatedKernel(steps, coeffs, degree)
 

@@ -12,7 +12,7 @@ from dataclasses import asdict, dataclass
 import numpy as np
 from scipy import optimize, stats
 
-__all__ = ["RateFit", "fit_rate", "fit_leading_exponent", "implied_constant", "clopper_pearson_upper", "StretchedFit", "fit_stretched_exponential"]
+__all__ = ["RateFit", "StretchedFit", "clopper_pearson_upper", "fit_leading_exponent", "fit_rate", "fit_stretched_exponential", "implied_constant"]
 
 
 @dataclass(frozen=True)

@@ -12,11 +12,11 @@ from hypothesis import assume
 from hypothesis import strategies as st
 
 __all__ = [
-    "samples",
-    "degenerate_samples",
-    "seeds",
-    "satisfies_a3",
     "PARALLEL_COS",
+    "degenerate_samples",
+    "samples",
+    "satisfies_a3",
+    "seeds",
 ]
 
 PARALLEL_COS = 1 - 1e-2

@@ -16,7 +16,7 @@ from pathlib import Path
 
 import torch
 
-__all__ = ["Cell", "grid", "run_cell", "run_sweep", "load_results"]
+__all__ = ["Cell", "grid", "load_results", "run_cell", "run_sweep"]
 
 D = 4
 N_TEST = 2000

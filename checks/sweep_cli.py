@@ -39,8 +39,18 @@ def cmd_sweep(args) -> int:
     plot_residuals(results, out / "residuals.png")
     plot_radius_ratio(results, out / "radius_ratio.png")
     rows = [
-        [r["m"], r["L"], r["n"], r["seed"], f"{r['residual_sq'][-1]:.2e}", f"{max(a / b for a, b in zip(r['residual_sq'][1:], r['c5_bound'][1:])):.3f}",
-         f"{r['dist_fro_max'] / r['radius']:.4f}", f"{r['dist_spec_final']:.4f}", f"{r['test_loss']:.4f}", f"{r['bound']:.3f}"]
+        [
+            r["m"],
+            r["L"],
+            r["n"],
+            r["seed"],
+            f"{r['residual_sq'][-1]:.2e}",
+            f"{max(a / b for a, b in zip(r['residual_sq'][1:], r['c5_bound'][1:])):.3f}",
+            f"{r['dist_fro_max'] / r['radius']:.4f}",
+            f"{r['dist_spec_final']:.4f}",
+            f"{r['test_loss']:.4f}",
+            f"{r['bound']:.3f}",
+        ]
         for r in sorted(results, key=lambda r: (r["m"], r["L"], r["n"], r["seed"]))
     ]
     print(format_table(["m", "L", "n", "seed", "‖r_T‖²", "C5 ratio", "max‖ΔW‖_F/R_m", "‖ΔW_T‖_2", "test loss", "C7 bound"], rows))

@@ -18,7 +18,7 @@ import torch
 from checks.rnn import as_sample
 from checks.series import kernel_series, step_norms
 
-__all__ = ["Term", "Additive", "NVariable", "taylor_coefficients"]
+__all__ = ["Additive", "NVariable", "Term", "taylor_coefficients"]
 
 
 def _beta(beta) -> np.ndarray:
@@ -63,7 +63,7 @@ class Term:
     coeffs: np.ndarray
 
     @staticmethod
-    def make(step: int, beta, coeffs) -> "Term":
+    def make(step: int, beta, coeffs) -> Term:
         if isinstance(step, bool) or not isinstance(step, (int, np.integer)) or step < 1:
             raise ValueError(f"step must be a 1-based integer, got {step!r}")
         return Term(int(step), _beta(beta), _coeffs(coeffs))
@@ -76,7 +76,7 @@ class Additive:
     terms: tuple[Term, ...]
 
     @staticmethod
-    def of(*terms: tuple) -> "Additive":
+    def of(*terms: tuple) -> Additive:
         """``Additive.of((step, β, coeffs), …)``."""
         if not terms:
             raise ValueError("an additive target needs at least one term")
@@ -125,7 +125,7 @@ class Additive:
         return total
 
     @staticmethod
-    def truncated(name: str, steps_and_betas, degree: int) -> "Additive":
+    def truncated(name: str, steps_and_betas, degree: int) -> Additive:
         """``Σ_l f(β_lᵀ X_l)`` with ``f ∈ {sin, cos, exp}`` truncated at ``degree`` (see :meth:`tail_bound`)."""
         a, _ = taylor_coefficients(name, degree)
         return Additive.of(*[(step, beta, a) for step, beta in steps_and_betas])
@@ -140,7 +140,7 @@ class NVariable:
     coeffs: np.ndarray
 
     @staticmethod
-    def of(steps, betas, coeffs) -> "NVariable":
+    def of(steps, betas, coeffs) -> NVariable:
         steps = tuple(int(s) for s in steps)
         if not steps or len(set(steps)) != len(steps) or min(steps) < 1:
             raise ValueError(f"steps must be distinct 1-based integers, got {steps}")
@@ -167,7 +167,7 @@ class NVariable:
             raise ValueError(f"target uses step {max(self.steps)} but L = {L}")
         K = self.coeffs.size - 1
         order = sorted(range(len(self.steps)), key=lambda j: self.steps[j])
-        steps_sorted, c = kernel_series(L, {self.steps[j]: K for j in order} if K else {}, norms)
+        _, c = kernel_series(L, {self.steps[j]: K for j in order} if K else {}, norms)
         bn = [float(np.linalg.norm(self.betas[j])) for j in order]
         total = 0.0
         for alpha in product(range(K + 1), repeat=len(order) if K else 0):

@@ -14,7 +14,7 @@ from checks.bounds import spectrum_edges
 from checks.ntk import backward_trace, empirical_ntk
 from checks.rnn import Params, as_sample, output
 
-__all__ = ["History", "train_gd", "a4_step_size"]
+__all__ = ["History", "a4_step_size", "train_gd"]
 
 
 @dataclass(frozen=True)

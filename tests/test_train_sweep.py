@@ -1,7 +1,5 @@
 """Training harness and sweeps: exact gradients, batched == looped, A4 step, determinism, resume."""
 
-import json
-
 import pytest
 import torch
 
@@ -58,7 +56,7 @@ def test_sweep_serial_equals_local_cluster_and_resumes(tmp_path):
     cells = grid([16, 32], [2], [6], seeds=2, steps=5)
     serial = run_sweep(cells, tmp_path / "serial", serial=True, progress=False)
     cluster = run_sweep(cells, tmp_path / "cluster", workers=2, progress=False)
-    strip = lambda r: {k: v for k, v in r.items() if k != "seconds"}  # noqa: E731
+    strip = lambda r: {k: v for k, v in r.items() if k != "seconds"}
     assert {k: strip(v) for k, v in serial.items()} == {k: strip(v) for k, v in cluster.items()}
     # An interrupted sweep: drop one finished line and tear the last; the rerun redoes only that cell.
     path = tmp_path / "serial" / "results.jsonl"

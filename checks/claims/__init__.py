@@ -18,10 +18,11 @@ from __future__ import annotations
 
 import importlib
 import math
+from collections.abc import Callable
 from dataclasses import dataclass, field, replace
-from typing import Any, Callable
+from typing import Any
 
-__all__ = ["Measurement", "Claim", "REGISTRY", "get", "register", "ASSUMPTIONS"]
+__all__ = ["ASSUMPTIONS", "REGISTRY", "Claim", "Measurement", "get", "register"]
 
 ASSUMPTIONS = {
     "A1": "width m ≥ m*(n, L, 1/λ_0, log 1/δ)",
@@ -149,5 +150,3 @@ def get(claim_id: str) -> Claim:
     if claim_id not in REGISTRY:
         raise KeyError(f"unknown claim {claim_id!r}; known: {', '.join(sorted(REGISTRY))}")
     return REGISTRY[claim_id]
-
-

@@ -69,9 +69,7 @@ def init_instances(scenario: str | None):
     if scenario not in (None, "-A1", "-A2", "+A6"):
         return None
     m = 16 if scenario == "-A1" else active().large_width
-    return st.fixed_dictionaries(
-        {"X": sample_strategy(None if scenario == "-A1" else scenario).map(np.ndarray.tolist), "seed": seeds(), "m": st.just(m)}
-    )
+    return st.fixed_dictionaries({"X": sample_strategy(None if scenario == "-A1" else scenario).map(np.ndarray.tolist), "seed": seeds(), "m": st.just(m)})
 
 
 register(

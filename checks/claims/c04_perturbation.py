@@ -81,7 +81,8 @@ def _measure(instance, series: str, claimed: float, constant, grid: str, fit) ->
     alpha = FAMILY_FALSE_ALARM / active().max_examples
     fit = fit(omegas, values, confidence=1 - 2 * alpha)
     tol = EXPONENT_TOL if grid == "small_omegas" else 0.0
-    return Measurement(lhs=claimed, rhs=fit.ci_high, tol=tol, rate=fit.as_dict(), constant=constant(ch, omegas), details={"omegas": omegas, series: values, "slope": fit.slope})
+    details = {"omegas": omegas, series: values, "slope": fit.slope}
+    return Measurement(lhs=claimed, rhs=fit.ci_high, tol=tol, rate=fit.as_dict(), constant=constant(ch, omegas), details=details)
 
 
 def evaluate_hidden(instance, claimed: float = 1.0) -> Measurement:

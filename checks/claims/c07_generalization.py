@@ -15,7 +15,6 @@ is ``≤ δ``.  Random labels must get a larger bound than true labels at every 
 
 from __future__ import annotations
 
-import math
 from functools import lru_cache
 
 import numpy as np

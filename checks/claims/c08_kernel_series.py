@@ -20,6 +20,8 @@ from checks.ntk import infinite_ntk
 from checks.series import TruncatedKernel, kernel_coefficient
 
 EPS = float(np.finfo(float).eps)
+
+
 @st.composite
 def _alpha(draw, L: int, max_support: int = 3, max_degree: int = 6):
     steps = draw(st.lists(st.integers(1, L), min_size=0, max_size=max_support, unique=True))

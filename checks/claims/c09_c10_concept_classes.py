@@ -21,6 +21,7 @@ MAX_CONDITION = 1e8
 """Instances whose H∞ has condition number above this are skipped: the solve's relative error is
 ``cond · n · eps`` (the tolerance), and beyond 1e8 it would swamp the margin."""
 
+
 def _magnitudes(lo: float, hi: float):
     """0, or a float with ``lo ≤ |x| ≤ hi``: both sides are homogeneous in the coefficients, so
     nothing is lost by keeping subnormal magnitudes (which underflow Φ to 0) out."""
@@ -44,10 +45,7 @@ def _well_conditioned(instance) -> bool:
 @st.composite
 def _additive_target(draw, L: int, d: int):
     steps = draw(st.lists(st.integers(1, L), min_size=1, max_size=2, unique=True))
-    return [
-        {"step": s, "beta": draw(st.lists(BETA, min_size=d, max_size=d)), "coeffs": draw(st.lists(COEFF, min_size=1, max_size=4))}
-        for s in steps
-    ]
+    return [{"step": s, "beta": draw(st.lists(BETA, min_size=d, max_size=d)), "coeffs": draw(st.lists(COEFF, min_size=1, max_size=4))} for s in steps]
 
 
 @st.composite
