@@ -185,6 +185,7 @@ def save_counterexample(claim: Claim, scenario: str | None, instance: dict, meas
             "statement": claim.statement,
             "instance": instance,
             "lhs": _num(measurement.lhs),
+            "error": measurement.details.get("error"),
             "rhs": _num(measurement.rhs),
             "tol": measurement.tol,
             "margin": _num(measurement.margin),

@@ -2,11 +2,13 @@
 
 from __future__ import annotations
 
+import math
 from collections.abc import Callable
 
 from hypothesis import HealthCheck, Phase, find, settings
 from hypothesis.errors import NoSuchExample
 
+from checks.bounds import SingularKernelError
 from checks.claims import Claim, Measurement
 
 
@@ -25,7 +27,7 @@ def find_failure(
     strategy = claim.instances(scenario)
     if strategy is None:
         raise ValueError(f"{claim.id} has no instances for scenario {scenario!r}")
-    evaluate = evaluate or claim.evaluate
+    evaluate = _breaks_on_singular(evaluate or claim.evaluate)
     phases = (Phase.generate, Phase.shrink) if shrink else (Phase.generate,)
     try:
         instance = find(
@@ -43,6 +45,18 @@ def find_failure(
     except NoSuchExample:
         return None
     return instance, evaluate(instance)
+
+
+def _breaks_on_singular(evaluate):
+    """A kernel that cannot be inverted (e.g. at width 4) is a break of the claim, kept with its reason."""
+
+    def safe(instance):
+        try:
+            return evaluate(instance)
+        except SingularKernelError as e:
+            return Measurement(lhs=math.inf, rhs=0.0, details={"error": str(e)})
+
+    return safe
 
 
 def falsified_twin_failure(claim: Claim, *, max_examples: int = 100):
