@@ -23,6 +23,7 @@ from hypothesis import HealthCheck, settings
 from checks.claims import claim_sort_key
 from checks.ledger import LEDGER_PATH, Ledger, compare, format_table, read_json, save_counterexample, write_json
 from checks.profiles import ENV_VAR, PROFILES
+from checks.strategies import freeze_example_constants
 
 for _p in PROFILES.values():
     settings.register_profile(
@@ -49,6 +50,7 @@ def pytest_configure(config):
         raise pytest.UsageError(f"unknown profile {name!r}; choose one of {sorted(PROFILES)}")
     os.environ[ENV_VAR] = name
     settings.load_profile(name)
+    freeze_example_constants()
     config._rnn_ledger = Ledger(name)
     config._rnn_started = time.perf_counter()
 

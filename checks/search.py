@@ -10,6 +10,7 @@ from hypothesis.errors import NoSuchExample
 
 from checks.bounds import SingularKernelError
 from checks.claims import Claim, Measurement
+from checks.strategies import freeze_example_constants
 
 
 def find_failure(
@@ -27,6 +28,7 @@ def find_failure(
     strategy = claim.instances(scenario)
     if strategy is None:
         raise ValueError(f"{claim.id} has no instances for scenario {scenario!r}")
+    freeze_example_constants()
     evaluate = _breaks_on_singular(evaluate or claim.evaluate)
     phases = (Phase.generate, Phase.shrink) if shrink else (Phase.generate,)
     try:

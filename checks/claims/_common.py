@@ -7,7 +7,7 @@ import math
 import numpy as np
 from hypothesis import strategies as st
 
-from checks.claims import Measurement
+from checks.claims import Claim, Measurement, claimed_rate
 from checks.profiles import active
 from checks.stats import fit_rate
 from checks.strategies import degenerate_samples, samples, seeds
@@ -95,3 +95,20 @@ def rate_measurement(widths, deviations, scaled, *, claimed: float, details: dic
 
 def log_term(numerator: float, delta: float) -> float:
     return math.log(numerator / delta)
+
+
+def width_rate_claim(id: str, title: str, statement: str, evaluate) -> Claim:
+    """The record of an ``O(m^{-1/2})`` width-rate claim (C1, C2): one shape, one place."""
+    return Claim(
+        id=id,
+        title=title,
+        statement=statement,
+        assumptions=("A2",),
+        instances=rate_instances,
+        evaluate=evaluate,
+        twin=claimed_rate(-1.0),
+        twin_description="claimed rate m^-1 instead of m^-1/2",
+        lhs_name="slope lower limit",
+        rhs_name="claimed exponent",
+        tolerance_reason="none: the slope's confidence limit already carries the sampling error",
+    )

@@ -7,8 +7,8 @@ import math
 import numpy as np
 import torch
 
-from checks.claims import Claim, Measurement, claimed_rate, register
-from checks.claims._common import rate_instances, rate_measurement
+from checks.claims import Measurement, register
+from checks.claims._common import rate_measurement, width_rate_claim
 from checks.ntk import hidden_kernel_diag
 from checks.rnn import forward, init_params
 from checks.stats import implied_constant
@@ -35,18 +35,4 @@ def evaluate(instance: dict) -> Measurement:
     return rate_measurement(widths, devs, scaled, claimed=-0.5, details={"delta": DELTA, "n": n, "L": L})
 
 
-CLAIM = register(
-    Claim(
-        id="C1",
-        title="Forward stability",
-        statement="| ‖h_l‖² / Q_l − 1 | ≤ K_1 √(l log(2nL/δ) / m) w.p. ≥ 1 − δ; log-log slope in m ≤ −½",
-        assumptions=("A2",),
-        instances=rate_instances,
-        evaluate=evaluate,
-        twin=claimed_rate(-1.0),
-        twin_description="claimed rate m^-1 instead of m^-1/2",
-        lhs_name="slope lower limit",
-        rhs_name="claimed exponent",
-        tolerance_reason="none: the slope's confidence limit already carries the sampling error",
-    )
-)
+CLAIM = register(width_rate_claim("C1", "Forward stability", "| ‖h_l‖² / Q_l − 1 | ≤ K_1 √(l log(2nL/δ) / m) w.p. ≥ 1 − δ; log-log slope in m ≤ −½", evaluate))

@@ -7,8 +7,8 @@ import math
 import numpy as np
 import torch
 
-from checks.claims import Claim, Measurement, claimed_rate, register
-from checks.claims._common import rate_instances, rate_measurement
+from checks.claims import Measurement, register
+from checks.claims._common import rate_measurement, width_rate_claim
 from checks.ntk import empirical_ntk, infinite_ntk
 from checks.profiles import active
 from checks.rnn import init_params
@@ -32,21 +32,7 @@ def evaluate(instance: dict) -> Measurement:
     return rate_measurement(widths, devs, scaled, claimed=-0.5, details={"delta": DELTA, "n": n, "L": L, "kappa_bar": kappa})
 
 
-CLAIM = register(
-    Claim(
-        id="C2",
-        title="NTK at initialization",
-        statement="max_ij |H(W_0)_ij − H∞_ij| / κ̄ ≤ K_2 √(log(2n²/δ) / m); log-log slope in m ≤ −½",
-        assumptions=("A2",),
-        instances=rate_instances,
-        evaluate=evaluate,
-        twin=claimed_rate(-1.0),
-        twin_description="claimed rate m^-1 instead of m^-1/2",
-        lhs_name="slope lower limit",
-        rhs_name="claimed exponent",
-        tolerance_reason="none: the slope's confidence limit already carries the sampling error",
-    )
-)
+CLAIM = register(width_rate_claim("C2", "NTK at initialization", "max_ij |H(W_0)_ij − H∞_ij| / κ̄ ≤ K_2 √(log(2n²/δ) / m); log-log slope in m ≤ −½", evaluate))
 
 
 def implied_constant_against_length(lengths=(2, 4, 8, 16, 32), *, n: int = 6, d: int = 3, seed: int = 0) -> list[dict]:
