@@ -50,9 +50,14 @@ def pytest_configure(config):
         raise pytest.UsageError(f"unknown profile {name!r}; choose one of {sorted(PROFILES)}")
     os.environ[ENV_VAR] = name
     settings.load_profile(name)
-    freeze_example_constants()
     config._rnn_ledger = Ledger(name)
     config._rnn_started = time.perf_counter()
+
+
+@pytest.fixture(scope="session", autouse=True)
+def _reproducible_instances():
+    """Before any test generates: fix Hypothesis's literal pool (see ``freeze_example_constants``)."""
+    freeze_example_constants()
 
 
 @pytest.fixture(scope="session")

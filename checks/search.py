@@ -5,7 +5,7 @@ from __future__ import annotations
 import math
 from collections.abc import Callable
 
-from hypothesis import HealthCheck, Phase, find, settings
+from hypothesis import HealthCheck, Phase, find, settings, target
 from hypothesis.errors import NoSuchExample
 
 from checks.bounds import SingularKernelError
@@ -23,18 +23,27 @@ def find_failure(
 ) -> tuple[dict, Measurement] | None:
     """First instance of ``claim`` in ``scenario`` on which ``evaluate`` (default the claim's own) fails.
 
-    Deterministic (derandomized).  ``None`` if no failure is found in ``max_examples``.
+    Deterministic (derandomized) and targeted (Hypothesis's ``target`` on the negative margin,
+    so the search climbs toward the tightest instances).  ``None`` if no failure is found in
+    ``max_examples``.
     """
     strategy = claim.instances(scenario)
     if strategy is None:
         raise ValueError(f"{claim.id} has no instances for scenario {scenario!r}")
     freeze_example_constants()
     evaluate = _breaks_on_singular(evaluate or claim.evaluate)
-    phases = (Phase.generate, Phase.shrink) if shrink else (Phase.generate,)
+    phases = (Phase.generate, Phase.target, Phase.shrink) if shrink else (Phase.generate, Phase.target)
+
+    def fails(inst) -> bool:
+        m = evaluate(inst)
+        # Targeted search: steer generation toward instances with smaller margins.
+        target(max(-1e300, min(1e300, -m.margin)) if math.isfinite(m.margin) else 1e300)
+        return not m.holds
+
     try:
         instance = find(
             strategy,
-            lambda inst: not evaluate(inst).holds,
+            fails,
             settings=settings(
                 max_examples=max_examples,
                 derandomize=True,
