@@ -5,7 +5,7 @@ Groups compare our implementation with the named baseline measured in the same r
   recipe ``torch.func`` ``vmap(jacrev)`` Jacobian contraction (``checks.reference.jacobian_ntk``),
   float32, n=64, L=16, d=8, m=512.
 * ``infinite-ntk``: ``infinite_ntk`` scaling in n and L (float64).
-* ``training``: one batched gradient-descent run over 8 seeds vs a Python loop over the seeds.
+* ``training m=…``: one batched gradient-descent run over 8 seeds vs a Python loop over the seeds.
 Speed is measured here, never asserted.
 """
 
@@ -44,17 +44,22 @@ def test_infinite_ntk_scaling(benchmark, n, length):
 
 XT = torch.randn((16, 4, 4), generator=torch.Generator().manual_seed(2), dtype=torch.float64)
 YT = torch.linspace(-1, 1, 16, dtype=torch.float64)
-PT = init_params(512, 4, seed=3, batch=(8,))
+TRAIN_WIDTHS = [128, 512]
 
 
-@pytest.mark.benchmark(group="training")
-def test_training_batched_seeds(benchmark):
-    benchmark.pedantic(train_gd, args=(PT, XT, YT), kwargs={"steps": 20, "lr": 1e-4}, rounds=3, iterations=1)
+@pytest.mark.parametrize("m", TRAIN_WIDTHS)
+def test_training_batched_seeds(benchmark, m):
+    benchmark.group = f"training m={m}"
+    params = init_params(m, 4, seed=3, batch=(8,))
+    benchmark.pedantic(train_gd, args=(params, XT, YT), kwargs={"steps": 20, "lr": 1e-4}, rounds=3, iterations=1)
 
 
-@pytest.mark.benchmark(group="training")
-def test_training_loop_over_seeds_baseline(benchmark):
+@pytest.mark.parametrize("m", TRAIN_WIDTHS)
+def test_training_loop_over_seeds_baseline(benchmark, m):
+    benchmark.group = f"training m={m}"
+    params = init_params(m, 4, seed=3, batch=(8,))
+
     def loop():
-        return [train_gd(Params(PT.W[s], PT.A[s], PT.B[s]), XT, YT, steps=20, lr=1e-4) for s in range(8)]
+        return [train_gd(Params(params.W[s], params.A[s], params.B[s]), XT, YT, steps=20, lr=1e-4) for s in range(8)]
 
     benchmark.pedantic(loop, rounds=3, iterations=1)

@@ -7,6 +7,7 @@ For each claim × scenario the verdict is ``holds`` (no failure in the searched 
 
 from __future__ import annotations
 
+import math
 import time
 from dataclasses import asdict, dataclass
 
@@ -61,6 +62,11 @@ def run_audit(claim_ids, scenario: str, *, max_examples: int = 20, progress=prin
         else:
             instance, m = found
             path = save_counterexample(claim, scenario, instance, m)
-            rows.append(AuditRow(cid, scenario, "breaks", max_examples, elapsed, m.lhs, m.rhs, str(path)))
+            rows.append(AuditRow(cid, scenario, "breaks", max_examples, elapsed, _finite(m.lhs), _finite(m.rhs), str(path)))
         progress(f"  {cid:<5} {scenario}: {rows[-1].verdict} ({elapsed:.1f} s)")
     return rows
+
+
+def _finite(x: float) -> float | None:
+    """JSON has no infinity: an unevaluable side (e.g. a singular kernel) is recorded as null."""
+    return float(x) if math.isfinite(x) else None

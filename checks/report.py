@@ -18,7 +18,7 @@ matplotlib.use("Agg")
 import matplotlib.pyplot as plt
 import numpy as np
 
-from checks.claims import claim_sort_key
+from checks.claims import ASSUMPTIONS, claim_sort_key
 from checks.ledger import COUNTEREXAMPLE_DIR, format_table, read_json
 from checks.plots import plot_generalization
 from checks.scaling_cli import plot as scaling_plot
@@ -93,7 +93,8 @@ def render_report(ledger_path="results/ledger.json", out_dir="reports", audit_pa
         lines.append("| " + " | ".join(map(str, cells)) + " |")
     for key, r in records.items():
         lines += ["", f"## {key} — {r['title']}", "", f"**Statement.** {r['statement']}", ""]
-        lines.append(f"**Assumptions.** {', '.join(r['assumptions']) or 'none'}; scenario: {r['scenario'] or 'all assumptions hold'}.")
+        assumed = "; ".join(f"{a} ({ASSUMPTIONS.get(a, a)})" for a in r["assumptions"]) or "none"
+        lines.append(f"**Assumptions.** {assumed}; scenario: {r['scenario'] or 'all assumptions hold'}.")
         lines.append(f"**Status.** {r['status']} on {r['instances']} instances ({r['failures']} failing).")
         if r.get("expected_fail"):
             lines.append(f"**Recorded finding.** {r['expected_fail']}")

@@ -85,13 +85,14 @@ def degenerate_samples(draw, **kwargs) -> np.ndarray:
     """A sample that violates A3: one sequence duplicated, or a positive multiple of another.
 
     ``h_l(c x) = c h_l(x)`` for ReLU, so the kernel rows of ``x`` and ``c x`` are parallel and
-    ``H∞`` (and ``H(W)``) are singular.
+    ``H∞`` (and ``H(W)``) are singular.  With ``fixed_norms`` only duplicates (``c = 1``) keep
+    the per-step norms fixed.
     """
     X = draw(samples(a3=False, **kwargs))
     n = X.shape[0]
     i = draw(st.integers(0, n - 1), label="source")
     j = draw(st.integers(0, n - 1).filter(lambda k: k != i), label="target")
-    scale = draw(st.sampled_from([1.0, 0.5, 2.0, 3.0]), label="scale")
+    scale = 1.0 if kwargs.get("fixed_norms") else draw(st.sampled_from([1.0, 0.5, 2.0, 3.0]), label="scale")
     X = X.copy()
     X[j] = scale * X[i]
     return X

@@ -4,7 +4,7 @@ import pytest
 import torch
 
 from checks.ntk import empirical_ntk
-from checks.rnn import Params, init_params, output
+from checks.rnn import Params, init_params, output, stack_params
 from checks.sweep import grid, load_results, run_sweep
 from checks.train import a4_step_size, train_gd
 
@@ -25,7 +25,7 @@ def test_one_step_matches_autograd_gradient_descent():
 
 
 def test_batched_seeds_equal_a_loop_over_seeds():
-    p = init_params(64, 2, seed=3, batch=(3,))
+    p = stack_params([init_params(64, 2, seed=s) for s in range(3)])  # seed s of the batch == seed s alone
     hb = train_gd(p, X, Y, steps=20)
     for s in range(3):
         hs = train_gd(Params(p.W[s], p.A[s], p.B[s]), X, Y, steps=20)

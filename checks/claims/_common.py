@@ -2,8 +2,6 @@
 
 from __future__ import annotations
 
-import math
-
 import numpy as np
 from hypothesis import strategies as st
 
@@ -91,10 +89,6 @@ def rate_measurement(widths, deviations, scaled, *, claimed: float, details: dic
         constant=float(np.max(scaled)),
         details={**details, "slope": fit.slope, "one_sided_alpha": alpha, "widths": list(widths), "deviations": list(map(float, deviations))},
     )
-
-
-def log_term(numerator: float, delta: float) -> float:
-    return math.log(numerator / delta)
 
 
 def width_rate_claim(id: str, title: str, statement: str, evaluate) -> Claim:
