@@ -107,33 +107,23 @@ _FROZEN = False
 
 
 def freeze_example_constants() -> None:
-    """Make generated instances independent of which other modules happen to be imported.
+    """Make generated instances independent of the code base's literals and of import order.
 
     Hypothesis (≥ 6.13x) mixes literals found in every loaded *local* module into generation
     (with probability 5% per draw), so the same derandomized test drew different instances
-    under ``pytest tests theorems``, ``pytest theorems`` and ``rnn-theorems verify``.  The
-    baseline comparison needs the same instances everywhere, so the pool is fixed to the
-    literals of the ``checks`` package.  This patches a private Hypothesis function; if that
-    API moves, generation still works (only this cross-entry-point reproducibility is lost).
+    under ``pytest tests theorems``, ``pytest theorems`` and ``rnn-theorems verify``, and any
+    edit to a literal anywhere would move the baseline.  The pool is emptied (Hypothesis's
+    own global constants still apply).  This patches a private Hypothesis function; if that
+    API moves, generation still works and only this reproducibility is lost.
     """
     global _FROZEN
     if _FROZEN:
         return
     try:
         from hypothesis.internal.conjecture import providers
-        from hypothesis.internal.constants_ast import constants_from_module
     except ImportError:  # pragma: no cover - older or newer Hypothesis
         return
-    import importlib
-    import pkgutil
-
-    import checks
-
-    frozen = providers.Constants()
-    for info in sorted(pkgutil.walk_packages(checks.__path__, "checks."), key=lambda i: i.name):
-        if info.name == "checks.pytest_plugin":
-            continue
-        frozen |= constants_from_module(importlib.import_module(info.name))
-    providers._get_local_constants = lambda: frozen
+    empty = providers.Constants()
+    providers._get_local_constants = lambda: empty
     providers.CONSTANTS_CACHE.cache.clear()
     _FROZEN = True

@@ -3,9 +3,12 @@
 from __future__ import annotations
 
 import numpy as np
+import torch
 from hypothesis import strategies as st
 
+from checks.bounds import spectrum_edges
 from checks.claims import Claim, Measurement, claimed_rate
+from checks.ntk import infinite_ntk
 from checks.profiles import active
 from checks.stats import fit_rate
 from checks.strategies import degenerate_samples, samples, seeds
@@ -19,6 +22,18 @@ SCENARIOS = {
     "-A5": "drop A5: heavy-tailed labels (Student t, 1 degree of freedom)",
     "+A6": "add A6: small inputs ‖X_l‖ ≤ 0.1 for l ≥ 2",
 }
+
+
+def instance_sample(instance: dict) -> torch.Tensor:
+    """The sample ``X (n, L, d)`` of a JSON-able instance, as a float64 tensor."""
+    return torch.as_tensor(np.asarray(instance["X"]), dtype=torch.float64)
+
+
+def inverse_condition(instance: dict) -> float:
+    """``λ_min(H∞) / λ_max(H∞)`` on the instance's sample (used to filter ill-posed instances)."""
+    lam_min, lam_max = spectrum_edges(infinite_ntk(instance_sample(instance)))
+    return lam_min / lam_max
+
 
 FAMILY_FALSE_ALARM = 0.01
 """Family-wise false-alarm rate of the rate claims: Bonferroni over the profile's examples."""

@@ -4,11 +4,10 @@ from __future__ import annotations
 
 import math
 
-import numpy as np
 import torch
 
 from checks.claims import Measurement, register
-from checks.claims._common import rate_measurement, width_rate_claim
+from checks.claims._common import instance_sample, rate_measurement, width_rate_claim
 from checks.ntk import hidden_kernel_diag
 from checks.rnn import forward, init_params
 from checks.stats import implied_constant
@@ -17,7 +16,7 @@ DELTA = 0.1
 
 
 def evaluate(instance: dict) -> Measurement:
-    X = torch.as_tensor(np.asarray(instance["X"]), dtype=torch.float64)
+    X = instance_sample(instance)
     n, L, d = X.shape
     Q = hidden_kernel_diag(X)[:, 1:]  # Q_l(x, x), l = 1..L
     alive = Q > 0

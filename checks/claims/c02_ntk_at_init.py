@@ -4,11 +4,10 @@ from __future__ import annotations
 
 import math
 
-import numpy as np
 import torch
 
 from checks.claims import Measurement, register
-from checks.claims._common import rate_measurement, width_rate_claim
+from checks.claims._common import instance_sample, rate_measurement, width_rate_claim
 from checks.ntk import empirical_ntk, infinite_ntk
 from checks.profiles import active
 from checks.rnn import init_params
@@ -17,7 +16,7 @@ DELTA = 0.1
 
 
 def evaluate(instance: dict) -> Measurement:
-    X = torch.as_tensor(np.asarray(instance["X"]), dtype=torch.float64)
+    X = instance_sample(instance)
     n, L, d = X.shape
     H_inf = infinite_ntk(X)
     kappa = float(H_inf.diagonal().max())  # κ̄ = max_i H∞(x_i, x_i)

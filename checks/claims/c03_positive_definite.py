@@ -10,17 +10,13 @@ from hypothesis import strategies as st
 
 from checks.bounds import numerical_zero, spectrum_edges
 from checks.claims import Claim, Measurement, inflate_lhs, register
-from checks.claims._common import sample_strategy
+from checks.claims._common import instance_sample, sample_strategy
 from checks.ntk import empirical_ntk, infinite_ntk
 from checks.profiles import active
 from checks.rnn import init_params
 from checks.strategies import degenerate_samples, samples, seeds
 
 ZERO_REASON = "n·eps·λ_max: backward error of the symmetric eigensolver (Golub & Van Loan §8.1)"
-
-
-def _X(instance: dict) -> torch.Tensor:
-    return torch.as_tensor(np.asarray(instance["X"]), dtype=torch.float64)
 
 
 def _spectrum(H: torch.Tensor) -> tuple[float, float, float]:
@@ -33,7 +29,7 @@ def _spectrum(H: torch.Tensor) -> tuple[float, float, float]:
 
 # (a) PSD for every sample, degenerate ones included: −λ_min / λ_max ≤ 0 up to n·eps.
 def evaluate_psd(instance: dict) -> Measurement:
-    lam_min, lam_max, zero = _spectrum(infinite_ntk(_X(instance)))
+    lam_min, lam_max, zero = _spectrum(infinite_ntk(instance_sample(instance)))
     return Measurement(lhs=-lam_min / lam_max, rhs=0.0, tol=zero / lam_max, details={"lambda_min": lam_min, "lambda_max": lam_max})
 
 
@@ -46,7 +42,7 @@ def psd_instances(scenario: str | None):
 
 # (b) λ_0 > 0 under A3: the numerical zero n·eps ≤ λ_0 / λ_max.
 def evaluate_pd(instance: dict) -> Measurement:
-    lam_min, lam_max, zero = _spectrum(infinite_ntk(_X(instance)))
+    lam_min, lam_max, zero = _spectrum(infinite_ntk(instance_sample(instance)))
     return Measurement(lhs=zero / lam_max, rhs=lam_min / lam_max, details={"lambda_0": lam_min, "lambda_max": lam_max})
 
 
@@ -58,7 +54,7 @@ def pd_instances(scenario: str | None):
 
 # (c) λ_min(H(W_0)) ≥ λ_0 / 2 at a width where A1 holds.
 def evaluate_init(instance: dict) -> Measurement:
-    X = _X(instance)
+    X = instance_sample(instance)
     lam0 = spectrum_edges(infinite_ntk(X))[0]
     H0 = empirical_ntk(init_params(instance["m"], X.shape[2], seed=instance["seed"]), X)
     lam_init = spectrum_edges(H0)[0]

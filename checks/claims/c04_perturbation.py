@@ -16,7 +16,7 @@ from hypothesis import strategies as st
 
 from checks.bounds import spectrum_edges
 from checks.claims import Claim, Measurement, register
-from checks.claims._common import FAMILY_FALSE_ALARM, sample_strategy
+from checks.claims._common import FAMILY_FALSE_ALARM, instance_sample, sample_strategy
 from checks.ntk import empirical_ntk, hidden_kernel_diag
 from checks.profiles import active
 from checks.rnn import forward, init_params, output
@@ -55,7 +55,7 @@ def _direction(params, X, kind: str, seed: int) -> torch.Tensor:
 
 
 def changes(instance, grid: str = "omegas") -> dict:
-    X = torch.as_tensor(np.asarray(instance["X"]), dtype=torch.float64)
+    X = instance_sample(instance)
     params = init_params(instance["m"], X.shape[2], seed=instance["seed"])
     U = _direction(params, X, instance["direction"], instance["seed"])
     h0 = forward(params, X).h[:, 1:]

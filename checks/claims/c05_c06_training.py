@@ -17,7 +17,7 @@ from hypothesis import strategies as st
 
 from checks.bounds import minimum_norm_radius, spectrum_edges
 from checks.claims import Claim, Measurement, register, tighten
-from checks.claims._common import sample_strategy
+from checks.claims._common import instance_sample, inverse_condition, sample_strategy
 from checks.ntk import empirical_ntk, infinite_ntk
 from checks.profiles import active
 from checks.rnn import init_params
@@ -29,11 +29,6 @@ MIN_INVERSE_CONDITION = 1e-2
 """Samples with λ_0/λ_max below this are skipped: the rate (1 − ηmλ_0/2)^t then needs far more
 steps than a check can run to say anything about convergence (A3 made quantitative)."""
 A4_VIOLATION = 4.0  # step = 4 × the A4 limit in the "-A4" audit scenario
-
-
-def _well_conditioned(instance) -> bool:
-    lam_min, lam_max = spectrum_edges(infinite_ntk(torch.as_tensor(np.asarray(instance["X"]))))
-    return lam_min > MIN_INVERSE_CONDITION * lam_max
 
 
 def training_instances(scenario):
@@ -55,13 +50,13 @@ def training_instances(scenario):
                 "lr_scale": st.just(A4_VIOLATION if scenario == "-A4" else 1.0),
             }
         )
-    ).filter(_well_conditioned)
+    ).filter(lambda inst: inverse_condition(inst) > MIN_INVERSE_CONDITION)
 
 
 @lru_cache(maxsize=32)
 def _runs(key: str) -> dict:
     inst = json.loads(key)
-    X = torch.as_tensor(np.asarray(inst["X"]), dtype=torch.float64)
+    X = instance_sample(inst)
     y = torch.as_tensor(inst["y"], dtype=torch.float64)
     lam0 = spectrum_edges(infinite_ntk(X))[0]
     out = {"lambda_0": lam0, "widths": {}}

@@ -15,7 +15,7 @@ from hypothesis import strategies as st
 
 from checks.bounds import numerical_zero, spectrum_edges
 from checks.claims import Claim, Measurement, register, tighten
-from checks.claims._common import sample_strategy, step_norm_lists
+from checks.claims._common import instance_sample, sample_strategy, step_norm_lists
 from checks.ntk import infinite_ntk
 from checks.series import TruncatedKernel, kernel_coefficient
 
@@ -92,7 +92,7 @@ def schur_instances(scenario):
 
 
 def evaluate_schur(instance, scale: float = 1.0) -> Measurement:
-    X = torch.as_tensor(np.asarray(instance["X"]), dtype=torch.float64)
+    X = instance_sample(instance)
     n, L, _ = X.shape
     alpha = _alpha_dict(instance)
     norms = X[0].norm(dim=-1).numpy()
