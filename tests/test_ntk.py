@@ -148,3 +148,16 @@ def test_zero_first_input_gives_zero_gradient_steps():
     H = infinite_ntk(X)
     assert torch.isfinite(H).all()
     assert float(H[0, 0]) == pytest.approx(0.5 * float(hidden_kernel_diag(X)[0, :-1].sum()), rel=1e-13)
+
+
+@given(X=st.one_of(samples(n=(2, 3), L=(2, 3)), degenerate_samples(n=(2, 3), L=(2, 3))))
+@settings(max_examples=20)
+def test_infinite_ntk_matches_50_digit_reference_on_generated_samples(X):
+    """Generated samples (degenerate ones included) against 50-digit arithmetic.
+
+    Tolerance 1e-13 relative to the largest entry: a few ulps per step; the entries that are
+    small (near-antiparallel pairs) are compared on the kernel's scale, as the eigenvalues are.
+    """
+    X = torch.as_tensor(X)
+    ref = infinite_ntk_mpmath(X)
+    assert torch.allclose(infinite_ntk(X), ref, rtol=1e-13, atol=1e-13 * float(ref.abs().max()))
