@@ -171,7 +171,9 @@ def infinite_ntk(X, X2=None, *, block_rows: int | None = None) -> torch.Tensor:
 
 def _infinite_ntk_block(X: torch.Tensor, X2: torch.Tensor) -> torch.Tensor:
     r1, r2 = X.norm(dim=-1), X2.norm(dim=-1)  # (n, L) per-step input norms
-    a_all = torch.cumsum(r1 * r1, dim=1)  # a_l = S_l(x, x) = Q_l(x, x)
+    # a_l = S_l(x, x) = Q_l(x, x), summed from the same rounded r_l as the defect terms, so that
+    # a_l − r_l² is exactly 0 at an empty prefix (hidden_kernel_diag's Σ X² would not be).
+    a_all = torch.cumsum(r1 * r1, dim=1)
     b_all = torch.cumsum(r2 * r2, dim=1)
     shape = (X.shape[0], X2.shape[0])
     Q = torch.zeros(shape, dtype=X.dtype, device=X.device)

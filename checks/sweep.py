@@ -51,7 +51,7 @@ def run_cell(cell: Cell) -> dict:
     from checks.bounds import generalization_bound, minimum_norm_radius, spectrum_edges
     from checks.ntk import empirical_ntk, infinite_ntk
     from checks.rnn import init_params, output
-    from checks.train import train_gd
+    from checks.train import a4_step_size, train_gd
 
     torch.set_num_threads(1)
     started = time.perf_counter()
@@ -61,12 +61,13 @@ def run_cell(cell: Cell) -> dict:
     y_all = X[:, -1, 0]  # linear target at the last step, |y| ≤ 1
     X, Xt, y, yt = X[: cell.n], X[cell.n :], y_all[: cell.n], y_all[cell.n :]
     params = init_params(cell.m, D, seed=cell.seed)
-    hist = train_gd(params, X, y, steps=cell.steps)
+    H0 = empirical_ntk(params, X)  # serves the A4 step and the C6 radius
+    hist = train_gd(params, X, y, steps=cell.steps, lr=a4_step_size(params, X, H0))
     H_inf = infinite_ntk(X)
     lam0 = spectrum_edges(H_inf)[0]
     m = cell.m
     rate = (1 - hist.lr * m * lam0 / 2) ** torch.arange(cell.steps + 1, dtype=torch.float64)
-    radius = minimum_norm_radius(empirical_ntk(params, X), -y, m)
+    radius = minimum_norm_radius(H0, -y, m)
     u_test = output(hist.params, Xt) - output(params, Xt)
     u_train = output(hist.params, X) - output(params, X)
     train_loss = float(torch.clamp((u_train - y).abs(), max=1).mean())

@@ -35,9 +35,12 @@ class History:
     centered: bool
 
 
-def a4_step_size(params: Params, X) -> torch.Tensor:
-    """A4: ``η = 1 / (m λ_max(H(W_0)))`` for each network of a (batched) ``params``."""
-    H = empirical_ntk(params, X)
+def a4_step_size(params: Params, X, H0: torch.Tensor | None = None) -> torch.Tensor:
+    """A4: ``η = 1 / (m λ_max(H(W_0)))`` for each network of a (batched) ``params``.
+
+    ``H0``: the kernels ``empirical_ntk(params, X)`` when the caller already has them.
+    """
+    H = empirical_ntk(params, X) if H0 is None else H0
     H = H.reshape(-1, *H.shape[-2:])
     lam = torch.stack([torch.tensor(spectrum_edges(h)[1], dtype=H.dtype) for h in H])
     return (1.0 / (params.m * lam)).reshape(params.W.shape[:-2])

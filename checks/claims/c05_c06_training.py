@@ -22,7 +22,7 @@ from checks.ntk import empirical_ntk, infinite_ntk
 from checks.profiles import active
 from checks.rnn import init_params
 from checks.strategies import seeds
-from checks.train import train_gd
+from checks.train import a4_step_size, train_gd
 
 EPS = float(np.finfo(float).eps)
 MIN_INVERSE_CONDITION = 1e-2
@@ -63,8 +63,7 @@ def _runs(key: str) -> dict:
     for m in inst["widths"]:
         params = init_params(m, X.shape[2], seed=inst["seed"], batch=(inst["seeds"],))
         H0 = empirical_ntk(params, X)
-        lam_max0 = torch.tensor([spectrum_edges(h)[1] for h in H0], dtype=torch.float64)
-        lr = inst["lr_scale"] / (m * lam_max0)
+        lr = inst["lr_scale"] * a4_step_size(params, X, H0)
         hist = train_gd(params, X, y, steps=inst["steps"], lr=lr)
         H_T = empirical_ntk(hist.params, X)
         radius = torch.tensor([minimum_norm_radius(h, -y, m) for h in H0])  # centered: r_0 = −y
