@@ -12,9 +12,11 @@ import torch
 
 __all__ = [
     "SingularKernelError",
+    "clipped_loss",
     "complexity",
     "dyadic_radius_count",
     "generalization_bound",
+    "linear_convergence_bound",
     "minimum_norm_radius",
     "numerical_zero",
     "solve_psd",
@@ -114,3 +116,22 @@ def _square(H) -> torch.Tensor:
     if H.ndim != 2 or H.shape[0] != H.shape[1] or H.shape[0] < 1:
         raise ValueError(f"kernel matrix must be square and non-empty, got shape {tuple(H.shape)}")
     return H
+
+
+def clipped_loss(u, y) -> torch.Tensor:
+    """The loss of C7, ``ℓ(u, y) = min(|u − y|, 1)``: 1-Lipschitz in ``u``, values in ``[0, 1]`` (elementwise)."""
+    u = torch.as_tensor(u)
+    return torch.clamp((u - torch.as_tensor(y, dtype=u.dtype, device=u.device)).abs(), max=1.0)
+
+
+def linear_convergence_bound(lr, m: int, lambda_0: float, r0_sq, steps: int) -> torch.Tensor:
+    """Right-hand side of C5, ``(1 − η m λ_0 / 2)^t ‖r_0‖²`` for ``t = 0..steps``.
+
+    ``lr`` and ``r0_sq`` may carry a leading batch (one per network); the result has shape
+    ``(*batch, steps + 1)``.  The factor is clamped at 0 (a step beyond A4 makes it negative).
+    """
+    lr = torch.as_tensor(lr, dtype=torch.float64)
+    r0_sq = torch.as_tensor(r0_sq, dtype=torch.float64)
+    t = torch.arange(steps + 1, dtype=torch.float64)
+    factor = (1 - lr[..., None] * m * lambda_0 / 2).clamp_min(0.0)
+    return factor**t * r0_sq[..., None]

@@ -32,6 +32,7 @@ __all__ = [
     "empirical_ntk",
     "hidden_kernel_diag",
     "infinite_ntk",
+    "kappa_bar",
 ]
 
 DEFAULT_MEMORY_BUDGET = 1 << 30  # bytes for the per-block Gram matrices of empirical_ntk
@@ -122,6 +123,11 @@ def hidden_kernel_diag(X) -> torch.Tensor:
     X = as_sample(X)
     sq = (X * X).sum(-1)
     return torch.cat([torch.zeros_like(sq[:, :1]), sq.cumsum(1)], dim=1)
+
+
+def kappa_bar(X) -> float:
+    """``κ̄ = max_i H∞(x_i, x_i) = ½ max_i Σ_{l=1}^{L} Q_{l-1}(x_i, x_i)`` (CLAIMS.md S: the diagonal of ``H∞``)."""
+    return float(0.5 * hidden_kernel_diag(X)[:, :-1].sum(1).max())
 
 
 BLOCK_ELEMENTS = 1 << 18
