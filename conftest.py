@@ -1,6 +1,6 @@
-"""Suite-wide pytest configuration: profiles (dev, ci, thorough), the claim ledger, fixtures.
+"""Suite-wide pytest configuration: profiles (dev, ci, thorough), claim selection, the claim ledger.
 
-Everything lives in ``checks/pytest_plugin.py``; see its docstring for the options.
+Everything lives in ``checks/harness/pytest_plugin.py``; see its docstring for the options.
 """
 
-pytest_plugins = ["checks.pytest_plugin"]
+pytest_plugins = ["checks.harness.pytest_plugin"]

@@ -13,7 +13,7 @@ import pytest
 import torch
 
 from checks.ntk import empirical_ntk, infinite_ntk
-from checks.reference import jacobian_ntk
+from checks.testing.reference import jacobian_ntk
 from checks.rnn import Params, init_params
 from checks.train import train_gd
 

@@ -1,7 +1,9 @@
 """Right-hand sides of the claims and the stable linear algebra they need.
 
 Every inverse is a Cholesky solve behind a checked condition (``solve_psd``); a kernel that
-is singular to working precision raises ``SingularKernelError`` naming ``λ_min``.
+is singular to working precision raises ``SingularKernelError`` naming ``λ_min``.  Kernels ``H``
+and labels ``y`` follow the array rules of ``checks.validate`` (float32/float64 tensors or
+arrays, lists become float64; integer, bool, complex and half-precision dtypes are refused).
 """
 
 from __future__ import annotations
@@ -10,12 +12,16 @@ import math
 
 import torch
 
+from checks import validate
+
 __all__ = [
     "SingularKernelError",
     "clipped_loss",
     "complexity",
     "dyadic_radius_count",
     "generalization_bound",
+    "generalization_bound_terms",
+    "grid_radius",
     "linear_convergence_bound",
     "minimum_norm_radius",
     "numerical_zero",
@@ -35,23 +41,28 @@ def numerical_zero(n: int, norm: float, dtype: torch.dtype = torch.float64) -> f
     Reason: the backward error of a symmetric eigensolver (and of Cholesky) is
     ``O(n eps ‖H‖_2)`` (Golub & Van Loan §8.1, §4.2).
     """
-    return n * torch.finfo(dtype).eps * norm
+    n = validate.integer("n", n, minimum=1)
+    norm = validate.real("norm", norm, at_least=0)
+    return n * torch.finfo(validate.float_dtype("dtype", dtype)).eps * norm
 
 
-def spectrum_edges(H: torch.Tensor) -> tuple[float, float]:
-    """``(λ_min, λ_max)`` of a symmetric matrix."""
+def spectrum_edges(H) -> tuple[float, float]:
+    """``(λ_min, λ_max)`` of a symmetric matrix (``λ_0`` and the A4 scale of CLAIMS.md S)."""
     lam = torch.linalg.eigvalsh(_square(H))
     return float(lam[0]), float(lam[-1])
 
 
-def solve_psd(H: torch.Tensor, rhs: torch.Tensor) -> torch.Tensor:
+def solve_psd(H, rhs) -> torch.Tensor:
     """``H⁻¹ rhs`` for a symmetric positive-definite ``H`` by Cholesky, after checking its condition.
 
-    Raises ``SingularKernelError`` if ``λ_min ≤ n · eps · λ_max`` (see :func:`numerical_zero`).
+    ``rhs`` of shape ``(n,)`` or ``(n, k)``, converted to ``H``'s dtype.  Raises
+    ``SingularKernelError`` if ``λ_min ≤ n · eps · λ_max`` (see :func:`numerical_zero`), and
+    ``ValueError`` for bad input (array rules of ``checks.validate``, NaN/inf, shapes).
     """
     H = _square(H)
-    if not torch.isfinite(H).all():
-        raise ValueError("kernel matrix has NaN or infinite entries")
+    rhs = validate.array("rhs", rhs, dtype=H.dtype, device=H.device)
+    if rhs.ndim not in (1, 2) or rhs.shape[0] != H.shape[0]:
+        raise ValueError(f"rhs must have shape ({H.shape[0]},) or ({H.shape[0]}, k) to match H, got {tuple(rhs.shape)}")
     lam_min, lam_max = spectrum_edges(H)
     zero = numerical_zero(H.shape[0], max(abs(lam_max), abs(lam_min)), H.dtype)
     if lam_min <= zero:
@@ -61,67 +72,126 @@ def solve_psd(H: torch.Tensor, rhs: torch.Tensor) -> torch.Tensor:
             f"or parallel sequences)"
         )
     chol = torch.linalg.cholesky(H)
-    rhs = rhs.to(H.dtype)
     vec = rhs.ndim == 1
     sol = torch.cholesky_solve(rhs[:, None] if vec else rhs, chol)
     return sol[:, 0] if vec else sol
 
 
 def complexity(H, y) -> float:
-    """``yᵀ H⁻¹ y`` by a stable solve (CLAIMS.md C7, C9); clear error if ``H`` is singular."""
-    H = torch.as_tensor(H)
-    y = torch.as_tensor(y, dtype=H.dtype, device=H.device)
+    """``yᵀ H⁻¹ y`` by a stable solve (CLAIMS.md C7, C9); clear error if ``H`` is singular.
+
+    ``y`` of shape ``(n,)`` is converted to ``H``'s dtype; a value that overflows the dtype is a
+    ``ValueError`` (never a silent ``inf``).
+    """
+    H = _square(H)
+    y = validate.array("y", y, dtype=H.dtype, device=H.device)
     if y.ndim != 1 or y.shape[0] != H.shape[0]:
         raise ValueError(f"y must have shape ({H.shape[0]},) to match H, got {tuple(y.shape)}")
-    if not torch.isfinite(y).all():
-        raise ValueError("y has NaN or infinite entries")
-    return float(y @ solve_psd(H, y))
+    value = float(y @ solve_psd(H, y))
+    if not math.isfinite(value):
+        raise ValueError(f"yᵀH⁻¹y overflows {H.dtype} (largest |y| = {float(y.abs().max()):.3e}); rescale y or H")
+    return value
 
 
 def dyadic_radius_count(n: int) -> int:
-    """``N_R``: radii ``2^k``, ``k = 0..⌈log₂ n⌉``, of the union bound in C7.
+    """``N_R = ⌈log₂ n⌉ + 1``: the radii ``2^k``, ``k = 0..⌈log₂ n⌉``, of the union bound in C7.
 
     The data-dependent radius ``√(yᵀH⁻¹y)`` only matters while the bound is below the loss
-    range, i.e. up to ``O(√n · …)``; a dyadic grid up to ``n`` covers it with ``⌈log₂ n⌉ + 1`` radii.
+    range, i.e. up to ``O(√n · …)``; a dyadic grid up to ``2^⌈log₂ n⌉ ≥ n`` covers it with
+    ``⌈log₂ n⌉ + 1`` radii.  Exact integer arithmetic (``⌈log₂ n⌉ = (n − 1).bit_length()``).
     """
-    if n < 1:
-        raise ValueError(f"n must be >= 1, got {n}")
-    return math.ceil(math.log2(n)) + 1 if n > 1 else 1
+    n = validate.integer("n", n, minimum=1)
+    return (n - 1).bit_length() + 1
 
 
-def generalization_bound(H, y, *, delta: float, n_radii: int | None = None) -> float:
-    """Right-hand side of C7 without the empirical loss and ``ε(m)``:
+def grid_radius(complexity_value: float, n: int) -> float:
+    """``R_k = 2^k``, the smallest radius of C7's dyadic grid ``k = 0..⌈log₂ n⌉`` with ``R_k ≥ √complexity_value``.
 
-    ``2 √(yᵀ H⁻¹ y · tr H) / n + 3 √(log(2 N_R / δ) / (2n))`` with ``N_R = dyadic_radius_count(n)``.
+    CLAIMS.md C7: the union bound over the grid proves the leading term with ``R_k`` in place of
+    the raw radius ``√(yᵀH⁻¹y)`` (so ``√c ≤ R_k < 2√c`` when ``√c ≥ 1``, and ``R_0 = 1`` below).
+    Returns ``math.inf`` when ``√complexity_value > 2^⌈log₂ n⌉``, the largest grid radius: the
+    union bound then says nothing.  Exact: ``k`` comes from the binary exponent of ``√c``.
     """
-    if not 0 < delta < 1:
-        raise ValueError(f"delta must lie in (0, 1), got {delta}")
-    H = torch.as_tensor(H)
+    c = validate.real("complexity_value", complexity_value, at_least=0, finite=False)
+    n = validate.integer("n", n, minimum=1)
+    raw = math.sqrt(c)
+    if raw <= 1:
+        return 1.0
+    if math.isinf(raw):
+        return math.inf
+    mantissa, exponent = math.frexp(raw)  # raw = mantissa · 2^exponent, mantissa ∈ [½, 1)
+    k = exponent - 1 if mantissa == 0.5 else exponent  # smallest k with 2^k ≥ raw
+    return math.ldexp(1.0, k) if k <= dyadic_radius_count(n) - 1 else math.inf
+
+
+def generalization_bound_terms(H, y, *, delta: float) -> dict:
+    """The terms of C7's bound as proved (CLAIMS.md C7), without the empirical loss and ``ε(m)``.
+
+    ``leading = 2 R_k √(tr H) / n`` with ``R_k`` = :func:`grid_radius` of ``yᵀH⁻¹y`` (the grid
+    radius the union bound proves it with, up to 2× the raw ``√(yᵀH⁻¹y)``), and
+    ``confidence = 3 √(log(2 N_R / δ) / (2n))`` with ``N_R`` = :func:`dyadic_radius_count` ``(n)``.
+    Returns ``{"complexity", "raw_radius", "grid_radius", "trace", "n", "n_radii", "delta",
+    "leading", "confidence", "total"}``; ``grid_radius``, ``leading`` and ``total`` are
+    ``math.inf`` when the raw radius is beyond the grid's largest radius ``2^⌈log₂ n⌉``.
+    """
+    delta = validate.real("delta", delta, above=0, below=1)
+    H = _square(H)
     n = H.shape[0]
-    n_radii = dyadic_radius_count(n) if n_radii is None else n_radii
     comp = complexity(H, y)
     trace = float(torch.diagonal(H).sum())
-    return 2 * math.sqrt(comp * trace) / n + 3 * math.sqrt(math.log(2 * n_radii / delta) / (2 * n))
+    if not math.isfinite(trace) or trace <= 0:
+        raise ValueError(f"tr H = {trace:.3e} must be positive and finite in {H.dtype}")
+    n_radii = dyadic_radius_count(n)
+    radius = grid_radius(comp, n)
+    leading = 2 * radius * math.sqrt(trace) / n
+    confidence = 3 * math.sqrt(math.log(2 * n_radii / delta) / (2 * n))
+    return {
+        "complexity": comp,
+        "raw_radius": math.sqrt(comp),
+        "grid_radius": radius,
+        "trace": trace,
+        "n": n,
+        "n_radii": n_radii,
+        "delta": delta,
+        "leading": leading,
+        "confidence": confidence,
+        "total": leading + confidence,
+    }
+
+
+def generalization_bound(H, y, *, delta: float) -> float:
+    """Right-hand side of C7 as proved, without the empirical loss and ``ε(m)`` (CLAIMS.md C7):
+
+    ``2 R_k √(tr H) / n + 3 √(log(2 N_R / δ) / (2n))``, ``R_k = 2^k`` the smallest radius of the
+    dyadic grid ``k = 0..⌈log₂ n⌉`` with ``R_k ≥ √(yᵀ H⁻¹ y)`` and ``N_R = ⌈log₂ n⌉ + 1``; this is
+    CLAIMS.md C7's "bound as proved" (up to 2× the bound with the raw radius ``√(yᵀH⁻¹y)``).
+    ``math.inf`` when ``√(yᵀH⁻¹y)`` is beyond the grid (the union bound says nothing).  The terms:
+    :func:`generalization_bound_terms`.
+    """
+    return generalization_bound_terms(H, y, delta=delta)["total"]
 
 
 def minimum_norm_radius(H0, r0, m: int) -> float:
     """``R_m = √(r_0ᵀ H(W_0)⁻¹ r_0 / m)`` (CLAIMS.md C6): the minimum-norm interpolating change of ``W``."""
-    if m < 1:
-        raise ValueError(f"m must be >= 1, got {m}")
+    m = validate.integer("m", m, minimum=1)
     return math.sqrt(complexity(H0, r0) / m)
 
 
 def _square(H) -> torch.Tensor:
-    H = torch.as_tensor(H)
+    H = validate.array("H", H)
     if H.ndim != 2 or H.shape[0] != H.shape[1] or H.shape[0] < 1:
         raise ValueError(f"kernel matrix must be square and non-empty, got shape {tuple(H.shape)}")
     return H
 
 
 def clipped_loss(u, y) -> torch.Tensor:
-    """The loss of C7, ``ℓ(u, y) = min(|u − y|, 1)``: 1-Lipschitz in ``u``, values in ``[0, 1]`` (elementwise)."""
-    u = torch.as_tensor(u)
-    return torch.clamp((u - torch.as_tensor(y, dtype=u.dtype, device=u.device)).abs(), max=1.0)
+    """The loss of C7, ``ℓ(u, y) = min(|u − y|, 1)``: 1-Lipschitz in ``u``, values in ``[0, 1]`` (elementwise).
+
+    ``u`` and ``y`` follow the array rules of ``checks.validate``; ``y`` is converted to ``u``'s dtype.
+    """
+    u = validate.array("u", u, finite=False)
+    y = validate.array("y", y, dtype=u.dtype, device=u.device, finite=False)
+    return torch.clamp((u - y).abs(), max=1.0)
 
 
 def linear_convergence_bound(lr, m: int, lambda_0: float, r0_sq, steps: int) -> torch.Tensor:
@@ -130,8 +200,13 @@ def linear_convergence_bound(lr, m: int, lambda_0: float, r0_sq, steps: int) -> 
     ``lr`` and ``r0_sq`` may carry a leading batch (one per network); the result has shape
     ``(*batch, steps + 1)``.  The factor is clamped at 0 (a step beyond A4 makes it negative).
     """
-    lr = torch.as_tensor(lr, dtype=torch.float64)
-    r0_sq = torch.as_tensor(r0_sq, dtype=torch.float64)
+    m = validate.integer("m", m, minimum=1)
+    steps = validate.integer("steps", steps, minimum=0)
+    lambda_0 = validate.real("lambda_0", lambda_0)
+    lr = validate.array("lr", lr, dtype=torch.float64)
+    r0_sq = validate.array("r0_sq", r0_sq, dtype=torch.float64)
+    if not bool((lr > 0).all()):
+        raise ValueError("lr must be positive")
     t = torch.arange(steps + 1, dtype=torch.float64)
     factor = (1 - lr[..., None] * m * lambda_0 / 2).clamp_min(0.0)
     return factor**t * r0_sq[..., None]

@@ -22,10 +22,13 @@ import math
 
 import torch
 
+from checks import validate
 from checks.arccos import sin_minus, theta_from_gap
-from checks.rnn import Params, Trace, as_sample, forward
+from checks.rnn import Params, Trace, as_sample, check_params, forward
 
 __all__ = [
+    "BLOCK_ELEMENTS",
+    "DEFAULT_MEMORY_BUDGET",
     "backward_trace",
     "backward_vectors",
     "block_size_for",
@@ -33,6 +36,7 @@ __all__ = [
     "hidden_kernel_diag",
     "infinite_ntk",
     "kappa_bar",
+    "power_of_two_rescaling",
 ]
 
 DEFAULT_MEMORY_BUDGET = 1 << 30  # bytes for the per-block Gram matrices of empirical_ntk
@@ -62,9 +66,10 @@ def backward_trace(params: Params, X) -> tuple[Trace, torch.Tensor]:
 
 
 def block_size_for(L: int, itemsize: int, memory_budget: int) -> int:
-    """Samples per block so that three ``(bL) × (bL)`` matrices fit in ``memory_budget`` bytes."""
-    if memory_budget < 1:
-        raise ValueError(f"memory_budget must be positive, got {memory_budget}")
+    """Samples per block so that three ``(bL) × (bL)`` matrices fit in ``memory_budget`` bytes (at least 1)."""
+    L = validate.integer("L", L, minimum=1)
+    itemsize = validate.integer("itemsize", itemsize, minimum=1)
+    memory_budget = validate.integer("memory_budget", memory_budget, minimum=1)
     return max(1, int(math.sqrt(memory_budget / (3 * itemsize))) // L)
 
 
@@ -73,8 +78,14 @@ def empirical_ntk(params: Params, X, X2=None, *, memory_budget: int = DEFAULT_ME
 
     All ``L²`` time pairs, blocked over samples so the block Gram matrices stay within
     ``memory_budget`` bytes.  ``X2`` gives the cross kernel ``(n, n2)``.  Batched parameters
-    (``W`` of shape ``(..., m, m)``) give a batch of kernels ``(..., n, n2)``.
+    (``W`` of shape ``(..., m, m)``) give a batch of kernels ``(..., n, n2)``.  Computed in the
+    parameters' dtype (float32 or float64); ``X`` and ``X2`` are checked by ``as_sample``
+    (``checks.validate``).  ``H`` is homogeneous of degree 2 in the inputs (ReLU is positively
+    homogeneous and ``D_l`` depends on signs only), so inputs of extreme size are computed at an
+    exact power-of-two rescaling (:func:`power_of_two_rescaling`) and scaled back.
     """
+    check_params(params)
+    memory_budget = validate.integer("memory_budget", memory_budget, minimum=1)
     if params.W.ndim > 2:
         batch = params.W.shape[:-2]
         flat = [
@@ -86,13 +97,19 @@ def empirical_ntk(params: Params, X, X2=None, *, memory_budget: int = DEFAULT_ME
             )
         ]
         return torch.stack(flat).reshape(*batch, *flat[0].shape)
+    X = as_sample(X, params.d, dtype=params.W.dtype, device=params.W.device)
+    if X2 is not None:
+        X2 = as_sample(X2, params.d, dtype=params.W.dtype, device=params.W.device, name="X2")
+        if X2.shape[1] != X.shape[1]:
+            raise ValueError(f"X2 has length L = {X2.shape[1]} but X has L = {X.shape[1]}")
+    k = power_of_two_rescaling(X, X2)
+    if k:
+        X = X * 2.0**-k
+        X2 = None if X2 is None else X2 * 2.0**-k
     delta, hprev = backward_vectors(params, X)
     if X2 is None:
         delta2, hprev2, symmetric = delta, hprev, True
     else:
-        X2 = as_sample(X2, params.d, name="X2")
-        if X2.shape[1] != delta.shape[1]:
-            raise ValueError(f"X2 has length L = {X2.shape[1]} but X has L = {delta.shape[1]}")
         delta2, hprev2 = backward_vectors(params, X2)
         symmetric = False
     n, L, m = delta.shape
@@ -115,18 +132,43 @@ def empirical_ntk(params: Params, X, X2=None, *, memory_budget: int = DEFAULT_ME
             H[i0:i1, j0:j1] = tile
             if symmetric and j0 > i0:
                 H[j0:j1, i0:i1] = tile.T
-    return H
+    return H.mul_(2.0**k).mul_(2.0**k) if k else H  # H(2^k X) = 4^k H(X), two exact steps
+
+
+def power_of_two_rescaling(X: torch.Tensor, X2: torch.Tensor | None = None) -> int:
+    """``k`` such that the kernels are computed at ``2^-k X`` (and ``2^-k X2``), or 0 for no rescaling.
+
+    Both NTKs are homogeneous of degree 2 in the inputs, and scaling by a power of two is exact,
+    so ``H(X) = 4^k H(2^-k X)`` bit for bit (outside the subnormal range).  ``infinite_ntk`` forms
+    products of two squared norms (fourth powers of the entries), which leave the dtype's range
+    for entries beyond about ``2^(±maxexp/4)`` (1e77 or 1e-77 in float64, 1e9 in float32: the
+    recursion then returned kernels off by 18–33% without a warning).  So when the largest
+    ``|entry|`` lies outside ``2^(±maxexp/8)`` (``maxexp`` = 1024 in float64, 128 in float32: a
+    margin of ``2^(maxexp/2)`` for those fourth powers), ``k`` is its binary exponent (the largest
+    entry moves into ``[½, 1)``); otherwise 0, leaving ordinary inputs untouched.
+    """
+    amax = max(float(t.abs().max()) for t in (X, X2) if t is not None)
+    maxexp = math.frexp(float(torch.finfo(X.dtype).max))[1]  # 1024 (float64) or 128 (float32)
+    if amax == 0 or 2.0 ** -(maxexp // 8) <= amax <= 2.0 ** (maxexp // 8):
+        return 0
+    return min(max(math.frexp(amax)[1], 2 - maxexp), maxexp - 2)  # 2^±k stays a normal number
 
 
 def hidden_kernel_diag(X) -> torch.Tensor:
-    """``Q_l(x, x) = Σ_{k≤l} ‖X_k‖²`` for ``l = 0..L`` (shape ``(n, L+1)``), the limit of ``‖h_l‖²``."""
+    """``Q_l(x, x) = Σ_{k≤l} ‖X_k‖²`` for ``l = 0..L`` (shape ``(n, L+1)``), the limit of ``‖h_l‖²`` (CLAIMS.md S).
+
+    ``X`` is checked by ``as_sample`` (float32/float64, sums of squares representable).
+    """
     X = as_sample(X)
     sq = (X * X).sum(-1)
     return torch.cat([torch.zeros_like(sq[:, :1]), sq.cumsum(1)], dim=1)
 
 
 def kappa_bar(X) -> float:
-    """``κ̄ = max_i H∞(x_i, x_i) = ½ max_i Σ_{l=1}^{L} Q_{l-1}(x_i, x_i)`` (CLAIMS.md S: the diagonal of ``H∞``)."""
+    """``κ̄ = max_i H∞(x_i, x_i) = ½ max_i Σ_{l=1}^{L} Q_{l-1}(x_i, x_i)`` (CLAIMS.md S: the diagonal of ``H∞``).
+
+    ``X`` is checked by ``as_sample`` like every kernel input.
+    """
     return float(0.5 * hidden_kernel_diag(X)[:, :-1].sum(1).max())
 
 
@@ -153,6 +195,10 @@ def infinite_ntk(X, X2=None, *, block_rows: int | None = None) -> torch.Tensor:
     defect and ``P_l`` follow without cancellation (``checks.arccos.sin_minus``; defect terms in
     :func:`_step_defect`).  Parallel sequences give exactly parallel kernel rows, and entries
     are accurate to a few ulps per step (tested against a 50-digit reference).
+
+    Inputs: ``X``, ``X2`` are checked by ``as_sample`` (float32 or float64, lists become float64,
+    sums of squares representable); inputs of extreme size are computed at an exact power-of-two
+    rescaling (:func:`power_of_two_rescaling`), since the defect terms are fourth powers.
     """
     X = as_sample(X)
     symmetric = X2 is None
@@ -160,9 +206,14 @@ def infinite_ntk(X, X2=None, *, block_rows: int | None = None) -> torch.Tensor:
     if X2.shape[1] != X.shape[1]:
         raise ValueError(f"X2 has length L = {X2.shape[1]} but X has L = {X.shape[1]}")
     n, n2 = X.shape[0], X2.shape[0]
-    block_rows = max(8, BLOCK_ELEMENTS // n2) if block_rows is None else block_rows
-    if block_rows < 1:
-        raise ValueError(f"block_rows must be >= 1, got {block_rows}")
+    # 8 rows at least: below that the per-block Python overhead dominates.
+    block_rows = max(8, BLOCK_ELEMENTS // n2) if block_rows is None else validate.integer(
+        "block_rows", block_rows, minimum=1
+    )
+    k = power_of_two_rescaling(X, None if symmetric else X2)
+    if k:
+        X = X * 2.0**-k
+        X2 = X if symmetric else X2 * 2.0**-k
     H = torch.empty((n, n2), dtype=X.dtype, device=X.device)
     for i0 in range(0, n, block_rows):
         i1 = min(n, i0 + block_rows)
@@ -172,7 +223,7 @@ def infinite_ntk(X, X2=None, *, block_rows: int | None = None) -> torch.Tensor:
             H[i1:, i0:i1] = H[i0:i1, i1:].T
             block = H[i0:i1, i0:i1]
             H[i0:i1, i0:i1] = torch.triu(block) + torch.triu(block, 1).T  # exactly symmetric
-    return H
+    return H.mul_(2.0**k).mul_(2.0**k) if k else H  # H∞(2^k X) = 4^k H∞(X), two exact steps
 
 
 def _infinite_ntk_block(X: torch.Tensor, X2: torch.Tensor) -> torch.Tensor:
@@ -193,7 +244,10 @@ def _infinite_ntk_block(X: torch.Tensor, X2: torch.Tensor) -> torch.Tensor:
         all_alive = bool((a > 0).all()) and bool((b > 0).all())  # the common case skips the masks below
         alive = None if all_alive else N > 0
         defect = _step_defect(X[:, l], X2[:, l], r1[:, l], r2[:, l], a_prev, b_prev, N, N_prev, all_alive).add_(E)
-        gap = (defect.div_(N) if all_alive else torch.where(alive, defect.div_(torch.where(alive, N, 1.0)), 0.0)).clamp_(0.0, 2.0)
+        if all_alive:
+            gap = defect.div_(N).clamp_(0.0, 2.0)
+        else:
+            gap = torch.where(alive, defect.div_(torch.where(alive, N, 1.0)), 0.0).clamp_(0.0, 2.0)
         cogap = 2 - gap
         if bool((a_prev == 0).any()) and bool((b_prev == 0).any()):
             fresh = (a_prev == 0)[:, None] & (b_prev == 0)[None, :] & (N > 0)

@@ -14,7 +14,14 @@ from dataclasses import dataclass
 
 import torch
 
-__all__ = ["Params", "Trace", "as_sample", "forward", "init_params", "output"]
+from checks import validate
+from checks.validate import sample as as_sample
+
+__all__ = ["Params", "Trace", "as_sample", "check_params", "forward", "init_params", "output"]
+
+
+SEED_MAX = 2**64 - 1
+"""Largest seed ``torch.Generator.manual_seed`` takes (a 64-bit unsigned integer)."""
 
 
 @dataclass(frozen=True)
@@ -27,10 +34,12 @@ class Params:
 
     @property
     def m(self) -> int:
+        """Width ``m`` (hidden units)."""
         return self.W.shape[-1]
 
     @property
     def d(self) -> int:
+        """Input dimension ``d``."""
         return self.A.shape[-1]
 
     def with_W(self, W: torch.Tensor) -> Params:
@@ -53,6 +62,7 @@ class Trace:
 
     @property
     def D(self) -> torch.Tensor:
+        """The activation patterns ``D_l = 1[g_l > 0]`` as 0/1 in ``g``'s dtype, shape ``(..., n, L, m)``."""
         return (self.g > 0).to(self.g.dtype)
 
 
@@ -65,16 +75,23 @@ def init_params(
     device: str | torch.device = "cpu",
     batch: tuple[int, ...] = (),
 ) -> Params:
-    """Random initialization of setting (S), reproducible from ``seed``.
+    """Random initialization of setting (S), reproducible from ``seed``: ``W, A ~ N(0, 2/m)``, ``B ~ N(0, 1)``.
+
+    ``m, d ≥ 1`` integers; ``seed`` an integer in ``0..2⁶⁴ − 1`` (``bool`` refused); ``dtype``
+    ``torch.float64`` (the checks) or ``torch.float32`` (speed) — any other dtype is a
+    ``ValueError`` (an integer dtype would round every weight to 0).
 
     ``batch`` adds leading dimensions: ``batch=(S,)`` gives ``S`` independent networks
     drawn from one generator (seed ``s`` of a batch is not the same as ``seed=s`` alone;
     use :func:`stack_params` for that).
     """
-    _check_positive_int("m", m)
-    _check_positive_int("d", d)
-    if not isinstance(seed, int):
-        raise ValueError(f"seed must be an int, got {seed!r}")
+    m = validate.integer("m", m, minimum=1)
+    d = validate.integer("d", d, minimum=1)
+    seed = validate.integer("seed", seed, minimum=0, maximum=SEED_MAX)
+    validate.float_dtype("dtype", dtype)
+    if not isinstance(batch, (tuple, list)):
+        raise ValueError(f"batch must be a tuple of integers >= 1, got {batch!r}")
+    batch = tuple(validate.integer("each batch dimension", b, minimum=1) for b in batch)
     gen = torch.Generator(device="cpu").manual_seed(seed)
     scale = math.sqrt(2.0 / m)
     # Drawn on the CPU in float64 so the same seed gives the same numbers on every device.
@@ -91,33 +108,36 @@ def stack_params(params: list[Params]) -> Params:
     return Params(*(torch.stack([getattr(p, k) for p in params]) for k in ("W", "A", "B")))
 
 
-def as_sample(X, d: int | None = None, *, dtype=None, device=None, name: str = "X") -> torch.Tensor:
-    """Validate a sample of sequences: a finite array of shape ``(n, L, d)`` with ``n, L, d >= 1``.
+def check_params(params) -> Params:
+    """Check that ``params`` is a :class:`Params` of one float32/float64 dtype with consistent shapes.
 
-    Raises ``ValueError`` that says what is wrong; returns a tensor (copy-free when possible).
+    ``W (..., m, m)``, ``A (..., m, d)``, ``B (..., m)`` (setting (S)); raises ``ValueError``.
     """
-    X = torch.as_tensor(X)
-    if X.ndim != 3:
-        raise ValueError(f"{name} must have shape (n, L, d), got shape {tuple(X.shape)}")
-    n, L, dd = X.shape
-    if n < 1:
-        raise ValueError(f"{name} is an empty sample (n = 0 sequences)")
-    if L < 1:
-        raise ValueError(f"{name} has sequence length L = {L}; need L >= 1")
-    if dd < 1:
-        raise ValueError(f"{name} has input dimension d = {dd}; need d >= 1")
-    if d is not None and dd != d:
-        raise ValueError(f"{name} has input dimension d = {dd} but the parameters expect d = {d}")
-    if not X.is_floating_point():
-        X = X.to(torch.float64)
-    if not torch.isfinite(X).all():
-        bad = (~torch.isfinite(X)).nonzero()[0].tolist()
-        raise ValueError(f"{name} has a NaN or infinite entry (first at index {tuple(bad)})")
-    return X.to(dtype=dtype or X.dtype, device=device or X.device)
+    if not isinstance(params, Params):
+        raise ValueError(f"params must be checks.rnn.Params (from init_params), got {type(params).__name__}")
+    for key in ("W", "A", "B"):
+        value = getattr(params, key)
+        if not torch.is_tensor(value):
+            raise ValueError(f"params.{key} must be a tensor, got {type(value).__name__}")
+        validate.float_dtype(f"params.{key}.dtype", value.dtype)
+    W, A, B = params.W, params.A, params.B
+    if not A.dtype == B.dtype == W.dtype:
+        raise ValueError(f"params mix dtypes: W {W.dtype}, A {A.dtype}, B {B.dtype}")
+    batch, m = W.shape[:-2], W.shape[-1] if W.ndim >= 2 else -1
+    if W.ndim < 2 or W.shape[-2] != m or A.shape[:-1] != (*batch, m) or B.shape != (*batch, m) or A.shape[-1] < 1:
+        raise ValueError(
+            f"params have inconsistent shapes: W {tuple(W.shape)}, A {tuple(A.shape)}, B {tuple(B.shape)}; "
+            f"need W (..., m, m), A (..., m, d), B (..., m)"
+        )
+    return params
 
 
 def forward(params: Params, X) -> Trace:
-    """Forward trace of setting (S) on a sample ``X (n, L, d)``."""
+    """Forward trace of setting (S) on a sample ``X (n, L, d)``: ``h_0 = 0``, ``h_l = relu(W h_{l-1} + A X_l)``.
+
+    ``X`` is validated by :func:`as_sample` in the parameters' dtype (float32 or float64).
+    """
+    check_params(params)
     X = as_sample(X, params.d, dtype=params.W.dtype, device=params.W.device)
     n, L, _ = X.shape
     batch = params.W.shape[:-2]
@@ -136,8 +156,3 @@ def output(params: Params, X) -> torch.Tensor:
     """``f(x; W) = B h_L`` for every sequence: shape ``(..., n)``."""
     h_L = forward(params, X).h[..., -1, :]
     return (h_L * params.B.unsqueeze(-2)).sum(-1)
-
-
-def _check_positive_int(name: str, value) -> None:
-    if isinstance(value, bool) or not isinstance(value, int) or value < 1:
-        raise ValueError(f"{name} must be an integer >= 1, got {value!r}")

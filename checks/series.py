@@ -23,15 +23,15 @@ from itertools import product
 
 import numpy as np
 
+from checks import validate
 from checks.arccos import kappa1_gap, local_taylor, theta_from_gap
 
 __all__ = ["TruncatedKernel", "kernel_coefficient", "kernel_series", "step_norms", "truncated_kernel"]
 
 
 def step_norms(L: int, norms=None) -> np.ndarray:
-    """Validated per-step norms ``r_1..r_L`` (default all 1)."""
-    if isinstance(L, bool) or not isinstance(L, (int, np.integer)) or L < 1:
-        raise ValueError(f"L must be an integer >= 1, got {L!r}")
+    """Validated per-step norms ``r_1..r_L`` (default all 1), finite and ``> 0`` as C8 assumes."""
+    L = validate.integer("L", L, minimum=1)
     if norms is None:
         return np.ones(L)
     r = np.asarray(norms, dtype=float).ravel()
@@ -45,9 +45,9 @@ def step_norms(L: int, norms=None) -> np.ndarray:
 def _validate_alpha(L: int, alpha: Mapping[int, int]) -> dict[int, int]:
     out = {}
     for step, power in dict(alpha).items():
-        if isinstance(step, bool) or not isinstance(step, (int, np.integer)) or not 1 <= step <= L:
+        if not validate.is_integer(step) or not 1 <= step <= L:
             raise ValueError(f"alpha keys are 1-based steps in 1..{L}, got {step!r}")
-        if isinstance(power, bool) or not isinstance(power, (int, np.integer)) or power < 0:
+        if not validate.is_integer(power) or power < 0:
             raise ValueError(f"alpha exponents must be integers >= 0, got {power!r} at step {step}")
         if power:
             out[int(step)] = int(power)
@@ -163,11 +163,14 @@ class TruncatedKernel:
 
     @staticmethod
     def build(L: int, degree: int, norms=None) -> TruncatedKernel:
+        """Every ``c_α`` with ``α_l ≤ degree`` at each of the ``L`` steps (C8), for evaluation at ``|α| ≤ degree``."""
+        degree = validate.integer("degree", degree, minimum=0)
         steps, coeffs = kernel_series(L, {l: degree for l in range(1, L + 1)}, norms)
         return TruncatedKernel(steps, coeffs, degree)
 
     def __call__(self, G, degree: int | None = None) -> float:
-        degree = self.degree if degree is None else degree
+        """``Σ_{|α| ≤ degree} c_α Π_l G_l^{α_l}`` at per-step inner products ``G (L,)`` (default: the built degree)."""
+        degree = self.degree if degree is None else validate.integer("degree", degree, minimum=0)
         if degree > self.degree:
             raise ValueError(f"built to degree {self.degree}, asked for {degree}")
         G = np.asarray(G, dtype=float).ravel()

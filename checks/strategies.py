@@ -14,6 +14,7 @@ from hypothesis import strategies as st
 __all__ = [
     "PARALLEL_COS",
     "degenerate_samples",
+    "derive_seed",
     "samples",
     "satisfies_a3",
     "seeds",
@@ -99,8 +100,15 @@ def degenerate_samples(draw, **kwargs) -> np.ndarray:
 
 
 def seeds() -> st.SearchStrategy[int]:
-    """Seeds for random initializations."""
+    """Seeds for random initializations (torch accepts any non-negative 63-bit integer; 2³¹ − 1 keeps them short)."""
     return st.integers(0, 2**31 - 1)
+
+
+def derive_seed(seed: int, *keys: int) -> int:
+    """An independent seed for the sub-experiment ``keys`` of an instance seeded ``seed``
+    (the k-th initialization at a width, the r-th fresh sample of a size): numpy's
+    ``SeedSequence`` hashes ``(seed, *keys)``, so different keys never share a stream."""
+    return int(np.random.SeedSequence([int(seed), *map(int, keys)]).generate_state(1, np.uint64)[0] >> 1)
 
 
 _FROZEN = False

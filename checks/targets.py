@@ -15,6 +15,7 @@ from itertools import product
 import numpy as np
 import torch
 
+from checks import validate
 from checks.rnn import as_sample
 from checks.series import kernel_series, step_norms
 
@@ -39,8 +40,7 @@ def taylor_coefficients(name: str, degree: int) -> tuple[np.ndarray, float]:
     """Taylor coefficients of ``sin``/``exp``/``cos`` to ``degree`` and the factor ``1/(degree+1)!``
     of the Lagrange tail bound ``|f(z) − p(z)| ≤ |z|^{degree+1} / (degree+1)!`` (all three have
     derivatives bounded by ``e^{|z|}``; for ``exp`` the bound carries that factor, see ``tail_bound``)."""
-    if degree < 0:
-        raise ValueError("degree must be >= 0")
+    degree = validate.integer("degree", degree, minimum=0)
     k = np.arange(degree + 1)
     fact = np.array([math.factorial(int(i)) for i in k], dtype=float)
     if name == "exp":
@@ -64,9 +64,8 @@ class Term:
 
     @staticmethod
     def make(step: int, beta, coeffs) -> Term:
-        if isinstance(step, bool) or not isinstance(step, (int, np.integer)) or step < 1:
-            raise ValueError(f"step must be a 1-based integer, got {step!r}")
-        return Term(int(step), _beta(beta), _coeffs(coeffs))
+        """A validated term: ``step`` a 1-based integer, ``β`` and the coefficients finite and non-empty."""
+        return Term(validate.integer("step", step, minimum=1), _beta(beta), _coeffs(coeffs))
 
 
 @dataclass(frozen=True)
@@ -90,6 +89,7 @@ class Additive:
                 raise ValueError(f"β has dimension {t.beta.size} but inputs have d = {d}")
 
     def __call__(self, X) -> torch.Tensor:
+        """The labels ``y_i = Σ_l Σ_k a_{l,k} (β_lᵀ X_l^{(i)})^k`` of a sample (checked by ``as_sample``)."""
         X = as_sample(X)
         self._check(X.shape[1], X.shape[2])
         y = torch.zeros(X.shape[0], dtype=X.dtype)
@@ -141,9 +141,11 @@ class NVariable:
 
     @staticmethod
     def of(steps, betas, coeffs) -> NVariable:
-        steps = tuple(int(s) for s in steps)
-        if not steps or len(set(steps)) != len(steps) or min(steps) < 1:
+        """A validated target: distinct 1-based integer ``steps``, one finite ``β`` block per step."""
+        steps = tuple(steps)
+        if not steps or not all(validate.is_integer(s) and s >= 1 for s in steps) or len(set(steps)) != len(steps):
             raise ValueError(f"steps must be distinct 1-based integers, got {steps}")
+        steps = tuple(int(s) for s in steps)
         if len(betas) != len(steps):
             raise ValueError(f"need one β block per step: {len(steps)} steps, {len(betas)} blocks")
         return NVariable(steps, tuple(_beta(b) for b in betas), _coeffs(coeffs))
@@ -154,6 +156,7 @@ class NVariable:
         return max(self.steps) - min(self.steps)
 
     def __call__(self, X) -> torch.Tensor:
+        """The labels ``y_i = Σ_k a_k (βᵀ [X_{l_1}; …; X_{l_N}]^{(i)})^k`` of a sample (checked by ``as_sample``)."""
         X = as_sample(X)
         if max(self.steps) > X.shape[1]:
             raise ValueError(f"target uses step {max(self.steps)} but sequences have L = {X.shape[1]}")

@@ -8,11 +8,13 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
+import numpy as np
 import torch
 
+from checks import validate
 from checks.bounds import spectrum_edges
 from checks.ntk import backward_trace, empirical_ntk
-from checks.rnn import Params, as_sample, output
+from checks.rnn import Params, as_sample, check_params, output
 
 __all__ = ["History", "a4_step_size", "train_gd"]
 
@@ -38,12 +40,26 @@ class History:
 def a4_step_size(params: Params, X, H0: torch.Tensor | None = None) -> torch.Tensor:
     """A4: ``η = 1 / (m λ_max(H(W_0)))`` for each network of a (batched) ``params``.
 
-    ``H0``: the kernels ``empirical_ntk(params, X)`` when the caller already has them.
+    ``H0``: the kernels ``empirical_ntk(params, X)`` when the caller already has them (shape
+    ``(*batch, n, n)``).  Raises ``ValueError`` when some ``λ_max ≤ 0`` (e.g. ``L = 1``, where
+    ``h_0 = 0`` makes the NTK zero): the A4 step is then undefined, not infinite.
     """
-    H = empirical_ntk(params, X) if H0 is None else H0
+    check_params(params)
+    batch = params.W.shape[:-2]
+    if H0 is None:
+        H = empirical_ntk(params, X)
+    else:
+        H = validate.array("H0", H0)
+        if H.ndim != len(batch) + 2 or H.shape[:-2] != batch or H.shape[-1] != H.shape[-2]:
+            raise ValueError(f"H0 must have shape (*batch, n, n) with batch = {tuple(batch)}, got {tuple(H.shape)}")
     H = H.reshape(-1, *H.shape[-2:])
     lam = torch.stack([torch.tensor(spectrum_edges(h)[1], dtype=H.dtype) for h in H])
-    return (1.0 / (params.m * lam)).reshape(params.W.shape[:-2])
+    if not bool((lam > 0).all()):
+        raise ValueError(
+            f"the A4 step 1/(m λ_max(H(W_0))) is undefined: λ_max = {float(lam.min()):.3e} <= 0 "
+            f"(a zero NTK, e.g. L = 1 where h_0 = 0); pass lr explicitly"
+        )
+    return (1.0 / (params.m * lam)).reshape(batch)
 
 
 def train_gd(
@@ -63,22 +79,35 @@ def train_gd(
     shape ``batch`` sets it.  ``y`` has shape ``(n,)`` or ``(*batch, n)``.  The spectral
     distance (an ``O(m³)`` SVD) is recorded every ``spec_stride`` steps (default: only at the
     first and last step).
+
+    Every argument is validated before any is used (``checks.validate``): ``steps ≥ 0`` and
+    ``spec_stride ≥ 1`` integers (not ``bool``), ``centered`` a bool, ``lr`` finite and positive
+    (a number, or an array of shape ``batch``), ``X`` a sample and ``y`` finite labels with
+    ``Σ y²`` representable; a bad call raises ``ValueError`` and changes nothing.
     """
-    spec_stride = max(steps, 1) if spec_stride is None else spec_stride
-    if isinstance(steps, bool) or not isinstance(steps, int) or steps < 0:
-        raise ValueError(f"steps must be an integer >= 0, got {steps!r}")
-    if spec_stride < 1:
-        raise ValueError(f"spec_stride must be >= 1, got {spec_stride}")
+    check_params(params)
+    steps = validate.integer("steps", steps, minimum=0)
+    spec_stride = max(steps, 1) if spec_stride is None else validate.integer("spec_stride", spec_stride, minimum=1)
+    centered = validate.flag("centered", centered)
     X = as_sample(X, params.d, dtype=params.W.dtype, device=params.W.device)
     batch = params.W.shape[:-2]
-    y = torch.as_tensor(y, dtype=X.dtype, device=X.device)
-    if y.shape[-1] != X.shape[0] or y.ndim > 1 + len(batch):
+    y = validate.array("y", y, dtype=X.dtype, device=X.device)
+    if y.shape not in ((X.shape[0],), (*batch, X.shape[0])):
         raise ValueError(f"y must have shape (n,) or (*batch, n) with n = {X.shape[0]}, got {tuple(y.shape)}")
-    if not torch.isfinite(y).all():
-        raise ValueError("y has NaN or infinite entries")
-    eta = a4_step_size(params, X) if lr is None else torch.as_tensor(lr, dtype=X.dtype, device=X.device).expand(batch)
-    if not torch.all(eta > 0):
-        raise ValueError("step size must be positive")
+    validate.check_square_sums("y", y.reshape(-1, 1, X.shape[0]))  # the loss ½‖u − y‖² sums y²
+    if lr is None:
+        eta = a4_step_size(params, X)
+    else:
+        if not (torch.is_tensor(lr) or isinstance(lr, (np.ndarray, list, tuple))):
+            validate.real("lr", lr, above=0)  # a number: finite and positive, not bool
+        eta = validate.array("lr", lr, dtype=X.dtype, device=X.device)
+        if not bool((eta > 0).all()):
+            raise ValueError(f"lr must be positive, got {lr!r}")
+        try:
+            eta = eta.expand(batch)
+        except RuntimeError:
+            shape = tuple(eta.shape)
+            raise ValueError(f"lr must be a number or broadcast to batch = {tuple(batch)}, got {shape}") from None
     f0 = output(params, X) if centered else torch.zeros((*batch, X.shape[0]), dtype=X.dtype, device=X.device)
     m, n, L = params.m, X.shape[0], X.shape[1]
     W = params.W.clone().reshape(-1, m, m)  # updated in place: no m²-sized temporaries per step

@@ -8,15 +8,16 @@ from pathlib import Path
 
 import pytest
 
-from checks.audit import run_audit
-from checks.cli import main
+from checks.claims import get_profile
+from checks.harness.audit import run_audit
+from checks.tools.cli import main
 
 ROOT = Path(__file__).resolve().parents[1]
 
 
 def cli(*args, cwd=ROOT):
     env = {**os.environ, "PYTHONPATH": str(ROOT)}
-    return subprocess.run([sys.executable, "-m", "checks.cli", *args], cwd=cwd, env=env, capture_output=True, text=True, timeout=600)
+    return subprocess.run([sys.executable, "-m", "checks.tools.cli", *args], cwd=cwd, env=env, capture_output=True, text=True, timeout=600)
 
 
 def test_verify_catches_a_perturbed_baseline(tmp_path):
@@ -38,7 +39,7 @@ def test_verify_catches_a_perturbed_baseline(tmp_path):
 
 def test_audit_shows_c3_breaking_without_a3(tmp_path, monkeypatch):
     monkeypatch.chdir(tmp_path)  # counterexamples are written under ./results
-    rows = {r.claim: r for r in run_audit(["C3a", "C3b"], "-A3", max_examples=10, progress=lambda s: None)}
+    rows = {r.claim: r for r in run_audit(["C3a", "C3b"], "-A3", get_profile("ci"), max_examples=10, progress=lambda s: None)}
     assert rows["C3b"].verdict == "breaks" and rows["C3a"].verdict == "holds"
     saved = Path(rows["C3b"].counterexample)
     assert saved.exists()
@@ -62,8 +63,10 @@ def test_report_renders_markdown_html_and_plots(tmp_path):
     "args, message",
     [
         (["audit"], "give --drop"),
-        (["audit", "--drop", "A3", "--claims", "C99"], "unknown claim"),
-        (["verify", "--claims", "X1"], "not a claim id"),
+        (["audit", "--drop", "A3", "--claims", "C99"], "no claim record matches"),
+        (["verify", "--claims", "X1"], "no claim record matches"),
+        (["verify", "--claims", ""], "empty claim selection"),
+        (["audit", "--drop", "A3", "--examples", "0"], "--examples must be >= 1"),
         (["report", "--ledger", "/nonexistent/ledger.json"], "no ledger"),
     ],
 )

@@ -9,7 +9,7 @@ import textwrap
 import pytest
 
 from checks.claims import Measurement, get
-from checks.ledger import Ledger, compare, read_json, write_json
+from checks.harness.ledger import Ledger, compare, read_json, write_json
 
 
 def _ledger():
@@ -54,7 +54,7 @@ def test_atomic_write_survives_a_killed_writer(tmp_path):
     script = textwrap.dedent(
         f"""
         import os, signal
-        from checks import ledger
+        from checks.harness import ledger
         class Bomb:
             def tolist(self):
                 os.kill(os.getpid(), signal.SIGKILL)

@@ -1,12 +1,6 @@
-"""C1 forward stability (needs A2 only, not A6): deviation of ‖h_l‖²/Q_l from 1 decays like m^{-1/2}."""
+"""C1 forward stability (A2 only, no A6): ``| ‖h_l(x_i)‖² / Q_l(x_i, x_i) − 1 | ≤ K_1 √(l log(2nL/δ) / m)``
+with probability ≥ 1 − δ; checked as the decay rate ``m^{-1/2}`` of the deviation over a width grid."""
 
-from hypothesis import given
+from checks.harness.factory import claim_test
 
-from checks.claims import get
-
-CLAIM = get("C1")
-
-
-@given(instance=CLAIM.instances(None))
-def test_c1_forward_stability(instance, check_claim):
-    check_claim(CLAIM, instance)
+test_c1 = claim_test("C1")

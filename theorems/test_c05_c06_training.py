@@ -1,30 +1,8 @@
-"""C5 linear convergence, C6 perturbation radius of gradient descent (batched training at each width).
+"""C5 linear convergence, under A1, A3, A4: ``‖r_t‖² ≤ (1 − η m λ_0 / 2)^t ‖r_0‖²`` for every step ``t``.
+C6 perturbation radius: ``‖W_t − W_0‖_F ≤ R_m + o(1)`` with ``R_m = √(r_0ᵀ H(W_0)⁻¹ r_0 / m)``, and
+``‖W_t − W_0‖_2 → 0`` as ``m → ∞`` (C6b)."""
 
-Each instance trains every width of the profile's grid, so these use fewer examples
-(``train_examples`` of the profile)."""
+from checks.harness.factory import claim_test
 
-from hypothesis import given, settings
-
-from checks.claims import get
-from checks.profiles import active
-
-C5, C6, C6B = get("C5"), get("C6"), get("C6b")
-FEW = settings(max_examples=active().train_examples)
-
-
-@FEW
-@given(instance=C5.instances(None))
-def test_c5_linear_convergence(instance, check_claim):
-    check_claim(C5, instance)
-
-
-@FEW
-@given(instance=C6.instances(None))
-def test_c6_radius(instance, check_claim):
-    check_claim(C6, instance)
-
-
-@FEW
-@given(instance=C6B.instances(None))
-def test_c6b_spectral_distance_shrinks(instance, check_claim):
-    check_claim(C6B, instance)
+test_c5 = claim_test("C5")
+test_c6 = claim_test("C6")

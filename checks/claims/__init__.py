@@ -1,152 +1,104 @@
-"""Declarative claim records (one per claim, after PyTorch's OpInfo).
+"""Claim records and their registry (docs/design.md, "How a claim flows").
 
-A :class:`Claim` states a claim of CLAIMS.md: its id, the assumptions it uses, a Hypothesis
-strategy of instances satisfying them (or violating one, for the audit), and a function that
-computes both sides of its inequality on an instance.  The same record drives
-
-* its property test in ``theorems/`` (every instance: ``lhs ≤ rhs + tol``),
-* its falsified twin in ``tests/`` (the tightened claim must be caught),
-* its ledger entry (worst margin, rate, implied constant, reproducing instance),
-* its audit row (rerun with one assumption dropped).
-
-Rate claims (``O(m^{-1/2})``) are inequalities too: ``lhs`` is the lower one-sided
-confidence limit of the fitted log-log slope, ``rhs`` the claimed exponent (a decay at
-least as fast as claimed is consistent with the data).
+Every module of this package whose name starts with ``c`` and a digit (``c05_training.py``)
+holds claim records and registers them with :func:`register`; :func:`load_all` finds them by
+package discovery, so adding a claim is adding one module here (plus one line in ``theorems/``).
+The record type is in :mod:`checks.claims.record`, run profiles in :mod:`checks.claims.profiles`,
+the instance scenarios shared by the records in :mod:`checks.claims.scenarios`.
 """
 
 from __future__ import annotations
 
 import importlib
-import math
-from collections.abc import Callable
-from dataclasses import dataclass, field, replace
-from typing import Any
+import pkgutil
+import re
+from collections.abc import Iterable
 
-__all__ = ["ASSUMPTIONS", "REGISTRY", "Claim", "Measurement", "get", "register"]
+from checks.claims.profiles import PROFILES, Profile, get_profile
+from checks.claims.record import (
+    ASSUMPTIONS,
+    EXAMPLES,
+    SCENARIOS,
+    Claim,
+    Measurement,
+    Twin,
+    family_of,
+    match_selector,
+    sort_key,
+)
 
-ASSUMPTIONS = {
-    "A1": "width m ≥ m*(n, L, 1/λ_0, log 1/δ)",
-    "A2": "bounded inputs ‖X_l‖ ≤ R (any R)",
-    "A3": "X_1 ≠ 0 and some step l ≥ 2 with pairwise non-parallel inputs",
-    "A4": "step size η ≤ 1/(m λ_max(H(W_0)))",
-    "A5": "i.i.d. samples, labels |y| ≤ 1",
-    "A6": "small inputs ‖X_l‖ ≤ ε for l ≥ 2 (not assumed: the contrast)",
-}
-
-
-@dataclass(frozen=True)
-class Measurement:
-    """Both sides of a claim's inequality on one instance: the claim holds iff ``lhs ≤ rhs + tol``."""
-
-    lhs: float
-    rhs: float
-    tol: float = 0.0  # round-off allowance; each claim states its reason
-    rate: dict | None = None  # RateFit.as_dict() for O(·) claims
-    constant: float | None = None  # implied constant of an O(·) claim
-    details: dict = field(default_factory=dict)
-
-    @property
-    def holds(self) -> bool:
-        return bool(self.lhs <= self.rhs + self.tol) and math.isfinite(self.lhs)
-
-    @property
-    def margin(self) -> float:
-        """``rhs − lhs``: positive when the claim holds with room to spare."""
-        return self.rhs - self.lhs
-
-    @property
-    def ratio(self) -> float:
-        """``lhs / rhs`` (``≤ 1`` when the claim holds, for positive sides)."""
-        return self.lhs / self.rhs if self.rhs != 0 else math.copysign(math.inf, self.lhs)
-
-
-@dataclass(frozen=True)
-class Claim:
-    """One claim of CLAIMS.md as a record.
-
-    ``instances(violate=None)`` returns a strategy of JSON-able instance dicts satisfying the
-    claim's assumptions, or violating the named one (``None`` if the claim has no such
-    violation).  ``evaluate(instance)`` returns a :class:`Measurement`.  ``twin`` turns a
-    measurement into that of the falsified claim (tightened bound or wrong rate); a claim
-    whose twin is "the same inequality without assumption X" sets ``twin_violates = "X"``.
-    """
-
-    id: str
-    title: str
-    statement: str
-    assumptions: tuple[str, ...]
-    instances: Callable[..., Any]
-    evaluate: Callable[[dict], Measurement]
-    twin: Callable[[Measurement], Measurement] | None = None
-    twin_description: str = ""
-    twin_violates: str | None = None
-    twin_evaluate: Callable[[dict], Measurement] | None = None  # the falsified claim evaluated afresh
-    lhs_name: str = "lhs"
-    rhs_name: str = "rhs"
-    tolerance_reason: str = ""
-    expected_fail: str | None = None  # a recorded finding: the reason this claim fails
-
-    def evaluate_twin(self, instance: dict) -> Measurement:
-        """Both sides of the falsified claim on ``instance``."""
-        if self.twin_evaluate is not None:
-            return self.twin_evaluate(instance)
-        if self.twin is None:
-            raise ValueError(f"{self.id} has no measurement twin (its twin violates {self.twin_violates})")
-        return self.twin(self.evaluate(instance))
-
-
-def tighten(factor: float) -> Callable[[Measurement], Measurement]:
-    """Twin: the bound multiplied by ``factor`` (< 1 tightens an upper bound)."""
-    return lambda m: replace(m, rhs=m.rhs * factor)
-
-
-def inflate_lhs(factor: float) -> Callable[[Measurement], Measurement]:
-    """Twin: the bounded side multiplied by ``factor`` (for lower-bound claims ``lhs ≤ measured``)."""
-    return lambda m: replace(m, lhs=m.lhs * factor)
-
-
-def claimed_rate(exponent: float) -> Callable[[Measurement], Measurement]:
-    """Twin: a rate claim with a wrong exponent."""
-    return lambda m: replace(m, rhs=exponent)
-
-
-REGISTRY: dict[str, Claim] = {}
-
-_MODULES = [
-    "c01_forward_stability",
-    "c02_ntk_at_init",
-    "c03_positive_definite",
-    "c04_perturbation",
-    "c05_c06_training",
-    "c07_generalization",
-    "c08_kernel_series",
-    "c09_c10_concept_classes",
-    "c09b_c10b_scaling",
+__all__ = [
+    "ASSUMPTIONS",
+    "EXAMPLES",
+    "PROFILES",
+    "REGISTRY",
+    "SCENARIOS",
+    "Claim",
+    "Measurement",
+    "Profile",
+    "Twin",
+    "family_of",
+    "get",
+    "get_profile",
+    "load_all",
+    "register",
+    "select",
+    "sort_key",
+    "unregister",
 ]
 
-
-def claim_sort_key(key: str):
-    """Natural order of claim ids and ledger keys: C1, C2, C3a, …, C10, C10b-…"""
-    head = key.split()[0]
-    digits = "".join(ch for ch in head[1:].split("-")[0] if ch.isdigit())
-    return (int(digits or 0), key)
+REGISTRY: dict[str, Claim] = {}
+_CLAIM_MODULE = re.compile(r"^c\d")
 
 
 def register(claim: Claim) -> Claim:
+    """Add a record to the registry (an id may be registered once)."""
     if claim.id in REGISTRY:
         raise ValueError(f"claim {claim.id} registered twice")
     REGISTRY[claim.id] = claim
     return claim
 
 
+def unregister(claim_id: str) -> None:
+    """Remove a record (tests register toy claims and clean up after themselves)."""
+    REGISTRY.pop(claim_id, None)
+
+
 def load_all() -> dict[str, Claim]:
-    for name in _MODULES:
-        importlib.import_module(f"checks.claims.{name}")
+    """Import every claim module of this package (package discovery) and return the registry."""
+    for module in pkgutil.iter_modules(__path__):
+        if _CLAIM_MODULE.match(module.name):
+            importlib.import_module(f"{__name__}.{module.name}")
     return REGISTRY
 
 
 def get(claim_id: str) -> Claim:
+    """The record with this exact id."""
     load_all()
     if claim_id not in REGISTRY:
-        raise KeyError(f"unknown claim {claim_id!r}; known: {', '.join(sorted(REGISTRY))}")
+        raise KeyError(f"unknown claim {claim_id!r}; known: {', '.join(sorted(REGISTRY, key=sort_key))}")
     return REGISTRY[claim_id]
+
+
+def select(selectors: str | Iterable[str] | None) -> list[str]:
+    """Record ids named by comma-separated selectors, in natural order; ``None`` selects all.
+
+    A selector is a family (``C3`` → C3a, C3b, …), a record id (``C3a``) or an id prefix ending
+    at a ``-`` (``C9b`` → every ``C9b-…``).  An empty selection or a selector that names nothing is
+    a ``ValueError`` that lists what exists — the same rule in every command.
+    """
+    registry = load_all()
+    if selectors is None:
+        return sorted(registry, key=sort_key)
+    tokens = [t.strip() for t in (selectors.split(",") if isinstance(selectors, str) else selectors)]
+    tokens = [t for t in tokens if t]
+    if not tokens:
+        raise ValueError("empty claim selection: name a family (C3), a record (C3a) or a prefix (C9b)")
+    chosen: set[str] = set()
+    for token in tokens:
+        found = match_selector(token, registry)
+        if not found:
+            known = ", ".join(sorted(registry, key=sort_key))
+            raise ValueError(f"no claim record matches {token!r}; families C1 … C11 or one of: {known}")
+        chosen.update(found)
+    return sorted(chosen, key=sort_key)

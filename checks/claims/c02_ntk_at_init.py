@@ -1,4 +1,4 @@
-"""C2 NTK at initialization: ``max_ij |H(W_0)_ij − H∞_ij| / κ̄ ≤ K_2 √(log(2n²/δ) / m)``."""
+"""C2 NTK at initialization: ``max_ij |H(W_0)_ij − H∞_ij| / κ̄ ≤ K_2 √(log(2n²/δ) / m)``; ``K_2`` against ``L``."""
 
 from __future__ import annotations
 
@@ -6,41 +6,58 @@ import math
 
 import torch
 
-from checks.claims import Measurement, register
-from checks.claims._common import instance_sample, rate_measurement, width_rate_claim
-from checks.ntk import empirical_ntk, infinite_ntk
-from checks.profiles import active
+from checks.claims import register
+from checks.claims.scenarios import instance_sample
+from checks.claims.width_rate import FAMILY_FALSE_ALARM, width_rate_claims
+from checks.constants import DELTA
+from checks.ntk import empirical_ntk, infinite_ntk, kappa_bar
 from checks.rnn import init_params
+from checks.strategies import derive_seed
 
-DELTA = 0.1
+LENGTHS = (2, 4, 8, 16, 32)
+"""Sequence lengths of the ``K_2``-against-``L`` report (CLAIMS.md C2: "how it grows with L")."""
 
 
-def evaluate(instance: dict) -> Measurement:
+def deviations(instance: dict):
+    """Worst entrywise ``|H(W_0) − H∞| / κ̄`` at each width and seed, and the worst ratio to the rate term."""
     X = instance_sample(instance)
     n, L, d = X.shape
     H_inf = infinite_ntk(X)
-    kappa = float(H_inf.diagonal().max())  # κ̄ = max_i H∞(x_i, x_i)
+    kappa = kappa_bar(X)
     widths, devs, scaled = [], [], []
     for m in instance["widths"]:
         for k in range(instance["seeds_per_width"]):
-            H0 = empirical_ntk(init_params(m, d, seed=instance["seed"] + 7919 * k), X)
+            H0 = empirical_ntk(init_params(m, d, seed=derive_seed(instance["seed"], m, k)), X)
             dev = float((H0 - H_inf).abs().max()) / kappa
             widths.append(m)
             devs.append(dev)
             scaled.append(dev / math.sqrt(math.log(2 * n * n / DELTA) / m))
-    return rate_measurement(widths, devs, scaled, claimed=-0.5, details={"delta": DELTA, "n": n, "L": L, "kappa_bar": kappa})
+    return widths, devs, scaled, {"delta": DELTA, "n": n, "L": L, "kappa_bar": kappa}
 
 
-CLAIM = register(width_rate_claim("C2", "NTK at initialization", "max_ij |H(W_0)_ij − H∞_ij| / κ̄ ≤ K_2 √(log(2n²/δ) / m); log-log slope in m ≤ −½", evaluate))
-
-
-def implied_constant_against_length(lengths=(2, 4, 8, 16, 32), *, n: int = 6, d: int = 3, seed: int = 0) -> list[dict]:
-    """``K_2`` and the fitted slope for a seeded Gaussian sample at each ``L`` (CLAIMS.md C2: "how it grows with L")."""
-    prof = active()
+def implied_constant_against_length(profile, *, n: int = 6, d: int = 3, seed: int = 0) -> dict:
+    """``K_2`` and the fitted slope for a seeded Gaussian sample (n = 6, d = 3: small and fixed) at each ``L``."""
     rows = []
-    for L in lengths:
-        gen = torch.Generator().manual_seed(seed + L)
-        X = torch.randn((n, L, d), generator=gen, dtype=torch.float64)
-        m = evaluate({"X": X.tolist(), "seed": seed, "widths": list(prof.rate_widths), "seeds_per_width": prof.rate_seeds})
+    for L in LENGTHS:
+        X = torch.randn((n, L, d), generator=torch.Generator().manual_seed(derive_seed(seed, L)), dtype=torch.float64)
+        instance = {
+            "X": X.tolist(),
+            "seed": seed,
+            "widths": list(profile.rate_widths),
+            "seeds_per_width": profile.rate_seeds,
+            "one_sided_alpha": FAMILY_FALSE_ALARM / len(LENGTHS),
+        }
+        m = RATE.evaluate(instance)
         rows.append({"L": L, "K_2": m.constant, "slope": m.rate["slope"], "slope_ci_low": m.lhs})
-    return rows
+    return {"title": "C2: K_2 against L", "rows": rows, "plot": {"x": "L", "y": ["K_2"], "ylabel": "implied constant K_2"}}
+
+
+RATE, LIMIT = width_rate_claims(
+    "C2",
+    "NTK at initialization",
+    "max_ij |H(W_0)_ij − H∞_ij| / κ̄ ≤ K_2 √(log(2n²/δ) / m)",
+    deviations,
+    note=implied_constant_against_length,
+)
+register(RATE)
+register(LIMIT)

@@ -1,4 +1,8 @@
-"""C3 positive definiteness of ``H∞`` (a: PSD always; b: ``λ_0 > 0`` under A3; c: ``λ_min(H(W_0)) ≥ λ_0/2``)."""
+"""C3 positive definiteness of ``H∞``: (a) PSD on every sample; (b) ``λ_0 > 0`` under A3, and singular
+on duplicated or parallel sequences (the converse); (c) ``λ_min(H(W_0)) ≥ λ_0 / 2`` under A1.
+
+Sides are scale-free (divided by ``λ_max`` or ``λ_0``), so margins compare across instances.
+"""
 
 from __future__ import annotations
 
@@ -9,14 +13,15 @@ import torch
 from hypothesis import strategies as st
 
 from checks.bounds import numerical_zero, spectrum_edges
-from checks.claims import Claim, Measurement, inflate_lhs, register
-from checks.claims._common import instance_sample, sample_strategy
+from checks.claims import Claim, Measurement, Twin, register
+from checks.claims.scenarios import instance_sample, sample_strategy
 from checks.ntk import empirical_ntk, infinite_ntk
-from checks.profiles import active
 from checks.rnn import init_params
 from checks.strategies import degenerate_samples, samples, seeds
 
 ZERO_REASON = "n·eps·λ_max: backward error of the symmetric eigensolver (Golub & Van Loan §8.1)"
+SMALL_WIDTH = 16
+"""The ``-A1`` width of C3c: far below the regime (the empirical NTK is then far from ``H∞``)."""
 
 
 def _spectrum(H: torch.Tensor) -> tuple[float, float, float]:
@@ -24,36 +29,50 @@ def _spectrum(H: torch.Tensor) -> tuple[float, float, float]:
     return lam_min, lam_max, numerical_zero(H.shape[0], max(abs(lam_min), abs(lam_max)))
 
 
-# Sides are scale-free (divided by λ_max or λ_0) so margins compare across instances.
+def _samples(strategy) -> st.SearchStrategy:
+    return st.fixed_dictionaries({"X": strategy.map(np.ndarray.tolist)})
 
 
 # (a) PSD for every sample, degenerate ones included: −λ_min / λ_max ≤ 0 up to n·eps.
 def evaluate_psd(instance: dict) -> Measurement:
+    """``−λ_min(H∞)/λ_max`` against 0, with the eigensolver's backward error as tolerance."""
     lam_min, lam_max, zero = _spectrum(infinite_ntk(instance_sample(instance)))
     return Measurement(lhs=-lam_min / lam_max, rhs=0.0, tol=zero / lam_max, details={"lambda_min": lam_min, "lambda_max": lam_max})
 
 
-def psd_instances(scenario: str | None):
-    if scenario not in (None, "-A2", "-A3", "+A6"):
-        return None
-    base = st.one_of(samples(a3=False), degenerate_samples()) if scenario is None else sample_strategy(scenario, a3=False)
-    return st.fixed_dictionaries({"X": base.map(np.ndarray.tolist)})
+def psd_instances(scenario, profile):
+    """Any sample (A3 not needed): generic and degenerate ones alike."""
+    if scenario is None:
+        return _samples(st.one_of(samples(a3=False), degenerate_samples()))
+    return _samples(sample_strategy(scenario, a3=False))
 
 
-# (b) λ_0 > 0 under A3: the numerical zero n·eps ≤ λ_0 / λ_max.
+# (b) λ_0 > 0 under A3: the numerical zero n·eps ≤ λ_0 / λ_max; and its converse without A3.
 def evaluate_pd(instance: dict) -> Measurement:
+    """``n·eps`` (the numerical zero relative to ``λ_max``) against ``λ_0/λ_max``."""
     lam_min, lam_max, zero = _spectrum(infinite_ntk(instance_sample(instance)))
     return Measurement(lhs=zero / lam_max, rhs=lam_min / lam_max, details={"lambda_0": lam_min, "lambda_max": lam_max})
 
 
-def pd_instances(scenario: str | None):
-    if scenario not in (None, "-A2", "-A3", "+A6"):
-        return None
-    return st.fixed_dictionaries({"X": sample_strategy(scenario).map(np.ndarray.tolist)})
+def evaluate_singular(instance: dict) -> Measurement:
+    """The converse: ``λ_0/λ_max`` against the numerical zero ``n·eps``."""
+    m = evaluate_pd(instance)
+    return Measurement(lhs=m.rhs, rhs=m.lhs, details=m.details)
+
+
+def pd_instances(scenario, profile):
+    """Samples satisfying A3 (or realizing the scenario)."""
+    return _samples(sample_strategy(scenario))
+
+
+def degenerate_instances(scenario, profile):
+    """Samples violating A3: a sequence duplicated, or a positive multiple of another."""
+    return _samples(degenerate_samples())
 
 
 # (c) λ_min(H(W_0)) ≥ λ_0 / 2 at a width where A1 holds.
 def evaluate_init(instance: dict) -> Measurement:
+    """``1/2`` against ``λ_min(H(W_0)) / λ_0``."""
     X = instance_sample(instance)
     lam0 = spectrum_edges(infinite_ntk(X))[0]
     H0 = empirical_ntk(init_params(instance["m"], X.shape[2], seed=instance["seed"]), X)
@@ -61,11 +80,11 @@ def evaluate_init(instance: dict) -> Measurement:
     return Measurement(lhs=0.5, rhs=lam_init / lam0, details={"lambda_0": lam0, "lambda_min_H0": lam_init, "m": instance["m"]})
 
 
-def init_instances(scenario: str | None):
-    if scenario not in (None, "-A1", "-A2", "+A6"):
-        return None
-    m = 16 if scenario == "-A1" else active().large_width
-    return st.fixed_dictionaries({"X": sample_strategy(None if scenario == "-A1" else scenario).map(np.ndarray.tolist), "seed": seeds(), "m": st.just(m)})
+def init_instances(scenario, profile):
+    """A sample, a seed and the profile's large width (``SMALL_WIDTH`` when A1 is dropped)."""
+    m = SMALL_WIDTH if scenario == "-A1" else profile.large_width
+    X = sample_strategy(None if scenario == "-A1" else scenario).map(np.ndarray.tolist)
+    return st.fixed_dictionaries({"X": X, "seed": seeds(), "m": st.just(m)})
 
 
 register(
@@ -74,10 +93,12 @@ register(
         title="H∞ is positive semi-definite",
         statement="λ_min(H∞) ≥ 0 on every sample (degenerate ones included)",
         assumptions=(),
-        instances=psd_instances,
+        strategy=psd_instances,
+        scenarios=(None, "-A2", "-A3", "+A6"),
         evaluate=evaluate_psd,
-        twin=lambda m: replace(m, rhs=-1e-3),
-        twin_description="λ_min(H∞) ≥ 10⁻³ λ_max on every sample (strict definiteness without A3)",
+        twin=Twin.transformed(
+            lambda m: replace(m, rhs=-1e-3), "λ_min(H∞) ≥ 10⁻³ λ_max on every sample (strict definiteness without A3)"
+        ),
         lhs_name="−λ_min(H∞) / λ_max",
         rhs_name="0",
         tolerance_reason=ZERO_REASON,
@@ -90,13 +111,28 @@ register(
         title="H∞ is positive definite under A3",
         statement="A3 ⇒ λ_0 = λ_min(H∞) > 0 (above the numerical zero n·eps·λ_max)",
         assumptions=("A3",),
-        instances=pd_instances,
+        strategy=pd_instances,
+        scenarios=(None, "-A2", "-A3", "+A6"),
         evaluate=evaluate_pd,
-        twin_violates="-A3",
-        twin_description="λ_0 > 0 on duplicated or parallel sequences",
+        twin=Twin.without("-A3", "λ_0 > 0 on duplicated or parallel sequences"),
         lhs_name="n·eps",
         rhs_name="λ_0 / λ_max",
         tolerance_reason="the numerical zero is itself the tolerance: " + ZERO_REASON,
+    )
+)
+
+register(
+    Claim(
+        id="C3b-converse",
+        title="H∞ is singular without A3",
+        statement="a duplicated sequence, or a positive multiple of another, gives λ_0 ≤ n·eps·λ_max",
+        assumptions=("not A3",),
+        strategy=degenerate_instances,
+        evaluate=evaluate_singular,
+        twin=Twin.tightened(1e-6, "singular to 10⁻⁶·n·eps·λ_max (below the eigensolver's resolution)"),
+        lhs_name="λ_0 / λ_max",
+        rhs_name="n·eps",
+        tolerance_reason="the numerical zero is itself the bound: " + ZERO_REASON,
     )
 )
 
@@ -106,10 +142,10 @@ register(
         title="Empirical NTK stays positive definite at initialization",
         statement="A1, A3 ⇒ λ_min(H(W_0)) ≥ λ_0 / 2",
         assumptions=("A1", "A3"),
-        instances=init_instances,
+        strategy=init_instances,
+        scenarios=(None, "-A1", "-A2", "+A6"),
         evaluate=evaluate_init,
-        twin=inflate_lhs(4.0),
-        twin_description="λ_min(H(W_0)) ≥ 2 λ_0",
+        twin=Twin.inflated(4.0, "λ_min(H(W_0)) ≥ 2 λ_0"),
         lhs_name="1/2",
         rhs_name="λ_min(H(W_0)) / λ_0",
         tolerance_reason="none needed: the sides differ by O(λ_0), far above round-off",

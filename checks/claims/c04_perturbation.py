@@ -15,10 +15,10 @@ import torch
 from hypothesis import strategies as st
 
 from checks.bounds import spectrum_edges
-from checks.claims import Claim, Measurement, register
-from checks.claims._common import FAMILY_FALSE_ALARM, instance_sample, sample_strategy
+from checks.claims import Claim, Measurement, Twin, register
+from checks.claims.scenarios import instance_sample, sample_strategy
+from checks.claims.width_rate import FAMILY_FALSE_ALARM
 from checks.ntk import empirical_ntk, hidden_kernel_diag
-from checks.profiles import active
 from checks.rnn import forward, init_params, output
 from checks.stats import fit_leading_exponent, fit_rate
 from checks.strategies import seeds
@@ -26,13 +26,14 @@ from checks.strategies import seeds
 OMEGAS = [1e-3 * 10 ** (k / 3) for k in range(7)]  # 1e-3 … 1e-1: the kernel's ω^{1/3} regime
 SMALL_OMEGAS = [1e-6 * 10 ** (k / 2) for k in range(7)]  # 1e-6 … 1e-3: the hidden states' ω → 0 limit
 WIDTH = 512
+"""Width of C4: large enough that sign flips are rare at ω ≤ 1e-3, small enough for ascent steps."""
+SCENARIOS = (None, "-A2", "+A6")
 EXPONENT_TOL = 1e-6
 """On ω ≤ 1e-3 the unmodelled third-order terms move the fitted leading exponent by O(ω_max²)."""
 
 
-def perturbation_instances(scenario):
-    if scenario not in (None, "-A2", "+A6"):
-        return None
+def perturbation_instances(scenario, profile):
+    """A short sample (``L ≥ 3``), a seed, a direction kind and the two ``ω`` grids."""
     return st.fixed_dictionaries(
         {
             "X": sample_strategy(scenario, n=(2, 4), L=(3, 4)).map(np.ndarray.tolist),
@@ -41,6 +42,7 @@ def perturbation_instances(scenario):
             "m": st.just(WIDTH),
             "omegas": st.just(OMEGAS),
             "small_omegas": st.just(SMALL_OMEGAS),
+            "one_sided_alpha": st.just(FAMILY_FALSE_ALARM / profile.max_examples),
         }
     )
 
@@ -78,8 +80,7 @@ def _measure(instance, series: str, claimed: float, constant, grid: str, fit) ->
     omegas, values = instance[grid], ch[series]
     if min(values) <= 0:
         return Measurement(lhs=claimed, rhs=float("inf"), details={"note": "no change at some ω: bound holds trivially", series: values})
-    alpha = FAMILY_FALSE_ALARM / active().max_examples
-    fit = fit(omegas, values, confidence=1 - 2 * alpha)
+    fit = fit(omegas, values, confidence=1 - 2 * instance["one_sided_alpha"])
     tol = EXPONENT_TOL if grid == "small_omegas" else 0.0
     details = {"omegas": omegas, series: values, "slope": fit.slope}
     return Measurement(lhs=claimed, rhs=fit.ci_high, tol=tol, rate=fit.as_dict(), constant=constant(ch, omegas), details=details)
@@ -101,10 +102,10 @@ register(
         title="Hidden states are Lipschitz in W near initialization",
         statement="‖h_l(W) − h_l(W_0)‖ ≤ K_4 ω l √Q_l for ‖W − W_0‖_2 = ω: fitted exponent in ω ≥ 1",
         assumptions=("A2",),
-        instances=perturbation_instances,
+        strategy=perturbation_instances,
+        scenarios=SCENARIOS,
         evaluate=evaluate_hidden,
-        twin_evaluate=lambda inst: evaluate_hidden(inst, claimed=2.0),
-        twin_description="hidden-state change claimed O(ω²)",
+        twin=Twin.re_evaluated(lambda inst: evaluate_hidden(inst, claimed=2.0), "hidden-state change claimed O(ω²)"),
         lhs_name="claimed exponent",
         rhs_name="slope upper limit",
         tolerance_reason="1e-6 on the exponent: third-order terms on ω ≤ 1e-3 are O(ω_max²)",
@@ -117,10 +118,10 @@ register(
         title="NTK stability in a perturbation radius",
         statement="‖H(W) − H(W_0)‖_2/‖H(W_0)‖_2 ≤ K_4' ω^{1/3}: fitted exponent in ω ≥ 1/3",
         assumptions=("A2",),
-        instances=perturbation_instances,
+        strategy=perturbation_instances,
+        scenarios=SCENARIOS,
         evaluate=evaluate_kernel,
-        twin_evaluate=lambda inst: evaluate_kernel(inst, claimed=2.0),
-        twin_description="NTK change claimed O(ω²)",
+        twin=Twin.re_evaluated(lambda inst: evaluate_kernel(inst, claimed=2.0), "NTK change claimed O(ω²)"),
         lhs_name="claimed exponent",
         rhs_name="slope upper limit",
         tolerance_reason="none: the slope's confidence limit carries the fit error",

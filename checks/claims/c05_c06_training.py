@@ -10,32 +10,35 @@ from __future__ import annotations
 import json
 import math
 from functools import lru_cache
+from operator import attrgetter
 
 import numpy as np
 import torch
 from hypothesis import strategies as st
 
-from checks.bounds import minimum_norm_radius, spectrum_edges
-from checks.claims import Claim, Measurement, register, tighten
-from checks.claims._common import instance_sample, inverse_condition, sample_strategy
+from checks.bounds import linear_convergence_bound, minimum_norm_radius, spectrum_edges
+from checks.claims import Claim, Measurement, Twin, register
+from checks.claims.scenarios import instance_sample, inverse_condition, sample_strategy
+from checks.constants import EPS
 from checks.ntk import empirical_ntk, infinite_ntk
-from checks.profiles import active
 from checks.rnn import init_params
 from checks.strategies import seeds
 from checks.train import a4_step_size, train_gd
 
-EPS = float(np.finfo(float).eps)
 MIN_INVERSE_CONDITION = 1e-2
 """Samples with λ_0/λ_max below this are skipped: the rate (1 − ηmλ_0/2)^t then needs far more
 steps than a check can run to say anything about convergence (A3 made quantitative)."""
 A4_VIOLATION = 4.0  # step = 4 × the A4 limit in the "-A4" audit scenario
+SMALL_WIDTHS = [4, 8]
+"""The ``-A1`` widths: far below the regime, where the kernel moves during training."""
+SCENARIOS = (None, "-A1", "-A4")
+TRAINING = attrgetter("train_examples")
+"""Example budget: each instance trains every width of the grid, so fewer examples."""
 
 
-def training_instances(scenario):
-    if scenario not in (None, "-A1", "-A4"):
-        return None
-    prof = active()
-    widths = [4, 8] if scenario == "-A1" else list(prof.train_widths)
+def training_instances(scenario, profile):
+    """A small sample with labels, a seed, the profile's widths, seeds and steps, and the step scale."""
+    widths = SMALL_WIDTHS if scenario == "-A1" else list(profile.train_widths)
     X = sample_strategy(None, n=(2, 4), L=(2, 3), d=(2, 3))
     labels = st.floats(-1.0, 1.0, allow_nan=False, width=64)
     return X.flatmap(
@@ -45,8 +48,8 @@ def training_instances(scenario):
                 "y": st.lists(labels, min_size=x.shape[0], max_size=x.shape[0]).filter(lambda y: max(map(abs, y)) > 1e-3),
                 "seed": seeds(),
                 "widths": st.just(widths),
-                "seeds": st.just(prof.train_seeds),
-                "steps": st.just(prof.train_steps),
+                "seeds": st.just(profile.train_seeds),
+                "steps": st.just(profile.train_steps),
                 "lr_scale": st.just(A4_VIOLATION if scenario == "-A4" else 1.0),
             }
         )
@@ -89,9 +92,9 @@ def evaluate_c5(instance, speedup: float = 1.0) -> Measurement:
     ratios = {}
     for m, run in runs["widths"].items():
         h = run["hist"]
-        t = torch.arange(h.residual_sq.shape[-1], dtype=torch.float64)
-        factor = (1 - run["lr"][:, None] * m * runs["lambda_0"] / 2).clamp_min(0.0)
-        bound = factor ** (speedup * t) * h.residual_sq[:, :1]
+        steps = h.residual_sq.shape[-1] - 1
+        rate = linear_convergence_bound(run["lr"], m, runs["lambda_0"], torch.ones_like(run["lr"]), steps)  # (1 − ηmλ_0/2)^t
+        bound = rate**speedup * h.residual_sq[:, :1]
         above = h.residual_sq > floor
         ratio = torch.where(above, h.residual_sq / bound.clamp_min(1e-300), 0.0)
         ratios[m] = float(ratio[:, 1:].max())  # t ≥ 1: at t = 0 both sides are ‖r_0‖²
@@ -143,11 +146,15 @@ register(
         title="Linear convergence of gradient descent",
         statement="‖r_t‖² ≤ (1 − η m λ_0 / 2)^t ‖r_0‖² for every step t (A1 at the grid's largest width, A3, A4)",
         assumptions=("A1", "A3", "A4"),
-        instances=training_instances,
+        strategy=training_instances,
+        scenarios=SCENARIOS,
+        budget=TRAINING,
         evaluate=evaluate_c5,
-        twin_evaluate=lambda inst: evaluate_c5(inst, speedup=8.0),
-        twin_description="rate claimed 8× as fast, (1 − ηmλ_0/2)^{8t}: the squared residual truly decays like "
-        "(1 − ηmλ)^{2t}, so C5 is loose by 4× in the exponent and a 2× twin is not false",
+        twin=Twin.re_evaluated(
+            lambda inst: evaluate_c5(inst, speedup=8.0),
+            "rate claimed 8× as fast, (1 − ηmλ_0/2)^{8t}: the squared residual truly decays like "
+            "(1 − ηmλ)^{2t}, so C5 is loose by 4× in the exponent and a 2× twin is not false",
+        ),
         lhs_name="max_t ‖r_t‖² / bound_t",
         rhs_name="1",
         tolerance_reason="residuals below (64·n·eps·‖y‖_∞)² are rounding noise and not compared",
@@ -161,10 +168,11 @@ register(
         statement="max_t ‖W_t − W_0‖_F ≤ R_m (1 + o(1)), R_m = √(r_0ᵀH(W_0)⁻¹r_0/m); the o(1) made explicit "
         "as the kernel drift ‖H(W_T) − H(W_0)‖_2/λ_min(H(W_0)) (→ 0 with m, C4b)",
         assumptions=("A1", "A3", "A4"),
-        instances=training_instances,
+        strategy=training_instances,
+        scenarios=SCENARIOS,
+        budget=TRAINING,
         evaluate=evaluate_c6,
-        twin=tighten(0.5),
-        twin_description="radius claimed half as large",
+        twin=Twin.tightened(0.5, "radius claimed half as large"),
         lhs_name="max_t ‖W_t − W_0‖_F / R_m",
         rhs_name="1 + drift",
         tolerance_reason="none beyond the stated drift allowance",
@@ -177,10 +185,14 @@ register(
         title="Training stays in a shrinking spectral ball",
         statement="‖W_T − W_0‖_2 → 0 as m → ∞: it does not grow from the smallest to the largest width of the grid",
         assumptions=("A1", "A3", "A4"),
-        instances=training_instances,
+        strategy=training_instances,
+        scenarios=SCENARIOS,
+        budget=TRAINING,
         evaluate=evaluate_c6_spectral,
-        twin_evaluate=lambda inst: evaluate_c6_spectral(inst, claimed_exponent=-1.0),
-        twin_description="‖W_T − W_0‖_2 = O(1/m) (the measured decay is about m^{-1/2})",
+        twin=Twin.re_evaluated(
+            lambda inst: evaluate_c6_spectral(inst, claimed_exponent=-1.0),
+            "‖W_T − W_0‖_2 = O(1/m) (the measured decay is about m^{-1/2})",
+        ),
         lhs_name="‖W_T − W_0‖_2 at the largest width",
         rhs_name="at the smallest width",
         tolerance_reason="none",

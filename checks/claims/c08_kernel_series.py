@@ -14,12 +14,13 @@ import torch
 from hypothesis import strategies as st
 
 from checks.bounds import numerical_zero, spectrum_edges
-from checks.claims import Claim, Measurement, register, tighten
-from checks.claims._common import instance_sample, sample_strategy, step_norm_lists
+from checks.claims import Claim, Measurement, Twin, register
+from checks.claims.scenarios import instance_sample, sample_strategy, step_norm_lists
+from checks.constants import EPS
 from checks.ntk import infinite_ntk
 from checks.series import TruncatedKernel, kernel_coefficient
 
-EPS = float(np.finfo(float).eps)
+SCENARIOS = (None, "-A2", "+A6")
 
 
 @st.composite
@@ -33,9 +34,8 @@ def _alpha_dict(instance) -> dict[int, int]:
 
 
 # (a) c_α ≥ 0.
-def coefficient_instances(scenario):
-    if scenario not in (None, "-A2", "+A6"):
-        return None
+def coefficient_instances(scenario, profile):
+    """A length ``L ≤ 64``, a multi-index ``α`` and fixed per-step norms."""
     return st.integers(1, 64).flatmap(lambda L: st.fixed_dictionaries({"L": st.just(L), "alpha": _alpha(L), "norms": step_norm_lists(scenario, L)}))
 
 
@@ -48,9 +48,8 @@ def evaluate_coefficient(instance) -> Measurement:
 DEGREES = (2, 4, 6, 8)
 
 
-def pair_instances(scenario):
-    if scenario not in (None, "-A2", "+A6"):
-        return None
+def pair_instances(scenario, profile):
+    """Per-step norms and cosines of a pair of sequences (``L`` = 2 or 3)."""
     # cos = 1 at every step is the diagonal pair, where the bound is attained: drawn often.
     cosines = st.one_of(st.just(1.0), st.floats(-1.0, 1.0, allow_nan=False, width=64))
     return st.integers(2, 3).flatmap(
@@ -84,9 +83,8 @@ def evaluate_convergence(instance) -> Measurement:
 
 
 # (c) Schur lower bound H∞ ⪰ c_α G^{⊙α}.
-def schur_instances(scenario):
-    if scenario not in (None, "-A2", "-A3", "+A6"):
-        return None
+def schur_instances(scenario, profile):
+    """A fixed-norm sample (A3 not needed) and a multi-index ``α``."""
     base = sample_strategy(scenario, fixed_norms=True, a3=False)
     return base.flatmap(lambda X: st.fixed_dictionaries({"X": st.just(X.tolist()), "alpha": _alpha(X.shape[1], max_degree=4)}))
 
@@ -114,10 +112,10 @@ register(
         title="Kernel power-series coefficients are non-negative",
         statement="c_α ≥ 0 for every multi-index α, any fixed per-step norms (no A6)",
         assumptions=("fixed norms",),
-        instances=coefficient_instances,
+        strategy=coefficient_instances,
+        scenarios=SCENARIOS,
         evaluate=evaluate_coefficient,
-        twin=lambda m: replace(m, lhs=m.details["c_alpha"]),
-        twin_description="a coefficient with its sign flipped",
+        twin=Twin.transformed(lambda m: replace(m, lhs=m.details["c_alpha"]), "a coefficient with its sign flipped"),
         lhs_name="−c_α",
         rhs_name="0",
         tolerance_reason="none: c_α is a sum of products of non-negative floats, non-negative exactly",
@@ -130,10 +128,10 @@ register(
         title="Truncated kernel series converge to H∞",
         statement=f"|H∞(x,x') − S_D(G)| ≤ H∞(x,x) − S_D(r²) at D = {DEGREES[-1]} (relative to H∞(x,x))",
         assumptions=("fixed norms",),
-        instances=pair_instances,
+        strategy=pair_instances,
+        scenarios=SCENARIOS,
         evaluate=evaluate_convergence,
-        twin=tighten(0.5),
-        twin_description="the tail bound scaled by ½",
+        twin=Twin.tightened(0.5, "the tail bound scaled by ½"),
         lhs_name="|H∞ − S_D| / H∞(x,x)",
         rhs_name="tail / H∞(x,x)",
         tolerance_reason="64·eps relative: both sides are O(H∞(x,x)) sums of non-negative terms",
@@ -146,10 +144,10 @@ register(
         title="Schur lower bound of H∞ by one series term",
         statement="λ_min(H∞ − c_α G^{⊙α}) ≥ 0 on samples with fixed per-step norms, every α",
         assumptions=("fixed norms",),
-        instances=schur_instances,
+        strategy=schur_instances,
+        scenarios=(*SCENARIOS, "-A3"),
         evaluate=evaluate_schur,
-        twin_evaluate=lambda inst: evaluate_schur(inst, scale=10.0),
-        twin_description="H∞ ⪰ 10 c_α G^{⊙α}",
+        twin=Twin.re_evaluated(lambda inst: evaluate_schur(inst, scale=10.0), "H∞ ⪰ 10 c_α G^{⊙α}"),
         lhs_name="−λ_min(H∞ − c_α G^α) / λ_max(H∞)",
         rhs_name="0",
         tolerance_reason="n·L·eps: entry errors of the L-step recursion are O(L eps |H|), and ‖E‖_2 ≤ n max|E_ij|",

@@ -10,12 +10,13 @@ import numpy as np
 from hypothesis import strategies as st
 
 from checks.bounds import complexity, spectrum_edges
-from checks.claims import Claim, Measurement, register, tighten
-from checks.claims._common import instance_sample, inverse_condition, sample_strategy
+from checks.claims import Claim, Measurement, Twin, register
+from checks.claims.scenarios import instance_sample, inverse_condition, sample_strategy
+from checks.constants import EPS
 from checks.ntk import infinite_ntk
 from checks.targets import Additive, NVariable
 
-EPS = float(np.finfo(float).eps)
+SCENARIOS = (None, "-A2", "-A3", "+A6")
 MAX_CONDITION = 1e8
 """Instances whose H∞ has condition number above this are skipped: the solve's relative error is
 ``cond · n · eps`` (the tolerance), and beyond 1e8 it would swamp the margin."""
@@ -53,8 +54,6 @@ def _nvariable_target(draw, L: int, d: int):
 
 
 def _instances(target_strategy, scenario):
-    if scenario not in (None, "-A2", "-A3", "+A6"):
-        return None
     return (
         _sample(scenario)
         .flatmap(lambda X: st.fixed_dictionaries({"X": st.just(X.tolist()), "target": target_strategy(X.shape[1], X.shape[2])}))
@@ -84,9 +83,9 @@ def evaluate(instance) -> Measurement:
 
 
 _common = dict(
+    scenarios=SCENARIOS,
     evaluate=evaluate,
-    twin=tighten(0.5),
-    twin_description="the certificate Φ scaled by ½",
+    twin=Twin.tightened(0.5, "the certificate Φ scaled by ½"),
     lhs_name="yᵀH∞⁻¹y / Φ",
     rhs_name="1",
     tolerance_reason="cond(H∞)·n·eps relative: the forward error of the Cholesky solve",
@@ -98,7 +97,7 @@ register(
         title="Additive targets: certificate Φ_add",
         statement="y = Σ_l Σ_k a_{l,k}(β_lᵀX_l)^k ⇒ yᵀH∞⁻¹y ≤ Φ_add = (Σ |a_{l,k}| ‖β_l‖^k / √c_{k e_l})²",
         assumptions=("A3", "fixed norms"),
-        instances=lambda scenario: _instances(_additive_target, scenario),
+        strategy=lambda scenario, profile: _instances(_additive_target, scenario),
         **_common,
     )
 )
@@ -109,7 +108,7 @@ register(
         title="N-variable targets: certificate Φ_N",
         statement="y = Σ_k a_k(βᵀ[X_{l_1};…;X_{l_N}])^k ⇒ yᵀH∞⁻¹y ≤ Φ_N (multinomial expansion over c_α)",
         assumptions=("A3", "fixed norms"),
-        instances=lambda scenario: _instances(_nvariable_target, scenario),
+        strategy=lambda scenario, profile: _instances(_nvariable_target, scenario),
         **_common,
     )
 )

@@ -1,7 +1,8 @@
-"""Plots of training sweeps and of the C7 experiment (matplotlib, PNG)."""
+"""Every plot of the suite (matplotlib, PNG): rate fits, scaling, training sweeps, the C7 experiment, note tables."""
 
 from __future__ import annotations
 
+import math
 from collections import defaultdict
 from pathlib import Path
 
@@ -11,7 +12,7 @@ matplotlib.use("Agg")
 import matplotlib.pyplot as plt
 import numpy as np
 
-__all__ = ["plot_generalization", "plot_radius_ratio", "plot_residuals"]
+__all__ = ["plot_generalization", "plot_radius_ratio", "plot_rate", "plot_residuals", "plot_scaling", "plot_table"]
 
 
 def plot_residuals(results: list[dict], path: Path) -> Path:
@@ -60,6 +61,54 @@ def plot_generalization(rows: list[dict], path: Path, title: str = "C7: test los
     ax.set_xlabel("sample size n")
     ax.set_title(title)
     ax.legend(fontsize=7)
+    return _save(fig, path)
+
+
+def plot_rate(record: dict, path: Path) -> Path | None:
+    """Measured deviations against width (log-log), the fitted line and the claimed slope (C1, C2)."""
+    d, rate = record.get("details") or {}, record.get("rate")
+    if not rate or "widths" not in d:
+        return None
+    w, dev = np.asarray(d["widths"], float), np.asarray(d["deviations"], float)
+    fig, ax = plt.subplots(figsize=(5, 3.6))
+    ax.loglog(w, dev, "o", alpha=0.6, label="measured (worst instance)")
+    grid = np.geomspace(w.min(), w.max(), 50)
+    ax.loglog(grid, np.exp(rate["intercept"]) * grid ** rate["slope"], "-", label=f"fit: slope {rate['slope']:.3f}")
+    claimed = record["rhs"]
+    center = np.exp(np.mean(np.log(dev)))
+    ax.loglog(grid, center * (grid / math.exp(np.mean(np.log(w)))) ** claimed, "--", label=f"claimed: slope {claimed:g}")
+    ax.set_xlabel("width m")
+    ax.set_ylabel("deviation")
+    ax.set_title(f"{record['claim']}: {record['title']}")
+    ax.legend(fontsize=8)
+    return _save(fig, path)
+
+
+def plot_table(title: str, rows: list[dict], x: str, ys: list[str], path: Path, xlabel: str, ylabel: str) -> Path:
+    """Columns ``ys`` of a note's rows against column ``x`` (log-log)."""
+    fig, ax = plt.subplots(figsize=(5.5, 3.8))
+    for y in ys:
+        pts = [(r[x], r[y]) for r in rows if r.get(y) is not None and r[y] > 0 and math.isfinite(r[y])]
+        if pts:
+            ax.loglog(*zip(*pts), "o-", label=y)
+    ax.set_xlabel(xlabel)
+    ax.set_ylabel(ylabel)
+    ax.set_title(title)
+    ax.legend(fontsize=7)
+    return _save(fig, path)
+
+
+def plot_scaling(results: list[dict], path: Path) -> Path:
+    """Φ·κ̄ against L for every scaling case (C9b, C10b), log-log; dashed where super-polynomial."""
+    fig, ax = plt.subplots(figsize=(7, 4.5))
+    for r in results:
+        L = [row["L"] for row in r["rows"]]
+        y = [row["phi_kappa"] for row in r["rows"]]
+        ax.loglog(L, y, "o-" if r["verdict"] == "almost-polynomial" else "s--", ms=3, label=r["case"])
+    ax.set_xlabel("sequence length L")
+    ax.set_ylabel("Φ · κ̄  (sample complexity ∝)")
+    ax.set_title("Certificate growth in L (degree-2 targets, unit norms)")
+    ax.legend(fontsize=7, ncol=2)
     return _save(fig, path)
 
 

@@ -1,4 +1,4 @@
-"""The L-scaling audit (CLAIMS.md C9b, C10): how the sample-complexity driver ``Φ · κ̄`` grows with L.
+"""The L-scaling audit (docs/claims.md C9b, C10b): how the sample-complexity driver ``Φ · κ̄`` grows with L.
 
 By C7 and C9 a target is learnable to loss ε with ``n ≈ 4 Φ κ̄ / ε²`` samples, so the growth of
 ``Φ · κ̄`` in ``L`` is the paper's headline quantity.  Each :class:`ScalingCase` is a target
@@ -19,7 +19,7 @@ from dataclasses import dataclass
 
 import numpy as np
 
-from checks.ntk import hidden_kernel_diag
+from checks.ntk import kappa_bar
 from checks.stats import fit_rate, fit_stretched_exponential
 from checks.targets import Additive, NVariable
 
@@ -73,17 +73,12 @@ CASES = (
 )
 
 
-def kappa_bar_unit_norms(L: int) -> float:
-    """``κ̄ = ½ Σ_l Q_{l-1}(x, x)`` for unit per-step norms (= L(L−1)/4)."""
-    return float(0.5 * hidden_kernel_diag(np.ones((1, L, 1)))[0, :-1].sum())
-
-
 def measure(case: ScalingCase, lengths=LENGTHS) -> dict:
     """``Φ·κ̄`` at each ``L``, local slopes, both fits and the verdict."""
     rows = []
     for L in lengths:
         phi = case.target(L).certificate(L)
-        kb = kappa_bar_unit_norms(L)
+        kb = kappa_bar(np.ones((1, L, 1)))  # unit per-step norms: L(L−1)/4
         rows.append({"L": L, "phi": phi, "kappa_bar": kb, "phi_kappa": phi * kb})
     x = np.array([r["L"] for r in rows], float)
     y = np.array([r["phi_kappa"] for r in rows], float)

@@ -19,7 +19,18 @@ from pathlib import Path
 
 from checks.claims import Claim, Measurement
 
-__all__ = ["TOLERANCES", "Collector", "Diff", "Ledger", "compare", "format_table", "read_json", "save_counterexample", "write_json"]
+__all__ = [
+    "TOLERANCES",
+    "Collector",
+    "Diff",
+    "Ledger",
+    "compare",
+    "counterexample_path",
+    "read_json",
+    "record_key",
+    "save_counterexample",
+    "write_json",
+]
 
 LEDGER_PATH = Path("results/ledger.json")
 BASELINE_PATH = Path("ledger-baseline.json")
@@ -50,6 +61,7 @@ class Collector:
     started: float = field(default_factory=time.perf_counter)
 
     def add(self, instance: dict, measurement: Measurement) -> None:
+        """Count one evaluated instance; keep it if it is the worst so far."""
         self.instances += 1
         self.failures += not measurement.holds
         if self.worst is None or _worse(measurement, self.worst):
@@ -61,6 +73,7 @@ class Collector:
 
     @property
     def status(self) -> str:
+        """``holds``, ``fails``, ``expected-fail`` (a failing recorded finding) or ``not-run``."""
         if self.instances == 0:
             return "not-run"
         if self.failures == 0:
@@ -68,9 +81,11 @@ class Collector:
         return "expected-fail" if self.claim.expected_fail else "fails"
 
     def record(self) -> dict:
+        """The ledger record of this claim (docs/design.md lists its fields)."""
         w = self.worst
         return {
             "claim": self.claim.id,
+            "family": self.claim.family,
             "title": self.claim.title,
             "statement": self.claim.statement,
             "assumptions": list(self.claim.assumptions),
@@ -92,6 +107,7 @@ class Collector:
             "details": {} if w is None else w.details,
             "reproduce": self.worst_instance,
             "expected_fail": self.claim.expected_fail,
+            "twin": {"kind": self.claim.twin.kind, "description": self.claim.twin.description},
             "seconds": round(time.perf_counter() - self.started, 3),
         }
 
@@ -114,8 +130,13 @@ def _summary(values: list) -> dict | None:
     return {"min": v[0], "median": v[len(v) // 2], "max": v[-1]}
 
 
+def record_key(claim_id: str, scenario: str | None = None) -> str:
+    """The ledger key of a record: its id, and the scenario for audit rows (``"C3b -A3"``)."""
+    return claim_id if scenario is None else f"{claim_id} {scenario}"
+
+
 class Ledger:
-    """All records of one run, keyed by claim id (and scenario, for audit rows)."""
+    """All records of one run, keyed by :func:`record_key`."""
 
     def __init__(self, profile: str):
         self.profile = profile
@@ -123,15 +144,18 @@ class Ledger:
         self.notes: dict[str, dict] = {}  # extra reports (e.g. K_2 against L, scaling tables)
 
     def collector(self, claim: Claim, scenario: str | None = None) -> Collector:
-        key = claim.id if scenario is None else f"{claim.id} {scenario}"
+        """The collector of ``claim`` in ``scenario`` (created on first use)."""
+        key = record_key(claim.id, scenario)
         if key not in self.collectors:
             self.collectors[key] = Collector(claim, scenario)
         return self.collectors[key]
 
     def note(self, key: str, value: dict) -> None:
+        """Keep an extra table (``value`` with ``rows``, optional ``plot``) under ``key``."""
         self.notes[key] = value
 
     def as_dict(self) -> dict:
+        """The ledger as JSON-able data: profile, records by key, notes."""
         return {
             "profile": self.profile,
             "records": {k: c.record() for k, c in sorted(self.collectors.items())},
@@ -164,6 +188,7 @@ def _jsonable(x):
 
 
 def read_json(path: Path | str) -> dict:
+    """Parse a JSON file; a missing or malformed file is a clear error naming it."""
     path = Path(path)
     try:
         return json.loads(path.read_text())
@@ -173,10 +198,15 @@ def read_json(path: Path | str) -> dict:
         raise ValueError(f"{path} is not valid JSON: {e}") from None
 
 
+def counterexample_path(claim_id: str, scenario: str | None = None, directory=COUNTEREXAMPLE_DIR) -> Path:
+    """Where a failing instance of ``claim_id`` in ``scenario`` is kept (``C3b_minus_A3.json``): one place."""
+    suffix = "" if scenario is None else scenario.replace("+", "_plus_").replace("-", "_minus_")
+    return Path(directory) / f"{claim_id}{suffix}.json"
+
+
 def save_counterexample(claim: Claim, scenario: str | None, instance: dict, measurement: Measurement, directory=COUNTEREXAMPLE_DIR) -> Path:
-    """Keep a failing instance as ``<dir>/<claim>[<scenario>].json``; ``rnn-theorems replay`` re-runs it."""
-    name = claim.id + ("" if scenario is None else scenario.replace("+", "_plus_").replace("-", "_minus_"))
-    path = Path(directory) / f"{name}.json"
+    """Keep a failing instance at :func:`counterexample_path`; ``rnn-theorems replay`` re-runs it."""
+    path = counterexample_path(claim.id, scenario, directory)
     write_json(
         path,
         {
@@ -198,6 +228,8 @@ def save_counterexample(claim: Claim, scenario: str | None, instance: dict, meas
 
 @dataclass(frozen=True)
 class Diff:
+    """One difference between a run's ledger and the baseline."""
+
     key: str
     field: str
     baseline: object
@@ -205,6 +237,7 @@ class Diff:
     allowed: str
 
     def row(self) -> list[str]:
+        """The diff as table cells."""
         return [self.key, self.field, _fmt(self.baseline), _fmt(self.current), self.allowed]
 
 
@@ -243,12 +276,3 @@ def compare(current: dict, baseline: dict, claims: set[str] | None = None) -> li
             if (bv is not None or cv is not None) and _moved(bv, cv, a_tol, r_tol):
                 diffs.append(Diff(key, name, bv, cv, f"±({a_tol:g} + {r_tol:.0%})"))
     return diffs
-
-
-def format_table(header: list[str], rows: list[list[str]]) -> str:
-    """A plain-text table with aligned columns (for terminals and markdown code blocks)."""
-    cells = [header] + [[str(c) for c in r] for r in rows]
-    widths = [max(len(r[i]) for r in cells) for i in range(len(header))]
-    lines = ["  ".join(c.ljust(w) for c, w in zip(r, widths)).rstrip() for r in cells]
-    lines.insert(1, "  ".join("-" * w for w in widths))
-    return "\n".join(lines)

@@ -11,16 +11,18 @@ import math
 import time
 from dataclasses import asdict, dataclass
 
-from checks.claims import load_all
-from checks.claims._common import SCENARIOS
-from checks.ledger import save_counterexample
-from checks.search import find_failure
+from checks.claims import SCENARIOS, Profile, load_all, sort_key
+from checks.harness.ledger import save_counterexample
+from checks.harness.search import find_failure
+from checks.harness.tables import format_markdown_table, format_table
 
-__all__ = ["AuditRow", "run_audit", "scenario_name"]
+__all__ = ["AuditRow", "audit_markdown", "audit_table", "audit_text", "run_audit", "scenario_name"]
 
 
 @dataclass(frozen=True)
 class AuditRow:
+    """One claim × scenario verdict of the audit."""
+
     claim: str
     scenario: str
     verdict: str
@@ -31,6 +33,7 @@ class AuditRow:
     counterexample: str | None = None
 
     def as_dict(self) -> dict:
+        """The row as JSON-able data."""
         return asdict(self)
 
 
@@ -45,17 +48,18 @@ def scenario_name(drop: str | None = None, add: str | None = None) -> str:
     return name
 
 
-def run_audit(claim_ids, scenario: str, *, max_examples: int = 20, progress=print) -> list[AuditRow]:
+def run_audit(claim_ids, scenario: str, profile: Profile, *, max_examples: int = 20, progress=print) -> list[AuditRow]:
+    """Search each claim for a failure on instances of ``scenario`` (widths and seeds from ``profile``)."""
     registry = load_all()
     rows = []
     for cid in claim_ids:
         claim = registry[cid]
         started = time.perf_counter()
-        if claim.instances(scenario) is None:
+        if claim.instances(scenario, profile) is None:
             rows.append(AuditRow(cid, scenario, "n/a", 0, 0.0))
             progress(f"  {cid:<5} {scenario}: n/a")
             continue
-        found = find_failure(claim, scenario, max_examples=max_examples, shrink=True)
+        found = find_failure(claim, scenario, profile, max_examples=max_examples, shrink=True)
         elapsed = round(time.perf_counter() - started, 2)
         if found is None:
             rows.append(AuditRow(cid, scenario, "holds", max_examples, elapsed))
@@ -70,3 +74,21 @@ def run_audit(claim_ids, scenario: str, *, max_examples: int = 20, progress=prin
 def _finite(x: float) -> float | None:
     """JSON has no infinity: an unevaluable side (e.g. a singular kernel) is recorded as null."""
     return float(x) if math.isfinite(x) else None
+
+
+def audit_table(rows: list[dict]) -> tuple[list[str], list[list[str]]]:
+    """Claim × scenario verdicts as a header and rows."""
+    scenarios = sorted({r["scenario"] for r in rows})
+    claims = sorted({r["claim"] for r in rows}, key=sort_key)
+    verdict = {(r["claim"], r["scenario"]): r["verdict"] for r in rows}
+    return ["claim"] + scenarios, [[c] + [verdict.get((c, s), "") for s in scenarios] for c in claims]
+
+
+def audit_markdown(rows: list[dict]) -> str:
+    """The audit table in Markdown."""
+    return format_markdown_table(*audit_table(rows))
+
+
+def audit_text(rows: list[dict]) -> str:
+    """The audit table for a terminal."""
+    return format_table(*audit_table(rows))

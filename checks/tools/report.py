@@ -8,76 +8,24 @@ and the audit table when an audit has been recorded.
 from __future__ import annotations
 
 import html
-import json
-import math
 from pathlib import Path
 
-import matplotlib
-
-matplotlib.use("Agg")
-import matplotlib.pyplot as plt
-import numpy as np
-
-from checks.claims import ASSUMPTIONS, claim_sort_key
-from checks.ledger import COUNTEREXAMPLE_DIR, format_table, read_json
-from checks.plots import plot_generalization
-from checks.scaling_cli import plot as scaling_plot
+from checks.claims import ASSUMPTIONS, sort_key
+from checks.harness.audit import audit_markdown
+from checks.harness.ledger import counterexample_path, read_json
+from checks.harness.tables import fmt as _fmt
+from checks.harness.tables import format_markdown_table
+from checks.tools.plots import plot_generalization, plot_rate, plot_scaling, plot_table
 
 __all__ = ["render_report"]
 
 
-def _fmt(x) -> str:
-    if x is None:
-        return "–"
-    if isinstance(x, float):
-        return f"{x:.4g}"
-    return str(x)
-
-
-def rate_plot(record: dict, path: Path) -> Path | None:
-    """Measured deviations against width (log-log), the fitted line and the claimed slope."""
-    d, rate = record.get("details") or {}, record.get("rate")
-    if not rate or "widths" not in d:
-        return None
-    w, dev = np.asarray(d["widths"], float), np.asarray(d["deviations"], float)
-    fig, ax = plt.subplots(figsize=(5, 3.6))
-    ax.loglog(w, dev, "o", alpha=0.6, label="measured (worst instance)")
-    grid = np.geomspace(w.min(), w.max(), 50)
-    ax.loglog(grid, np.exp(rate["intercept"]) * grid ** rate["slope"], "-", label=f"fit: slope {rate['slope']:.3f}")
-    claimed = record["rhs"]
-    center = np.exp(np.mean(np.log(dev)))
-    ax.loglog(grid, center * (grid / math.exp(np.mean(np.log(w)))) ** claimed, "--", label=f"claimed: slope {claimed:g}")
-    ax.set_xlabel("width m")
-    ax.set_ylabel("deviation")
-    ax.set_title(f"{record['claim']}: {record['title']}")
-    ax.legend(fontsize=8)
-    fig.tight_layout()
-    fig.savefig(path, dpi=110)
-    plt.close(fig)
-    return path
-
-
-def table_plot(title: str, rows: list[dict], x: str, ys: list[str], path: Path, xlabel: str, ylabel: str) -> Path:
-    fig, ax = plt.subplots(figsize=(5.5, 3.8))
-    for y in ys:
-        pts = [(r[x], r[y]) for r in rows if r.get(y) is not None and r[y] > 0 and math.isfinite(r[y])]
-        if pts:
-            ax.loglog(*zip(*pts), "o-", label=y)
-    ax.set_xlabel(xlabel)
-    ax.set_ylabel(ylabel)
-    ax.set_title(title)
-    ax.legend(fontsize=7)
-    fig.tight_layout()
-    fig.savefig(path, dpi=110)
-    plt.close(fig)
-    return path
-
-
 def render_report(ledger_path="results/ledger.json", out_dir="reports", audit_path="results/audit.json") -> Path:
+    """Write ``index.md`` and ``index.html`` (with PNG plots) under ``out_dir`` from the ledger and audit."""
     ledger = read_json(ledger_path)
     out = Path(out_dir)
     out.mkdir(parents=True, exist_ok=True)
-    audit = json.loads(Path(audit_path).read_text()) if Path(audit_path).exists() else None
+    audit = read_json(audit_path) if Path(audit_path).exists() else None
     lines = [
         "# rnn-theorems report",
         "",
@@ -86,7 +34,7 @@ def render_report(ledger_path="results/ledger.json", out_dir="reports", audit_pa
         "| record | status | instances | worst margin | worst ratio | slope | implied constant |",
         "|---|---|---|---|---|---|---|",
     ]
-    records = {k: ledger["records"][k] for k in sorted(ledger.get("records", {}), key=claim_sort_key)}
+    records = {k: ledger["records"][k] for k in sorted(ledger.get("records", {}), key=sort_key)}
     for key, r in records.items():
         slope = (r.get("rate") or {}).get("slope")
         cells = [key, r["status"], r["instances"], _fmt(r["worst_margin"]), _fmt(r["worst_ratio"]), _fmt(slope), _fmt(r["implied_constant"])]
@@ -116,14 +64,14 @@ def render_report(ledger_path="results/ledger.json", out_dir="reports", audit_pa
                 f"({rt['points']} points, rms residual {rt['rms_residual']:.3f}); slopes over instances {r['slopes']}; "
                 f"implied constant {_fmt(r['implied_constant'])}."
             )
-            png = rate_plot(r, out / f"{key.replace(' ', '_')}_rate.png")
+            png = plot_rate(r, out / f"{key.replace(' ', '_')}_rate.png")
             if png:
                 lines += ["", f"![rate plot]({png.name})"]
         if r["claim"] == "C7" and (r.get("details") or {}).get("rows"):
             png = plot_generalization(r["details"]["rows"], out / "C7_generalization.png")
             lines += ["", format_markdown_table(list(r["details"]["rows"][0]), [[_fmt(v) for v in row.values()] for row in r["details"]["rows"]])]
             lines += ["", f"![C7]({png.name})"]
-        cx = COUNTEREXAMPLE_DIR / f"{r['claim']}.json"
+        cx = counterexample_path(r["claim"], r.get("scenario"))
         if r["status"] in ("fails", "expected-fail") and cx.exists():
             lines += ["", f"Counterexample kept at `{cx}`; replay with `rnn-theorems replay {cx}`."]
     scaling = [
@@ -132,7 +80,7 @@ def render_report(ledger_path="results/ledger.json", out_dir="reports", audit_pa
         if k.startswith(("C9b-", "C10b-")) and (r.get("details") or {}).get("rows")
     ]
     if scaling:
-        scaling_plot(scaling, out / "scaling.png")
+        plot_scaling(scaling, out / "scaling.png")
         lines += ["", "## Φ·κ̄ against L (C9b, C10)", "", "![scaling](scaling.png)"]
     for name, note in ledger.get("notes", {}).items():
         lines += ["", f"## {name}", ""]
@@ -142,7 +90,7 @@ def render_report(ledger_path="results/ledger.json", out_dir="reports", audit_pa
             lines.append(format_markdown_table(header, [[_fmt(r.get(h)) for h in header] for r in rows]))
             if note.get("plot"):
                 spec = note["plot"]
-                png = table_plot(name, rows, spec["x"], spec["y"], out / f"{_slug(name)}.png", spec["x"], spec.get("ylabel", ""))
+                png = plot_table(name, rows, spec["x"], spec["y"], out / f"{_slug(name)}.png", spec["x"], spec.get("ylabel", ""))
                 lines += ["", f"![{name}]({png.name})"]
         for k, v in note.items():
             if k not in ("rows", "plot"):
@@ -153,27 +101,6 @@ def render_report(ledger_path="results/ledger.json", out_dir="reports", audit_pa
     (out / "index.md").write_text(md)
     (out / "index.html").write_text(_html(md))
     return out / "index.md"
-
-
-def audit_table(rows: list[dict]) -> tuple[list[str], list[list[str]]]:
-    scenarios = sorted({r["scenario"] for r in rows})
-    claims = sorted({r["claim"] for r in rows}, key=claim_sort_key)
-    verdict = {(r["claim"], r["scenario"]): r["verdict"] for r in rows}
-    return ["claim"] + scenarios, [[c] + [verdict.get((c, s), "") for s in scenarios] for c in claims]
-
-
-def audit_markdown(rows: list[dict]) -> str:
-    return format_markdown_table(*audit_table(rows))
-
-
-def format_markdown_table(header, rows) -> str:
-    out = ["| " + " | ".join(header) + " |", "|" + "---|" * len(header)]
-    out += ["| " + " | ".join(str(c) for c in r) + " |" for r in rows]
-    return "\n".join(out)
-
-
-def audit_text(rows: list[dict]) -> str:
-    return format_table(*audit_table(rows))
 
 
 def _slug(s: str) -> str:

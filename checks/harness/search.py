@@ -9,13 +9,17 @@ from hypothesis import HealthCheck, Phase, find, settings, target
 from hypothesis.errors import NoSuchExample
 
 from checks.bounds import SingularKernelError
-from checks.claims import Claim, Measurement
+from checks.claims import Claim, Measurement, Profile
 from checks.strategies import freeze_example_constants
+
+TWIN_EXAMPLES = 100
+"""Instances searched for a twin's failure: a twin that survives 100 targeted instances is not caught."""
 
 
 def find_failure(
     claim: Claim,
     scenario: str | None,
+    profile: Profile,
     evaluate: Callable[[dict], Measurement] | None = None,
     *,
     max_examples: int = 20,
@@ -27,7 +31,7 @@ def find_failure(
     so the search climbs toward the tightest instances).  ``None`` if no failure is found in
     ``max_examples``.
     """
-    strategy = claim.instances(scenario)
+    strategy = claim.instances(scenario, profile)
     if strategy is None:
         raise ValueError(f"{claim.id} has no instances for scenario {scenario!r}")
     freeze_example_constants()
@@ -70,8 +74,8 @@ def _breaks_on_singular(evaluate):
     return safe
 
 
-def falsified_twin_failure(claim: Claim, *, max_examples: int = 100):
+def falsified_twin_failure(claim: Claim, profile: Profile, *, max_examples: int = TWIN_EXAMPLES):
     """The instance on which the claim's falsified twin fails (``None`` if the twin slips through)."""
-    if claim.twin_violates is not None:
-        return find_failure(claim, claim.twin_violates, max_examples=max_examples)
-    return find_failure(claim, None, claim.evaluate_twin, max_examples=max_examples)
+    if claim.twin.scenario is not None:
+        return find_failure(claim, claim.twin.scenario, profile, max_examples=max_examples)
+    return find_failure(claim, None, profile, claim.evaluate_twin, max_examples=max_examples)

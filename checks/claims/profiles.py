@@ -1,0 +1,53 @@
+"""Run profiles: how hard each claim is searched (examples, width grids, seeds, training length).
+
+A profile is *passed* to a claim (``claim.instances(scenario, profile)``); nothing reads it
+from the environment at import.  The pytest plugin takes ``--suite-profile NAME`` (default:
+the environment variable ``RNN_THEOREMS_PROFILE``, else ``dev``); the CLI takes ``--profile``.
+
+``fixed_seed``: every claim's examples come from a seed derived from its id and the profile
+name only (``checks.harness.factory.seed_for``), so the ci instance set depends on nothing else —
+not on the theorem module's source, its docstring, or which other tests ran.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+__all__ = ["ENV_VAR", "PROFILES", "Profile", "get_profile"]
+
+ENV_VAR = "RNN_THEOREMS_PROFILE"
+
+
+@dataclass(frozen=True)
+class Profile:
+    """The sizes of one run; each field's unit is stated beside it."""
+
+    name: str
+    max_examples: int  # Hypothesis examples per claim record
+    fixed_seed: bool  # examples from a seed derived from (claim id, profile): CI repeats exactly
+    rate_widths: tuple[int, ...]  # width grid for the O(m^-1/2) rate claims C1, C2
+    rate_seeds: int  # initializations per width in a rate fit
+    large_width: int  # "A1 holds" width for C3c
+    train_widths: tuple[int, ...]  # widths for the training claims C5, C6
+    train_seeds: int  # initializations per width (one batched run)
+    train_steps: int  # gradient-descent steps
+    train_examples: int  # Hypothesis examples for the training claims (each trains every width)
+    c7_sizes: tuple[int, ...]  # sample sizes n for C7
+    c7_repeats: int  # fresh samples per n for C7
+
+
+PROFILES = {
+    "dev": Profile("dev", 8, False, (64, 128, 256, 512, 1024), 3, 2048, (128, 512), 2, 150, 2, (250, 500), 15),
+    "ci": Profile("ci", 12, True, (32, 64, 128, 256, 512, 1024, 2048), 4, 4096, (256, 1024), 2, 200, 3, (250, 500, 1000), 10),
+    "thorough": Profile(
+        "thorough", 100, False, (64, 128, 256, 512, 1024, 2048, 4096), 6, 8192, (256, 1024, 4096), 4, 400, 20,
+        (250, 500, 1000, 2000, 4000), 30,
+    ),
+}
+
+
+def get_profile(name: str) -> Profile:
+    """The profile called ``name``; a clear error naming the choices otherwise."""
+    if name not in PROFILES:
+        raise ValueError(f"unknown profile {name!r}; choose one of {sorted(PROFILES)}")
+    return PROFILES[name]

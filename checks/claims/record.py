@@ -1,0 +1,237 @@
+"""The claim record: one declarative value per claim drives everything (after PyTorch's OpInfo).
+
+A :class:`Claim` states one claim of ``docs/claims.md``: its id, the assumptions it uses, the
+scenarios it supports (all assumptions hold, or one dropped/added for the audit), a Hypothesis
+strategy of instances for a scenario and a :class:`~checks.claims.profiles.Profile`, a function
+computing both sides of its inequality on an instance, its falsified :class:`Twin`, its example
+budget and, for a recorded finding, ``expected_fail``.  From that one record the harness builds
+its property test, its twin test, its ledger record, its audit row, its report section and the
+mutants in its scope; nothing about a claim is written anywhere else.
+
+Rate claims (``O(m^{-1/2})``) are inequalities too: ``lhs`` is a one-sided confidence limit of
+the fitted exponent, ``rhs`` the claimed exponent.
+
+Claim ids: ``C<k>`` is a *family* (``C3``); a record id is the family with a letter and/or a
+``-suffix`` (``C3a``, ``C7-labels``, ``C9b-add-first``).  :func:`select` turns a selector into
+record ids the same way for every command.
+"""
+
+from __future__ import annotations
+
+import math
+import re
+from collections.abc import Callable, Iterable
+from dataclasses import dataclass, field, replace
+from operator import attrgetter
+from typing import Any
+
+__all__ = [
+    "ASSUMPTIONS",
+    "EXAMPLES",
+    "SCENARIOS",
+    "Claim",
+    "Measurement",
+    "Twin",
+    "family_of",
+    "sort_key",
+]
+
+ASSUMPTIONS = {
+    "A1": "width m ≥ m*(n, L, 1/λ_0, log 1/δ)",
+    "A2": "bounded inputs ‖X_l‖ ≤ R (any R)",
+    "A3": "X_1 ≠ 0 and some step l ≥ 2 with pairwise non-parallel inputs",
+    "A4": "step size η ≤ 1/(m λ_max(H(W_0)))",
+    "A5": "i.i.d. samples, labels |y| ≤ 1",
+    "A6": "small inputs ‖X_l‖ ≤ ε for l ≥ 2 (not assumed: the contrast)",
+}
+
+SCENARIOS = {
+    None: "all assumptions of the claim hold",
+    "-A1": "drop A1: widths far below the regime (m ≤ 32)",
+    "-A2": "drop A2: input norms growing to 10⁴",
+    "-A3": "drop A3: duplicated or parallel sequences",
+    "-A4": "drop A4: step size 4× the A4 limit",
+    "-A5": "drop A5: heavy-tailed labels (Student t, 1 degree of freedom)",
+    "+A6": "add A6: small inputs ‖X_l‖ ≤ 0.1 for l ≥ 2",
+}
+
+EXAMPLES = attrgetter("max_examples")
+"""The default example budget: the profile's ``max_examples`` Hypothesis examples."""
+
+_ID = re.compile(r"^C(\d+)([a-z]?)(-[A-Za-z0-9-]+)?$")
+
+
+@dataclass(frozen=True)
+class Measurement:
+    """Both sides of a claim's inequality on one instance: the claim holds iff ``lhs ≤ rhs + tol``."""
+
+    lhs: float
+    rhs: float
+    tol: float = 0.0  # round-off allowance; each claim states its reason
+    rate: dict | None = None  # RateFit.as_dict() for O(·) claims
+    constant: float | None = None  # implied constant of an O(·) claim
+    details: dict = field(default_factory=dict)
+
+    @property
+    def holds(self) -> bool:
+        """``lhs ≤ rhs + tol`` with a finite ``lhs`` (an unevaluable side never holds)."""
+        return bool(self.lhs <= self.rhs + self.tol) and math.isfinite(self.lhs)
+
+    @property
+    def margin(self) -> float:
+        """``rhs − lhs``: positive when the claim holds with room to spare."""
+        return self.rhs - self.lhs
+
+    @property
+    def ratio(self) -> float:
+        """``lhs / rhs`` (``≤ 1`` when the claim holds, for positive sides)."""
+        return self.lhs / self.rhs if self.rhs != 0 else math.copysign(math.inf, self.lhs)
+
+
+@dataclass(frozen=True)
+class Twin:
+    """A claim's falsified twin: a statement that is false, which the claim's own check must catch.
+
+    Exactly one way of falsifying, each with its reason in ``description``:
+
+    * ``transform``: arithmetic on the measurement (a tightened bound, a wrong claimed rate);
+    * ``evaluate``: the falsified statement evaluated afresh on the instance (when the false
+      statement changes the computation, e.g. a rate fitted against a different exponent);
+    * ``scenario``: the claim itself on instances that violate one of its assumptions.
+    """
+
+    kind: str
+    description: str
+    transform: Callable[[Measurement], Measurement] | None = None
+    evaluate: Callable[[dict], Measurement] | None = None
+    scenario: str | None = None
+
+    def __post_init__(self):
+        ways = sum(x is not None for x in (self.transform, self.evaluate, self.scenario))
+        if ways != 1:
+            raise ValueError(f"a Twin needs exactly one of transform, evaluate, scenario ({self.description!r})")
+
+    @classmethod
+    def tightened(cls, factor: float, description: str) -> Twin:
+        """The bound (``rhs``) multiplied by ``factor`` (< 1 tightens an upper bound)."""
+        return cls("tightened bound", description, transform=lambda m: replace(m, rhs=m.rhs * factor))
+
+    @classmethod
+    def inflated(cls, factor: float, description: str) -> Twin:
+        """The bounded side (``lhs``) multiplied by ``factor`` (for lower-bound claims ``lhs ≤ measured``)."""
+        return cls("tightened bound", description, transform=lambda m: replace(m, lhs=m.lhs * factor))
+
+    @classmethod
+    def wrong_rate(cls, exponent: float, description: str) -> Twin:
+        """A rate claim with a wrong exponent in place of the claimed one (``rhs``)."""
+        return cls("wrong rate", description, transform=lambda m: replace(m, rhs=exponent))
+
+    @classmethod
+    def transformed(cls, transform: Callable[[Measurement], Measurement], description: str) -> Twin:
+        """Any other falsifying arithmetic on the measurement."""
+        return cls("falsified statement", description, transform=transform)
+
+    @classmethod
+    def re_evaluated(cls, evaluate: Callable[[dict], Measurement], description: str) -> Twin:
+        """The falsified statement evaluated afresh on each instance."""
+        return cls("re-evaluated", description, evaluate=evaluate)
+
+    @classmethod
+    def without(cls, scenario: str, description: str) -> Twin:
+        """The claim without one of its assumptions (``scenario`` such as ``"-A3"``) must fail somewhere."""
+        return cls("without assumption", description, scenario=scenario)
+
+    def measure(self, claim: Claim, instance: dict) -> Measurement:
+        """Both sides of the falsified statement on ``instance`` (of the twin's scenario)."""
+        if self.evaluate is not None:
+            return self.evaluate(instance)
+        if self.transform is not None:
+            return self.transform(claim.evaluate(instance))
+        return claim.evaluate(instance)
+
+
+@dataclass(frozen=True)
+class Claim:
+    """One claim as a record; see the module docstring.
+
+    ``strategy(scenario, profile)`` builds the Hypothesis strategy of JSON-able instance dicts
+    (only called for a scenario listed in ``scenarios``); ``evaluate(instance)`` returns a
+    :class:`Measurement` and depends on nothing but the instance, so a saved instance replays
+    exactly.  ``budget(profile)`` is the number of examples a run tries; ``note(profile)``
+    optionally returns an extra table for the ledger and report (e.g. an implied constant
+    against ``L``).
+    """
+
+    id: str
+    title: str
+    statement: str
+    assumptions: tuple[str, ...]
+    strategy: Callable[[str | None, Any], Any]
+    evaluate: Callable[[dict], Measurement]
+    twin: Twin
+    scenarios: tuple[str | None, ...] = (None,)
+    budget: Callable[[Any], int] = EXAMPLES
+    lhs_name: str = "lhs"
+    rhs_name: str = "rhs"
+    tolerance_reason: str = ""
+    expected_fail: str | None = None  # a recorded finding: why this claim fails
+    note: Callable[[Any], dict] | None = None
+
+    def __post_init__(self):
+        if not _ID.match(self.id):
+            raise ValueError(f"claim id {self.id!r} is not of the form C<k>[letter][-suffix], e.g. C3a or C9b-add-first")
+        unknown = [s for s in self.scenarios if s not in SCENARIOS]
+        if unknown:
+            raise ValueError(f"{self.id}: unknown scenario(s) {unknown}; known: {[s for s in SCENARIOS if s]}")
+        if None not in self.scenarios:
+            raise ValueError(f"{self.id}: every claim supports the scenario None (all assumptions hold)")
+        if self.twin.scenario is not None and self.twin.scenario not in self.scenarios:
+            raise ValueError(f"{self.id}: its twin runs in scenario {self.twin.scenario!r}, which it does not support")
+
+    @property
+    def family(self) -> str:
+        """``C3`` for ``C3a``; ``C9`` for ``C9b-add-first``."""
+        return family_of(self.id)
+
+    def instances(self, scenario: str | None, profile):
+        """The strategy of instances for ``scenario`` sized by ``profile``; ``None`` when unsupported."""
+        if scenario not in self.scenarios:
+            return None
+        return self.strategy(scenario, profile)
+
+    def examples(self, profile) -> int:
+        """How many instances a run under ``profile`` tries."""
+        return int(self.budget(profile))
+
+    def evaluate_twin(self, instance: dict) -> Measurement:
+        """Both sides of the falsified twin on ``instance``."""
+        return self.twin.measure(self, instance)
+
+
+def family_of(claim_id: str) -> str:
+    """The family of a record id: the ``C<k>`` prefix (``C10b-nvar-N2-l1`` → ``C10``)."""
+    match = _ID.match(claim_id)
+    if not match:
+        raise ValueError(f"{claim_id!r} is not a claim id (C1 … C11, e.g. C3 or C3a)")
+    return f"C{int(match.group(1))}"
+
+
+def sort_key(key: str):
+    """Natural order of record ids and ledger keys (``C1, C2, C3a, …, C10, C10b-…``; audit keys too)."""
+    head = key.split()[0]
+    match = _ID.match(head)
+    return (int(match.group(1)) if match else math.inf, key)
+
+
+def match_selector(selector: str, ids: Iterable[str]) -> list[str]:
+    """Record ids a selector names: a family (``C3``: all its records), an exact record id
+    (``C3a``, ``C10b-nvar-N2-l1``), or an id prefix ending at a ``-`` (``C9b``: every ``C9b-…``)."""
+    token = selector.strip()
+    if token[:1] == "c":
+        token = "C" + token[1:]
+    ids = list(ids)
+    if re.fullmatch(r"C\d+", token):
+        return [i for i in ids if family_of(i) == f"C{int(token[1:])}"]
+    if token in ids:
+        return [token]
+    return [i for i in ids if i.startswith(token + "-")]

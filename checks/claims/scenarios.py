@@ -1,0 +1,60 @@
+"""Instances shared by the claim records: samples for each audit scenario, and their helpers.
+
+A scenario (``checks.claims.record.SCENARIOS``) is "all assumptions hold" (``None``), one
+assumption dropped (``"-A3"``) or A6 added (``"+A6"``).  The records declare which scenarios
+they support; the strategies here build the samples that realize each one.
+"""
+
+from __future__ import annotations
+
+import numpy as np
+import torch
+from hypothesis import strategies as st
+
+from checks.bounds import spectrum_edges
+from checks.ntk import infinite_ntk
+from checks.strategies import degenerate_samples, samples
+
+__all__ = ["NORM_RANGES", "SMALL_INPUT", "instance_sample", "inverse_condition", "sample_strategy", "step_norm_lists"]
+
+NORM_RANGES = {None: (0.05, 10.0), "-A2": (100.0, 1e4), "+A6": (0.01, 0.1)}
+"""Per-step input norms by scenario: any size (default), growing (drop A2), small (add A6)."""
+
+SMALL_INPUT = 0.1
+"""The ``ε`` of the ``+A6`` scenario: ``‖X_l‖ ≤ 0.1`` for ``l ≥ 2``."""
+
+
+def instance_sample(instance: dict) -> torch.Tensor:
+    """The sample ``X (n, L, d)`` of a JSON-able instance, as a float64 tensor."""
+    return torch.as_tensor(np.asarray(instance["X"]), dtype=torch.float64)
+
+
+def inverse_condition(instance: dict) -> float:
+    """``λ_min(H∞) / λ_max(H∞)`` on the instance's sample (used to filter ill-posed instances)."""
+    lam_min, lam_max = spectrum_edges(infinite_ntk(instance_sample(instance)))
+    return lam_min / lam_max
+
+
+def step_norm_lists(scenario: str | None, L: int) -> st.SearchStrategy:
+    """Fixed per-step norms ``r_1..r_L`` for the series claims (C8–C10)."""
+    lo, hi = NORM_RANGES[scenario]
+    return st.lists(st.floats(lo, hi, allow_nan=False, width=64), min_size=L, max_size=L)
+
+
+def sample_strategy(scenario: str | None, **kwargs) -> st.SearchStrategy:
+    """Samples ``X (n, L, d)`` realizing a scenario; ``kwargs`` go to :func:`checks.strategies.samples`."""
+    if scenario == "-A2":
+        return samples(norm_range=NORM_RANGES["-A2"], **kwargs)
+    if scenario == "-A3":
+        kwargs.pop("a3", None)
+        return degenerate_samples(**kwargs)
+    if scenario == "+A6":
+        return samples(**kwargs).map(_small_after_first)
+    return samples(**kwargs)
+
+
+def _small_after_first(X: np.ndarray) -> np.ndarray:
+    X = X.copy()
+    norms = np.linalg.norm(X[:, 1:], axis=-1, keepdims=True)
+    X[:, 1:] *= np.minimum(1.0, SMALL_INPUT / norms)
+    return X

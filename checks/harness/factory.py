@@ -1,0 +1,83 @@
+"""The theorem-test factory: a claim record becomes its pytest test.
+
+A theorem module is a docstring stating the claims and one line per claim family::
+
+    test_c5 = claim_test("C5")
+
+:func:`claim_test` returns a test parametrized over the family's records (``test_c6[C6b]``);
+each record runs its instances under the run's profile with Hypothesis — budget, strict xfail
+for a recorded finding, and the seed all come from the record: the seed is derived from the
+record id and the profile name only (:func:`seed_for`), so editing a theorem module (or any
+other code) never moves the instances a fixed-seed profile generates.
+"""
+
+from __future__ import annotations
+
+import hashlib
+
+import pytest
+from hypothesis import HealthCheck, Phase, given, seed, settings
+
+from checks.claims import Claim, Profile, get, select
+
+__all__ = ["claim_test", "run_claim", "seed_for"]
+
+HEALTH_CHECKS_OFF = [HealthCheck.too_slow, HealthCheck.filter_too_much, HealthCheck.data_too_large]
+"""Claim checks run linear algebra of varying size and filter to assumptions; speed is benchmarked, not timed."""
+
+
+def seed_for(claim_id: str, profile_name: str) -> int:
+    """The Hypothesis seed of a record under a fixed-seed profile: a hash of ``(id, profile)`` only."""
+    digest = hashlib.sha256(f"{claim_id}|{profile_name}".encode()).digest()
+    return int.from_bytes(digest[:8], "big")
+
+
+def run_claim(claim: Claim, profile: Profile, check, *, shrink: bool = True) -> None:
+    """Run ``check(claim, instance)`` on the record's instances under ``profile`` (raises on a failure).
+
+    ``shrink=False`` reports the first failing instance as found (the mutation analysis only needs
+    to know that the check fails)."""
+    strategy = claim.instances(None, profile)
+
+    def body(instance):
+        check(claim, instance)
+
+    body.__name__ = body.__qualname__ = f"claim_{claim.id.replace('-', '_')}"  # Hypothesis's database key
+    test = given(instance=strategy)(body)
+    test = settings(
+        max_examples=claim.examples(profile),
+        derandomize=False,
+        database=None if profile.fixed_seed else settings.default.database,
+        deadline=None,
+        suppress_health_check=HEALTH_CHECKS_OFF,
+        print_blob=True,
+        phases=tuple(Phase) if shrink else (Phase.explicit, Phase.reuse, Phase.generate),
+    )(test)
+    if profile.fixed_seed:
+        test = seed(seed_for(claim.id, profile.name))(test)
+    test()
+
+
+def claim_test(selector: str):
+    """The pytest test of the records ``selector`` names (a family such as ``"C3"``, or one record id).
+
+    Every generated item carries the mark ``claim(<record id>)`` (how ``--claims`` selects) and,
+    for a recorded finding, a strict ``xfail`` with the finding as its reason.
+    """
+    params = []
+    for claim_id in select(selector):
+        claim = get(claim_id)
+        marks = [pytest.mark.claim(claim_id)]
+        if claim.expected_fail:
+            marks.append(pytest.mark.xfail(strict=True, reason=claim.expected_fail))
+        params.append(pytest.param(claim_id, marks=marks, id=claim_id))
+
+    @pytest.mark.parametrize("claim_id", params)
+    def test(claim_id, suite_profile, check_claim):
+        claim = get(claim_id)
+        run_claim(claim, suite_profile, check_claim)
+        if claim.note is not None:
+            check_claim.note(claim, claim.note(suite_profile))
+
+    test.__doc__ = f"Claim records {', '.join(p.values[0] for p in params)}: every instance satisfies the inequality."
+    return test

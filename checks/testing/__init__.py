@@ -1,0 +1,1 @@
+"""Independent reference implementations, used only by tests and benchmarks (never by a claim check)."""

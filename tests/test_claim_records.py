@@ -1,0 +1,120 @@
+"""The claim record is the single source: selection, a toy claim end to end, seeds independent of source text."""
+
+import os
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+from hypothesis import strategies as st
+
+from checks.claims import SCENARIOS, Claim, Measurement, Twin, get, get_profile, load_all, register, select, unregister
+from checks.harness.audit import run_audit
+from checks.harness.ledger import read_json, write_json
+from checks.harness.search import falsified_twin_failure
+from checks.tools.cli import main
+from checks.tools.report import render_report
+
+ROOT = Path(__file__).resolve().parents[1]
+
+
+@pytest.mark.parametrize(
+    "selector, expected",
+    [
+        ("C3", ["C3a", "C3b", "C3b-converse", "C3c"]),
+        ("C3a", ["C3a"]),
+        ("c3b", ["C3b"]),
+        ("C7", ["C7", "C7-labels"]),
+        ("C9b", ["C9b-add-end-2", "C9b-add-first", "C9b-add-last"]),
+        ("C10b-nvar-N2-l1", ["C10b-nvar-N2-l1"]),
+        ("C1,C2", ["C1", "C2"]),
+    ],
+)
+def test_selection_is_the_same_rule_everywhere(selector, expected):
+    assert select(selector) == expected
+
+
+@pytest.mark.parametrize("selector", ["", " , ", "C99", "X1", "C3z"])
+def test_bad_selection_is_an_error(selector):
+    with pytest.raises(ValueError):
+        select(selector)
+
+
+def test_every_record_is_well_formed():
+    """Each record has a twin, a statement, named sides, and instances exactly for the scenarios it lists."""
+    profile = get_profile("dev")
+    for claim in load_all().values():
+        assert claim.statement and claim.lhs_name and claim.rhs_name and claim.twin.description
+        for scenario in SCENARIOS:
+            assert (claim.instances(scenario, profile) is not None) == (scenario in claim.scenarios), (claim.id, scenario)
+
+
+def _toy_evaluate(instance):
+    return Measurement(lhs=instance["x"], rhs=1.0)
+
+
+def _toy_instances(scenario, profile):
+    low, high = (2.0, 3.0) if scenario == "-A3" else (0.0, 1.0)  # without "A3" the toy inequality x ≤ 1 breaks
+    return st.fixed_dictionaries({"x": st.floats(low, high)})
+
+
+@pytest.fixture
+def toy_claim():
+    claim = register(
+        Claim(
+            id="C99",
+            title="Toy claim",
+            statement="x ≤ 1 for x drawn from [0, 1]",
+            assumptions=("A3",),
+            strategy=_toy_instances,
+            scenarios=(None, "-A3"),
+            evaluate=_toy_evaluate,
+            twin=Twin.tightened(0.5, "x ≤ 1/2"),
+            lhs_name="x",
+            rhs_name="1",
+            tolerance_reason="none",
+        )
+    )
+    yield claim
+    unregister("C99")
+
+
+def test_a_toy_claim_flows_from_record_to_verify_ledger_audit_and_report(toy_claim, tmp_path, monkeypatch):
+    """Adding a claim is one record plus one line in a theorem module."""
+    monkeypatch.chdir(tmp_path)
+    theorems = tmp_path / "theorems"
+    theorems.mkdir()
+    (theorems / "test_c99_toy.py").write_text('from checks.harness.factory import claim_test\n\ntest_c99 = claim_test("C99")\n')
+    ledger, baseline = tmp_path / "ledger.json", tmp_path / "baseline.json"
+    common = ["--claims", "C99", "--theorems", str(theorems), "--ledger", str(ledger), "--baseline", str(baseline)]
+    assert main(["verify", *common, "--update-baseline"]) == 0
+    record = read_json(ledger)["records"]["C99"]
+    assert record["status"] == "holds" and record["instances"] >= 1 and record["twin"]["description"] == "x ≤ 1/2"
+    assert main(["verify", *common]) == 0  # the baseline it just wrote
+    assert falsified_twin_failure(toy_claim, get_profile("ci")) is not None
+    rows = [r.as_dict() for r in run_audit(["C99"], "-A3", get_profile("ci"), max_examples=5, progress=lambda s: None)]
+    assert rows[0]["verdict"] == "breaks"
+    write_json(tmp_path / "audit.json", {"rows": rows})
+    report = render_report(ledger, tmp_path / "report", tmp_path / "audit.json").read_text()
+    assert "## C99 — Toy claim" in report and "| C99 | breaks |" in report
+
+
+def test_editing_a_theorem_docstring_leaves_ci_verify_unchanged(tmp_path):
+    """The ci instances derive from (record id, profile) only: a docstring edit cannot move the baseline."""
+    theorems = tmp_path / "theorems"
+    theorems.mkdir()
+    source = (ROOT / "theorems" / "test_c03_positive_definite.py").read_text()
+    (theorems / "test_c03_positive_definite.py").write_text('"""An edited docstring: C3, said differently."""\n' + source)
+    env = {**os.environ, "PYTHONPATH": str(ROOT)}
+    args = ["verify", "--claims", "C3", "--profile", "ci", "--theorems", str(theorems), "--ledger", str(tmp_path / "l.json")]
+    ran = subprocess.run([sys.executable, "-m", "checks.tools.cli", *args], cwd=ROOT, env=env, capture_output=True, text=True, timeout=600)
+    assert ran.returncode == 0, ran.stdout + ran.stderr
+    assert "no claim moved beyond its tolerance" in ran.stdout
+    assert read_json(tmp_path / "l.json")["records"]["C3a"]["reproduce"] == read_json(ROOT / "ledger-baseline.json")["records"]["C3a"]["reproduce"]
+
+
+def test_records_replay_from_their_saved_instance():
+    """``evaluate`` depends on the instance alone: the baseline's worst C3c instance gives the recorded sides."""
+    record = read_json(ROOT / "ledger-baseline.json")["records"]["C3c"]
+    m = get("C3c").evaluate(record["reproduce"])
+    assert m.rhs == pytest.approx(record["rhs"], rel=1e-9)
