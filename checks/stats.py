@@ -235,7 +235,7 @@ synthetic data from giving ``log 0`` in the AICc or a zero hold-out error that w
 STRETCHED_C_THRESHOLD = 0.15
 """A selected ``exp(b L^c)`` counts as super-polynomial when ``b > 0`` and ``c`` exceeds this: over four doublings of
 ``L`` its local log-log slope grows by ``2^{4c}``, which is 1.5 at ``c ≈ 0.15`` — the limit the scaling audit
-(``checks.experiments.scaling.SLOPE_GROWTH_LIMIT``) uses; below it the law is a power law within any measurable
+used (a slope-growth limit of 1.5); below it the law is a power law within any measurable
 range."""
 
 STRETCHED_C_RANGE = (1e-3, 2.0)

@@ -27,7 +27,8 @@ ROOT = Path(__file__).resolve().parents[1]
         ("C7", ["C7", "C7-labels"]),
         ("C9b", ["C9b-add-end-2", "C9b-add-first", "C9b-add-last"]),
         ("C10b-nvar-N2-l1", ["C10b-nvar-N2-l1"]),
-        ("C1,C2", ["C1", "C2"]),
+        ("C1,C2", ["C1", "C1-limit", "C2", "C2-limit"]),
+        ("C2-limit", ["C2-limit"]),
     ],
 )
 def test_selection_is_the_same_rule_everywhere(selector, expected):

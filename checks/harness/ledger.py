@@ -24,6 +24,7 @@ __all__ = [
     "Collector",
     "Diff",
     "Ledger",
+    "attach_mutation_scores",
     "compare",
     "counterexample_path",
     "read_json",
@@ -35,6 +36,7 @@ __all__ = [
 LEDGER_PATH = Path("results/ledger.json")
 BASELINE_PATH = Path("ledger-baseline.json")
 COUNTEREXAMPLE_DIR = Path("results/counterexamples")
+MUTATION_PATH = Path("results/mutation.json")
 
 TOLERANCES = {
     # Why each: the ci profile is derandomized, so on one machine every number repeats
@@ -161,6 +163,15 @@ class Ledger:
             "records": {k: c.record() for k, c in sorted(self.collectors.items())},
             "notes": self.notes,
         }
+
+
+def attach_mutation_scores(ledger: dict, mutation: dict) -> dict:
+    """Copy each record's mutation score (killed / in scope, survivors, equivalents) into the ledger data."""
+    for key, record in ledger.get("records", {}).items():
+        score = mutation.get("scores", {}).get(key)
+        if score is not None:
+            record["mutation"] = {**score, "profile": mutation.get("profile")}
+    return ledger
 
 
 def write_json(path: Path | str, data: dict) -> None:

@@ -24,10 +24,10 @@ from dataclasses import dataclass, field
 
 import torch
 
-from checks.claims import Profile, get, select
+from checks.claims import Profile, get, load_all, select
 from checks.harness.factory import run_claim
 
-__all__ = ["MUTANTS", "Mutant", "PairResult", "mutation_pairs", "run_pair"]
+__all__ = ["MUTANTS", "Mutant", "PairResult", "mutation_pairs", "mutation_scores", "run_pair", "run_pairs"]
 
 
 @dataclass(frozen=True)
@@ -68,10 +68,18 @@ class Mutant:
             _clear_caches()
 
     def scope(self) -> dict[str, str]:
-        """Record id → ``"kill"`` or ``"equivalent"`` for every record this mutant concerns."""
-        out = {cid: "equivalent" for sel in self.equivalent for cid in select(sel)}
-        out.update({cid: "kill" for sel in self.kills for cid in select(sel)})
+        """Record id → ``"kill"`` or ``"equivalent"`` for every record this mutant concerns.
+
+        Scope entries are record ids (``"C9"`` is the record C9, not its family) or id prefixes
+        (``"C9b"``: every ``C9b-…`` record)."""
+        out = {cid: "equivalent" for sel in self.equivalent for cid in _records(sel)}
+        out.update({cid: "kill" for sel in self.kills for cid in _records(sel)})
         return out
+
+
+def _records(selector: str) -> list[str]:
+    """A scope entry's records: the exact record id when one exists, else what ``select`` names."""
+    return [selector] if selector in load_all() else select(selector)
 
 
 def _clear_caches() -> None:
@@ -277,36 +285,37 @@ MUTANTS: dict[str, Mutant] = {
     m.id: m
     for m in [
         Mutant("init-W-var-1.25", "W_ij ~ N(0, 2.5/m): the recurrent variance × 1.25", "checks.rnn:init_params",
-               _scaled_init(W=1.25), kills=("C1", "C2")),
+               _scaled_init(W=1.25), kills=("C1", "C1-limit", "C2", "C2-limit")),
         Mutant("init-W-unscaled", "W_ij ~ N(0, 2): the 1/m of the recurrent variance forgotten", "checks.rnn:init_params",
-               _scaled_init(unscaled_W=True), kills=("C1", "C2", "C4a")),
+               _scaled_init(unscaled_W=True), kills=("C1", "C1-limit", "C2", "C2-limit", "C4a")),
         Mutant("init-A-var-2", "A_ij ~ N(0, 4/m): the input variance × 2", "checks.rnn:init_params",
-               _scaled_init(A=2.0), kills=("C1", "C2")),
+               _scaled_init(A=2.0), kills=("C1", "C1-limit", "C2", "C2-limit")),
         Mutant("init-B-var-2", "B_i ~ N(0, 2): the output variance × 2", "checks.rnn:init_params",
-               _scaled_init(B=2.0), kills=("C2",),
-               equivalent={"C1": "hidden states do not involve B"}),
+               _scaled_init(B=2.0), kills=("C2", "C2-limit"),
+               equivalent={"C1": "hidden states do not involve B", "C1-limit": "hidden states do not involve B"}),
         Mutant("hinf-scaled-1.2", "H∞ multiplied by 1.2", "checks.ntk:infinite_ntk", _scaled_result(1.2),
-               kills=("C2", "C8a", "C8b"),
+               kills=("C2", "C2-limit", "C8a", "C8b"),
                equivalent={"C3a": "scale-free: λ_min/λ_max", "C3b": "scale-free: λ_0/λ_max",
                            "C7": "√(yᵀH⁻¹y · tr H) is invariant under H → cH"}),
         Mutant("hinf-no-backward-2", "H∞ without the factor 2 of Π_{j>l} 2P_j", "checks.ntk:infinite_ntk",
-               _plain_infinite_ntk(backward=1.0), kills=("C2", "C8a", "C8b")),
+               _plain_infinite_ntk(backward=1.0), kills=("C2", "C2-limit", "C8a", "C8b")),
         Mutant("hinf-P-over-pi", "P_l = (π − θ_l)/π instead of (π − θ_l)/(2π)", "checks.ntk:infinite_ntk",
-               _plain_infinite_ntk(p_denominator=math.pi), kills=("C2", "C3c", "C8a", "C8b")),
+               _plain_infinite_ntk(p_denominator=math.pi), kills=("C2", "C2-limit", "C3c", "C8a", "C8b")),
         Mutant("hinf-kappa-swap", "κ_0 and κ_1 exchanged in the H∞ recursion", "checks.ntk:infinite_ntk",
-               _plain_infinite_ntk(swap=True), kills=("C2", "C8a", "C8b")),
+               _plain_infinite_ntk(swap=True), kills=("C2", "C2-limit", "C8a", "C8b")),
         Mutant("hinf-drop-last-step", "H∞ where step l reads X_{l−1}: the last step dropped", "checks.ntk:infinite_ntk",
-               _drop_last_step, kills=("C2", "C8a", "C8b")),
+               _drop_last_step, kills=("C2", "C2-limit", "C8a", "C8b")),
         Mutant("hinf-plain-arccos", "H∞ by the plain arccos recursion (correct formula, half the digits lost at ρ → ±1)",
                "checks.ntk:infinite_ntk", _plain_infinite_ntk(), kills=("C3a", "C3b")),
         Mutant("hinf-jitter", "H∞ + 10⁻⁶·mean(diag H)·I: a ridge added for stability", "checks.ntk:infinite_ntk",
                _jitter, kills=("C3b-converse",),
                equivalent={"C9": "a ridge only lowers yᵀH⁻¹y", "C10": "a ridge only lowers yᵀH⁻¹y"}),
         Mutant("forward-next-input", "forward where step l reads X_{l+1} (off by one in time)", "checks.rnn:forward",
-               _forward_next_input, kills=("C1", "C2")),
+               _forward_next_input, kills=("C1", "C1-limit", "C2", "C2-limit")),
         Mutant("entk-no-cross-time", "empirical NTK without its cross-time pairs (l ≠ l')", "checks.ntk:empirical_ntk",
                _ntk_without_cross_time, kills=(),
                equivalent={"C2": "the cross-time terms vanish as m → ∞: the limit H∞ is unchanged",
+                           "C2-limit": "the cross-time terms vanish as m → ∞: the limit H∞ is unchanged",
                            "C3c": "same limit as m → ∞", "C5": "same limit as m → ∞", "C6": "same limit as m → ∞"}),
         Mutant("entk-frozen", "empirical NTK cached by sample: it ignores W after the first call", "checks.ntk:empirical_ntk",
                _ntk_frozen, kills=("C4b", "C6")),
@@ -314,15 +323,15 @@ MUTANTS: dict[str, Mutant] = {
                _series_without_degree(1), kills=("C8a", "C8b"),
                equivalent={"C8c": "H∞ ⪰ 0·G^α is true", "C9": "Φ = ∞ for linear terms: a true, vacuous bound",
                            "C10": "Φ = ∞ for linear terms: a true, vacuous bound"}),
-        Mutant("certificate-halved", "the certificates Φ of the concept classes multiplied by ½",
-               "checks.targets:Additive.certificate", _scaled_result(0.5), kills=("C9", "C10"),
+        Mutant("certificate-halved", "the additive certificate Φ_add multiplied by ½",
+               "checks.targets:Additive.certificate", _scaled_result(0.5), kills=("C9",),
                equivalent={"C9b": "a constant factor leaves the growth class in L unchanged"}),
         Mutant("certificate-halved-nvar", "the N-variable certificate Φ_N multiplied by ½",
                "checks.targets:NVariable.certificate", _scaled_result(0.5), kills=("C10",),
                equivalent={"C10b": "a constant factor leaves the growth class in L unchanged"}),
         Mutant("certificate-steps-reversed", "certificates read the kernel series at step L + 1 − l (counted from the end)",
                "checks.targets:kernel_series", _certificate_steps_reversed, everywhere=False,
-               kills=("C9b-add-last", "C9b-add-first", "C10b-nvar-N2-l1-start", "C10b-nvar-N1-l0")),
+               kills=("C9b", "C10b")),
         Mutant("c7-bound-no-trace", "the C7 bound without its √tr H", "checks.bounds:generalization_bound",
                _bound_without_trace, kills=("C7",)),
         Mutant("labels-ignore-random", "the random-label trials get the true labels (flag ignored)",
@@ -390,7 +399,7 @@ def run_pair(claim_id: str, mutant_id: str, profile: Profile) -> PairResult:
 
     claim, mutant = get(claim_id), MUTANTS[mutant_id]
     if mutant.scope().get(claim_id) == "equivalent":
-        reason = next(r for sel, r in mutant.equivalent.items() if claim_id in select(sel))
+        reason = next(r for sel, r in mutant.equivalent.items() if claim_id in _records(sel))
         return PairResult(claim_id, mutant_id, "equivalent", reason)
     started = time.perf_counter()
     with mutant.applied():
@@ -405,3 +414,66 @@ def run_pair(claim_id: str, mutant_id: str, profile: Profile) -> PairResult:
     if claim.expected_fail and not failed:
         reason = "the recorded finding no longer reproduces"
     return PairResult(claim_id, mutant_id, "killed" if killed else "survived", reason, round(time.perf_counter() - started, 2))
+
+
+def _run_pair_task(args) -> dict:
+    """A dask task: one ``(record, mutant)`` pair in a worker process (one torch thread, like the sweep)."""
+    claim_id, mutant_id, profile_name = args
+    from checks.claims import get_profile, load_all
+
+    torch.set_num_threads(1)
+    load_all()
+    return run_pair(claim_id, mutant_id, get_profile(profile_name)).as_dict()
+
+
+def run_pairs(pairs, profile: Profile, *, scheduler: str | None = None, workers: int = 0, progress=None) -> list[dict]:
+    """Run ``(record, mutant)`` pairs serially (``workers == 0`` and no ``scheduler``) or one pair per task on
+    dask.distributed (a LocalCluster of ``workers`` processes, or the scheduler at ``scheduler``).
+
+    Rows come back in the order of ``pairs`` whatever the engine, so a serial and a distributed run give
+    the same table (each pair's instances derive from the record id and the profile only).
+    """
+    tasks = [(cid, mid, profile.name) for cid, mid, _ in pairs]
+    rows: list[dict | None] = [None] * len(tasks)
+    if scheduler is None and workers == 0:
+        for i, task in enumerate(tasks):
+            rows[i] = run_pair(task[0], task[1], profile).as_dict()
+            if progress:
+                progress(rows[i])
+        return rows
+    from dask.distributed import Client, LocalCluster, as_completed
+
+    cluster = None if scheduler else LocalCluster(n_workers=workers, threads_per_worker=1, processes=True, dashboard_address=None)
+    try:
+        with Client(scheduler or cluster, timeout=SCHEDULER_TIMEOUT) as client:
+            futures = {client.submit(_run_pair_task, task, pure=False): i for i, task in enumerate(tasks)}
+            for future in as_completed(futures):
+                rows[futures[future]] = future.result()
+                if progress:
+                    progress(rows[futures[future]])
+    finally:
+        if cluster is not None:
+            cluster.close()
+    return rows
+
+
+SCHEDULER_TIMEOUT = "20s"
+"""How long a connection to a dask scheduler may take before the command gives up with an error."""
+
+
+def mutation_scores(rows: list[dict]) -> dict[str, dict]:
+    """Per record: killed / in scope (non-equivalent pairs), the survivors with their reasons, the equivalents."""
+    out: dict[str, dict] = {}
+    for r in rows:
+        s = out.setdefault(r["claim"], {"killed": 0, "in_scope": 0, "survivors": [], "equivalent": []})
+        if r["status"] == "equivalent":
+            s["equivalent"].append({"mutant": r["mutant"], "reason": r["reason"]})
+            continue
+        s["in_scope"] += 1
+        if r["status"] == "killed":
+            s["killed"] += 1
+        else:
+            s["survivors"].append({"mutant": r["mutant"], "reason": r["reason"]})
+    for s in out.values():
+        s["score"] = s["killed"] / s["in_scope"] if s["in_scope"] else None
+    return out

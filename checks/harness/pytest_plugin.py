@@ -24,7 +24,16 @@ from hypothesis import HealthCheck, settings
 
 from checks.claims import PROFILES, get_profile, select, sort_key
 from checks.claims.profiles import ENV_VAR
-from checks.harness.ledger import LEDGER_PATH, Ledger, compare, read_json, save_counterexample, write_json
+from checks.harness.ledger import (
+    LEDGER_PATH,
+    MUTATION_PATH,
+    Ledger,
+    attach_mutation_scores,
+    compare,
+    read_json,
+    save_counterexample,
+    write_json,
+)
 from checks.harness.tables import fmt, format_table
 from checks.strategies import freeze_example_constants
 
@@ -130,6 +139,8 @@ def pytest_sessionfinish(session, exitstatus):
     if ledger is None or not (ledger.collectors or ledger.notes) or target == "none":
         return
     data = ledger.as_dict()
+    if MUTATION_PATH.exists():  # the last `rnn-theorems mutate` run's scores travel with the records
+        attach_mutation_scores(data, read_json(MUTATION_PATH))
     data["wall_seconds"] = round(time.perf_counter() - session.config._rnn_started, 1)
     write_json(target, data)
     baseline = session.config.getoption("--baseline")

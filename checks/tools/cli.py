@@ -12,7 +12,7 @@ import time
 from pathlib import Path
 
 from checks.claims import PROFILES, get, get_profile, select
-from checks.harness.ledger import BASELINE_PATH, LEDGER_PATH, read_json, write_json
+from checks.harness.ledger import BASELINE_PATH, LEDGER_PATH, MUTATION_PATH, attach_mutation_scores, read_json, write_json
 from checks.harness.tables import format_table
 
 EXAMPLES = {
@@ -20,8 +20,9 @@ EXAMPLES = {
     "report": "rnn-theorems report --out reports",
     "audit": "rnn-theorems audit --drop A3 --claims C3",
     "replay": "rnn-theorems replay results/counterexamples/C3b_minus_A3.json",
-    "scaling": "rnn-theorems scaling --max-length 1024 --out reports",
+    "scaling": "rnn-theorems scaling --max-length 1024 --small-inputs 1/L --out reports",
     "sweep": "rnn-theorems sweep --widths 256,1024 --lengths 3 --sizes 50 --seeds 2 --out sweeps/demo",
+    "mutate": "rnn-theorems mutate --claims C2,C8 --mutants hinf-scaled-1.2,init-W-var-1.25 --json out.json",
 }
 DEFAULT_THEOREMS = Path("theorems")
 AUDIT_PATH = Path("results/audit.json")
@@ -128,25 +129,29 @@ def cmd_replay(args) -> int:
 
 def cmd_scaling(args) -> int:
     """Φ·κ̄ against L for every scaling case: table, JSON and plot."""
-    from checks.experiments.scaling import CASES, SLOPE_GROWTH_LIMIT, measure
+    from checks.experiments.learning_curves import parse_small_inputs
+    from checks.experiments.scaling import CASES, measure
     from checks.tools.plots import plot_scaling
 
-    if args.max_length < 16 or args.max_length & (args.max_length - 1):
-        raise ValueError(f"--max-length must be a power of two >= 16, got {args.max_length}")
+    if args.max_length < 64 or args.max_length & (args.max_length - 1):
+        raise ValueError(f"--max-length must be a power of two >= 64 (six lengths for the growth-class fit), got {args.max_length}")
+    small = parse_small_inputs(args.small_inputs)
     lengths = [2**k for k in range(3, args.max_length.bit_length())]
     out = Path(args.out)
     out.mkdir(parents=True, exist_ok=True)
     results = []
     t0 = time.perf_counter()
     for i, case in enumerate(CASES, 1):
-        results.append(measure(case, lengths))
+        results.append(measure(case, lengths, small))
         print(f"[{i}/{len(CASES)}] {case.name}: {results[-1]['verdict']} ({time.perf_counter() - t0:.1f} s)", flush=True)
-    write_json(out / "scaling.json", {"lengths": lengths, "cases": results, "slope_growth_limit": SLOPE_GROWTH_LIMIT})
+    stem = "scaling" if small is None else f"scaling-a6-{small.spec.replace('/', '_')}"
+    write_json(out / f"{stem}.json", {"lengths": lengths, "small_inputs": None if small is None else small.spec, "cases": results})
     table = scaling_text(results, lengths)
-    (out / "scaling.md").write_text("# Φ·κ̄ against L\n\n```\n" + table + "\n```\n\n![scaling](scaling.png)\n")
-    plot_scaling(results, out / "scaling.png")
+    title = "Φ·κ̄ against L" + ("" if small is None else f" under A6, ε = {small.spec}")
+    (out / f"{stem}.md").write_text(f"# {title}\n\n```\n{table}\n```\n\n![scaling]({stem}.png)\n")
+    plot_scaling(results, out / f"{stem}.png", title=title)
     print(table)
-    print(f"written: {out / 'scaling.md'}, {out / 'scaling.png'}, {out / 'scaling.json'}")
+    print(f"written: {out / f'{stem}.md'}, {out / f'{stem}.png'}, {out / f'{stem}.json'}")
     return 0
 
 
@@ -155,15 +160,14 @@ def scaling_text(results: list[dict], lengths) -> str:
     header = ["L"] + [r["case"] for r in results]
     rows = [[str(L)] + [f"{r['rows'][i]['phi_kappa']:.3e}" for r in results] for i, L in enumerate(lengths)]
     fits = format_table(
-        ["case", "power-law exponent", "rms resid (log)", "stretched b·L^c: c", "rms resid (log)", "slope growth", "verdict"],
+        ["case", "power-law exponent", "AICc selects", "stretched b·L^c: c", "last local slope", "verdict"],
         [
             [
                 r["case"],
                 f"{r['power_law']['exponent']:.3f}",
-                f"{r['power_law']['rms_residual_log']:.3f}",
+                r["selected"],
                 f"{r['stretched_exponential']['c']:.3f}",
-                f"{r['stretched_exponential']['rms_residual_log']:.3f}",
-                f"{r['slope_growth']:.2f}",
+                f"{r['last_slope']:.2f}",
                 r["verdict"],
             ]
             for r in results
@@ -203,6 +207,42 @@ def cmd_sweep(args) -> int:
     ]
     print(format_table(["m", "L", "n", "seed", "‖r_T‖²", "C5 ratio", "max‖ΔW‖_F/R_m", "‖ΔW_T‖_2", "test loss", "C7 bound"], rows))
     print(f"plots: {out / 'residuals.png'}, {out / 'radius_ratio.png'}")
+    return 0
+
+
+def cmd_mutate(args) -> int:
+    """Run each selected record's check under each mutant in its scope; JSON rows, scores in the ledger."""
+    from tqdm import tqdm
+
+    from checks.harness.mutants import MUTANTS, mutation_pairs, mutation_scores, run_pairs
+
+    if args.list:
+        print(format_table(["mutant", "what it changes", "must kill"], [[m.id, m.description, ", ".join(m.kills) or "–"] for m in MUTANTS.values()]))
+        return 0
+    if args.workers < 0:
+        raise ValueError(f"--workers must be >= 0 (0: serial), got {args.workers}")
+    profile = get_profile(args.profile)
+    pairs = mutation_pairs(args.claims, args.mutants)
+    if not pairs:
+        raise ValueError("no (claim, mutant) pair in scope for this selection; see `rnn-theorems mutate --list`")
+    engine = args.scheduler or (f"LocalCluster({args.workers} workers)" if args.workers else "serial")
+    print(f"mutate: {len(pairs)} (claim, mutant) pairs, profile {profile.name}, {engine}", flush=True)
+    started = time.perf_counter()
+    bar = tqdm(total=len(pairs), unit="pair", desc="mutate")
+    rows = run_pairs(pairs, profile, scheduler=args.scheduler, workers=args.workers, progress=lambda row: bar.update(1))
+    bar.close()
+    scores = mutation_scores(rows)
+    data = {"profile": profile.name, "rows": rows, "scores": scores, "wall_seconds": round(time.perf_counter() - started, 1)}
+    write_json(args.json, data)
+    if Path(args.ledger).exists():
+        ledger = read_json(args.ledger)
+        attach_mutation_scores(ledger, data)
+        write_json(args.ledger, ledger)
+    print(format_table(["claim", "mutant", "status", "reason"], [[r["claim"], r["mutant"], r["status"], r["reason"][:80]] for r in rows]))
+    killable = [r for r in rows if r["status"] != "equivalent"]
+    killed = sum(r["status"] == "killed" for r in killable)
+    print(f"mutate: {killed}/{len(killable)} non-equivalent pairs killed ({killed / max(1, len(killable)):.0%}); "
+          f"{len(rows) - len(killable)} equivalent; rows in {args.json} ({data['wall_seconds']} s)")
     return 0
 
 
@@ -248,6 +288,7 @@ def build_parser() -> argparse.ArgumentParser:
     s = add("scaling", "table and plot of Φ·κ̄ against L for additive and N-variable targets (C9b, C10b)", cmd_scaling)
     s.add_argument("--max-length", type=int, default=1024, help="largest L, a power of two (default 1024); L runs 8, 16, …")
     s.add_argument("--out", default="reports", help="output folder for scaling.md / .png / .json")
+    s.add_argument("--small-inputs", help="A6 contrast: ‖X_l‖ = ε for l ≥ 2 with ε = 1/L, 1/sqrt(L) or a number in (0, 1]")
 
     w = add("sweep", "train a grid (widths × L × n × seeds) through dask.distributed; resumable; plots", cmd_sweep)
     w.add_argument("--widths", default="256,1024", help="comma-separated widths m (default 256,1024)")
@@ -259,6 +300,16 @@ def build_parser() -> argparse.ArgumentParser:
     w.add_argument("--scheduler", help="address of an existing dask scheduler (default: start a LocalCluster)")
     w.add_argument("--workers", type=int, default=2, help="LocalCluster workers (default 2)")
     w.add_argument("--serial", action="store_true", help="run in this process, no dask")
+
+    u = add("mutate", "run claim checks under plausible wrong implementations: killed / survived / equivalent", cmd_mutate)
+    u.add_argument("--claims", help="claim selectors (default: all records in some mutant's scope)")
+    u.add_argument("--mutants", help="comma-separated mutant ids (default: all; see --list)")
+    u.add_argument("--profile", choices=sorted(PROFILES), default="ci", help="instances per check (default ci)")
+    u.add_argument("--json", default=str(MUTATION_PATH), help=f"where the rows go (default {MUTATION_PATH})")
+    u.add_argument("--ledger", default=str(LEDGER_PATH), help="ledger whose records get the mutation scores, if it exists")
+    u.add_argument("--scheduler", help="address of a dask scheduler: one (claim, mutant) pair per task")
+    u.add_argument("--workers", type=int, default=0, help="LocalCluster worker processes (default 0: serial in this process)")
+    u.add_argument("--list", action="store_true", help="list the mutants and what each must kill, then exit")
     return parser
 
 

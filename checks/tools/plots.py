@@ -98,16 +98,25 @@ def plot_table(title: str, rows: list[dict], x: str, ys: list[str], path: Path, 
     return _save(fig, path)
 
 
-def plot_scaling(results: list[dict], path: Path) -> Path:
-    """Φ·κ̄ against L for every scaling case (C9b, C10b), log-log; dashed where super-polynomial."""
+def plot_scaling(results: list[dict], path: Path, title: str = "Certificate growth in L (degree-2 targets, unit norms)") -> Path:
+    """Φ·κ̄ against L for every scaling case (C9b, C10b), log-log: measured points and the growth class
+    AICc selected as a line (dashed where the verdict is super-polynomial)."""
+    from checks.stats import GrowthClassFit
+
     fig, ax = plt.subplots(figsize=(7, 4.5))
     for r in results:
-        L = [row["L"] for row in r["rows"]]
+        L = np.array([row["L"] for row in r["rows"]], float)
         y = [row["phi_kappa"] for row in r["rows"]]
-        ax.loglog(L, y, "o-" if r["verdict"] == "almost-polynomial" else "s--", ms=3, label=r["case"])
+        points = ax.loglog(L, y, "o", ms=3)[0]
+        fit = r.get("growth_classes", {}).get("fits", {}).get(r.get("selected"))
+        if fit:
+            grid = np.geomspace(L.min(), L.max(), 100)
+            curve = np.exp(GrowthClassFit(**fit).predict(grid))
+            style = "-" if r["verdict"] == "almost-polynomial" else "--"
+            ax.loglog(grid, curve, style, color=points.get_color(), lw=1, label=f"{r['case']}: {r['selected'].replace('_', ' ')}")
     ax.set_xlabel("sequence length L")
     ax.set_ylabel("Φ · κ̄  (sample complexity ∝)")
-    ax.set_title("Certificate growth in L (degree-2 targets, unit norms)")
+    ax.set_title(title)
     ax.legend(fontsize=7, ncol=2)
     return _save(fig, path)
 

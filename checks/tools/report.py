@@ -53,9 +53,9 @@ def render_report(ledger_path="results/ledger.json", out_dir="reports", audit_pa
         if r.get("rate") and "power_law" in r["rate"]:
             rt = r["rate"]
             lines.append(
-                f"**Growth.** last-doubling slope {rt['slope']:.3f}; power law exponent {rt['power_law']['exponent']:.3f} "
-                f"(rms residual {rt['power_law']['rms_residual_log']:.3f}); stretched exponential c = {rt['stretched_exponential']['c']:.3f} "
-                f"(rms residual {rt['stretched_exponential']['rms_residual_log']:.3f}); verdict {r['details'].get('verdict')}."
+                f"**Growth.** AICc selects {r['details'].get('selected')}; last-doubling slope {rt['slope']:.3f}; "
+                f"power law exponent {rt['power_law']['exponent']:.3f}; stretched exponential c = {rt['stretched_exponential']['c']:.3f}; "
+                f"verdict {r['details'].get('verdict')}."
             )
         elif r.get("rate"):
             rt = r["rate"]
@@ -75,9 +75,9 @@ def render_report(ledger_path="results/ledger.json", out_dir="reports", audit_pa
         if r["status"] in ("fails", "expected-fail") and cx.exists():
             lines += ["", f"Counterexample kept at `{cx}`; replay with `rnn-theorems replay {cx}`."]
     scaling = [
-        {"case": k, "rows": r["details"]["rows"], "verdict": r["details"]["verdict"]}
+        {"case": k.split("-", 1)[1], **{f: r["details"][f] for f in ("rows", "verdict", "selected", "growth_classes")}}
         for k, r in records.items()
-        if k.startswith(("C9b-", "C10b-")) and (r.get("details") or {}).get("rows")
+        if k.startswith(("C9b-", "C10b-")) and (r.get("details") or {}).get("growth_classes")
     ]
     if scaling:
         plot_scaling(scaling, out / "scaling.png")
