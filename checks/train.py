@@ -71,6 +71,7 @@ def train_gd(
     lr=None,
     centered: bool = True,
     spec_stride: int | None = None,
+    stop_below: float | None = None,
 ) -> History:
     """Full-batch gradient descent ``W ← W − η ∇_W ½‖u(W) − y‖²``.
 
@@ -84,11 +85,16 @@ def train_gd(
     ``spec_stride ≥ 1`` integers (not ``bool``), ``centered`` a bool, ``lr`` finite and positive
     (a number, or an array of shape ``batch``), ``X`` a sample and ``y`` finite labels with
     ``Σ y²`` representable; a bad call raises ``ValueError`` and changes nothing.
+
+    ``stop_below``: stop early at the first step where every network has ``‖r_t‖² ≤ stop_below · ‖y‖²``
+    (the records then end at that step; ``steps`` is the cap).
     """
     check_params(params)
     steps = validate.integer("steps", steps, minimum=0)
     spec_stride = max(steps, 1) if spec_stride is None else validate.integer("spec_stride", spec_stride, minimum=1)
     centered = validate.flag("centered", centered)
+    if stop_below is not None:
+        stop_below = validate.real("stop_below", stop_below, above=0)
     X = as_sample(X, params.d, dtype=params.W.dtype, device=params.W.device)
     batch = params.W.shape[:-2]
     y = validate.array("y", y, dtype=X.dtype, device=X.device)
@@ -124,6 +130,11 @@ def train_gd(
             spec.append(torch.linalg.matrix_norm(delta, ord=2).reshape(batch) if t else fro[-1] * 0)
             spec_steps.append(t)
         if t == steps:
+            break
+        if stop_below is not None and bool((res[-1] <= stop_below * (y * y).sum(-1)).all()):
+            if spec_steps[-1] != t:
+                spec.append(torch.linalg.matrix_norm(delta, ord=2).reshape(batch) if t else fro[-1] * 0)
+                spec_steps.append(t)
             break
         # η ∇_W ½‖r‖² = η Σ_i r_i Σ_l δ_l(x_i) h_{l-1}(x_i)ᵀ (CLAIMS.md S): one batched matmul,
         # accumulated in place into W and W − W_0.

@@ -33,15 +33,17 @@ class Profile:
     train_steps: int  # gradient-descent steps
     train_examples: int  # Hypothesis examples for the training claims (each trains every width)
     c7_sizes: tuple[int, ...]  # sample sizes n for C7
-    c7_repeats: int  # fresh samples per n for C7
+    c7_network: tuple[int, int, int]  # C7's trained networks: (n, width m, step cap)
 
 
 PROFILES = {
-    "dev": Profile("dev", 8, False, (64, 128, 256, 512, 1024), 3, 2048, (128, 512), 2, 150, 2, (250, 500), 15),
-    "ci": Profile("ci", 12, True, (32, 64, 128, 256, 512, 1024, 2048), 4, 4096, (256, 1024), 2, 200, 3, (250, 500, 1000), 10),
+    "dev": Profile("dev", 8, False, (64, 128, 256, 512, 1024), 3, 2048, (128, 512), 2, 150, 2, (250, 500), (200, 512, 200)),
+    "ci": Profile(
+        "ci", 12, True, (32, 64, 128, 256, 512, 1024, 2048), 4, 4096, (256, 1024), 2, 200, 3, (250, 500, 1000), (1000, 512, 300)
+    ),
     "thorough": Profile(
         "thorough", 100, False, (64, 128, 256, 512, 1024, 2048, 4096), 6, 8192, (256, 1024, 4096), 4, 400, 20,
-        (250, 500, 1000, 2000, 4000), 30,
+        (250, 500, 1000, 2000, 4000), (1000, 2048, 1000),
     ),
 }
 

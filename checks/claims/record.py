@@ -160,6 +160,11 @@ class Claim:
     exactly.  ``budget(profile)`` is the number of examples a run tries; ``note(profile)``
     optionally returns an extra table for the ledger and report (e.g. an implied constant
     against ``L``).
+
+    A *statistical* claim (C7: "the violation rate is at most δ") sets ``aggregate``: each instance
+    is one independent experiment whose measurement is recorded, not asserted, and the claim's
+    verdict is ``aggregate(measurements)`` over all the experiments of a run (e.g. an exact
+    binomial limit on the violations).  Its pooled instance is ``{"experiments": [...]}``.
     """
 
     id: str
@@ -176,6 +181,7 @@ class Claim:
     tolerance_reason: str = ""
     expected_fail: str | None = None  # a recorded finding: why this claim fails
     note: Callable[[Any], dict] | None = None
+    aggregate: Callable[[list[Measurement]], Measurement] | None = None
 
     def __post_init__(self):
         if not _ID.match(self.id):
@@ -202,6 +208,12 @@ class Claim:
     def examples(self, profile) -> int:
         """How many instances a run under ``profile`` tries."""
         return int(self.budget(profile))
+
+    def measure(self, instance: dict) -> Measurement:
+        """Both sides on an instance, or on a pooled instance ``{"experiments": [...]}`` of a statistical claim."""
+        if self.aggregate is not None and "experiments" in instance:
+            return self.aggregate([self.evaluate(e) for e in instance["experiments"]])
+        return self.evaluate(instance)
 
     def evaluate_twin(self, instance: dict) -> Measurement:
         """Both sides of the falsified twin on ``instance``."""

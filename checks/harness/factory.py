@@ -36,11 +36,17 @@ def run_claim(claim: Claim, profile: Profile, check, *, shrink: bool = True) -> 
     """Run ``check(claim, instance)`` on the record's instances under ``profile`` (raises on a failure).
 
     ``shrink=False`` reports the first failing instance as found (the mutation analysis only needs
-    to know that the check fails)."""
+    to know that the check fails).  A statistical record (``claim.aggregate``) records every
+    experiment and is checked once, on the pooled instance ``{"experiments": [...]}``.
+    """
     strategy = claim.instances(None, profile)
+    experiments: list[dict] = []
 
     def body(instance):
-        check(claim, instance)
+        if claim.aggregate is None:
+            check(claim, instance)
+        else:
+            experiments.append(instance)
 
     body.__name__ = body.__qualname__ = f"claim_{claim.id.replace('-', '_')}"  # Hypothesis's database key
     test = given(instance=strategy)(body)
@@ -56,6 +62,8 @@ def run_claim(claim: Claim, profile: Profile, check, *, shrink: bool = True) -> 
     if profile.fixed_seed:
         test = seed(seed_for(claim.id, profile.name))(test)
     test()
+    if claim.aggregate is not None:
+        check(claim, {"experiments": experiments})
 
 
 def claim_test(selector: str):
