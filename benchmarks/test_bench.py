@@ -63,3 +63,17 @@ def test_training_loop_over_seeds_baseline(benchmark, m):
         return [train_gd(Params(params.W[s], params.A[s], params.B[s]), XT, YT, steps=20, lr=1e-4) for s in range(8)]
 
     benchmark.pedantic(loop, rounds=3, iterations=1)
+
+
+# Issue 11: the C7 trained-network configuration (n = 1000, L = 4, m = 2048), float32 weights (every side
+# of the check in float64) against today's float64 training, 10 A4 steps each, same run.
+N7, L7, M7, STEPS7 = 1000, 4, 2048, 10
+X7 = torch.nn.functional.normalize(torch.randn((N7, L7, 4), generator=torch.Generator().manual_seed(4), dtype=torch.float64), dim=-1)
+Y7 = X7[:, -1, 0]
+
+
+@pytest.mark.parametrize("dtype", [torch.float64, torch.float32], ids=["float64-baseline", "float32"])
+def test_training_c7_configuration(benchmark, dtype):
+    benchmark.group = f"training C7 n={N7} L={L7} m={M7}"
+    params = init_params(M7, 4, seed=5, dtype=dtype)
+    benchmark.pedantic(train_gd, args=(params, X7.to(dtype), Y7.to(dtype)), kwargs={"steps": STEPS7}, rounds=2, iterations=1)

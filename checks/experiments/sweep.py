@@ -103,8 +103,15 @@ def load_results(out: Path) -> dict[str, dict]:
     return done
 
 
-def run_sweep(cells: list[Cell], out, *, scheduler: str | None = None, workers: int = 2, serial: bool = False, progress: bool = True) -> dict[str, dict]:
-    """Run the cells not yet in ``out/results.jsonl``; append each result as it finishes."""
+SCHEDULER_TIMEOUT = "20s"
+"""How long connecting to a dask scheduler may take before the sweep gives up with an error (as ``rnn-theorems mutate``)."""
+
+
+def run_sweep(
+    cells: list[Cell], out, *, scheduler: str | None = None, workers: int = 2, serial: bool = False, progress: bool = True, timeout: str = SCHEDULER_TIMEOUT
+) -> dict[str, dict]:
+    """Run the cells not yet in ``out/results.jsonl``; append each result as it finishes.  Connecting to
+    ``scheduler`` gives up after ``timeout`` (a dask duration such as ``"20s"``) with an ``OSError``."""
     from tqdm import tqdm
 
     out = Path(out)
@@ -131,7 +138,7 @@ def run_sweep(cells: list[Cell], out, *, scheduler: str | None = None, workers: 
             from dask.distributed import Client, LocalCluster, as_completed
 
             cluster = None if scheduler else LocalCluster(n_workers=workers, threads_per_worker=1, processes=True, dashboard_address=None)
-            with Client(scheduler or cluster) as client:
+            with Client(scheduler or cluster, timeout=timeout) as client:
                 futures = client.map(run_cell, todo, pure=False)
                 for future in as_completed(futures):
                     keep(future.result())

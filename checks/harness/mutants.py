@@ -383,7 +383,7 @@ class _Failed(AssertionError):
 
 
 def _raise_on_failure(claim, instance, scenario=None):
-    m = claim.evaluate(instance)
+    m = claim.measure(instance)
     if not m.holds:
         raise _Failed(f"{claim.lhs_name} = {m.lhs:.4g} > {claim.rhs_name} = {m.rhs:.4g} (margin {m.margin:.3g})")
     return m

@@ -1,22 +1,34 @@
-"""pytest plugin: suite profiles, claim selection, the claim ledger, and the ``check_claim`` fixture.
+"""pytest plugin: suite profiles, claim selection, the results store, and the ``check_claim`` fixture.
 
 Loaded by the repository's ``conftest.py``.  Options:
 
 * ``--suite-profile {dev,ci,thorough}`` (default ``$RNN_THEOREMS_PROFILE``, else ``dev``): how
-  hard claims are searched; passed to every claim as a :class:`~checks.claims.Profile`.
+  hard claims are searched; passed to every claim as a :class:`~checks.claims.Profile`.  Under a
+  fixed-seed profile (ci) torch runs one intra-op thread, so reductions add in one order whatever
+  the machine's core count and a run repeats bit for bit on a given machine and torch build
+  (measured: the former C4a fit's margin moved from 1.7742e-11 to 1.7739e-11 between two and one
+  threads, and repeated exactly at a fixed thread count; the current C4a repeats at both).
 * ``--claims SELECTORS``: run only these claim records (``C3``, ``C3a``, ``C9b``; see
   :func:`checks.claims.select`); other claim tests are deselected.
-* ``--ledger PATH``: where the run's claim records go (default ``results/ledger.json``);
-  ``--ledger none`` writes nothing.
+* ``--ledger PATH``: the results store (default ``results/ledger.json``; ``--ledger none`` writes
+  nothing).  A run updates only its own records and is listed with its profile, the records it
+  planned and ran, start and end time and whether it completed (:class:`~checks.harness.ledger.ResultsStore`).
+  An interrupted run (Ctrl-C, crash, ``-x``) leaves the previous records and is kept as incomplete.
 * ``--baseline PATH``: compare the run's records with a committed baseline
-  (``ledger-baseline.json``); a status flip or a margin, slope or implied constant moved
-  beyond ``checks.harness.ledger.TOLERANCES`` fails the session with a diff table.  Across
-  profiles only statuses are compared (more instances move margins legitimately).
+  (``ledger-baseline.json``); a status flip or a margin, ratio, slope or implied constant moved
+  beyond ``checks.harness.ledger.TOLERANCES`` fails the session with a diff table.  A baseline of
+  another profile is refused before the checks start unless ``--allow-profile-mismatch`` (then only
+  statuses are compared).  An incomplete run gets no baseline verdict.
+
+The baseline is checked before collection; when claim tests will run, the ledger's folder, an existing
+ledger and ``results/mutation.json`` are checked before the first of them: a problem is a usage error
+naming the file (a run of unit tests alone never touches the store).
 """
 
 from __future__ import annotations
 
 import os
+import sys
 import time
 
 import pytest
@@ -28,15 +40,18 @@ from checks.harness.ledger import (
     LEDGER_PATH,
     MUTATION_PATH,
     Ledger,
-    attach_mutation_scores,
+    ResultsStore,
+    check_profiles,
+    check_writable,
+    comparable_ratio,
     compare,
-    read_json,
+    counterexample_path,
+    load,
+    new_run_id,
     save_counterexample,
-    write_json,
 )
-from checks.harness.tables import fmt, format_table
+from checks.harness.tables import fmt, format_table, rate_cells
 from checks.strategies import freeze_example_constants
-
 
 for _p in PROFILES.values():
     # The library's own property tests (tests/) follow the profile too: derandomized where the profile fixes seeds.
@@ -50,13 +65,18 @@ for _p in PROFILES.values():
         print_blob=True,
     )
 
+FIXED_SEED_THREADS = 1
+"""torch intra-op threads under a fixed-seed profile: one, so every reduction adds in the same order."""
+
 
 def pytest_addoption(parser):
     group = parser.getgroup("rnn-theorems")
     group.addoption("--suite-profile", choices=sorted(PROFILES), default=None, help="claim-search profile (default: $RNN_THEOREMS_PROFILE or dev)")
     group.addoption("--claims", default=None, help="comma-separated claim selectors: families (C3), records (C3a), prefixes (C9b)")
-    group.addoption("--ledger", default=str(LEDGER_PATH), help="claim ledger output path, or 'none'")
+    group.addoption("--ledger", default=str(LEDGER_PATH), help="results store (claim ledger) path, or 'none'")
     group.addoption("--baseline", default=None, help="baseline ledger to compare with (e.g. ledger-baseline.json)")
+    group.addoption("--allow-profile-mismatch", action="store_true", help="compare with a baseline of another profile (statuses only)")
+    group.addoption("--run-id", default=None, help="id of this run in the ledger (default: time, host and process)")
 
 
 def pytest_configure(config):
@@ -69,22 +89,107 @@ def pytest_configure(config):
     except ValueError as e:
         raise pytest.UsageError(str(e)) from None
     settings.load_profile(name)
+    if config._rnn_profile.fixed_seed:
+        import torch
+
+        torch.set_num_threads(FIXED_SEED_THREADS)
     config._rnn_ledger = Ledger(name)
     config._rnn_started = time.perf_counter()
+    config._rnn_run_id = config.getoption("--run-id") or new_run_id()
+    config._rnn_planned = {}  # nodeid → record id of the claim tests this run will run
+    config._rnn_finished = {}  # nodeid → outcome
+    config._rnn_store = None
+    config._rnn_baseline = None
+    config._rnn_mutation = None
+    config.pluginmanager.register(_Progress(config), "rnn-theorems-progress")
+
+
+def pytest_sessionstart(session):
+    """Before collection: the baseline is readable, valid and of this run's profile."""
+    config = session.config
+    if config.option.help or config.option.version:
+        return
+    baseline = config.getoption("--baseline")
+    if baseline:
+        try:
+            config._rnn_baseline = load(baseline, "baseline")
+            check_profiles(config._rnn_baseline, config._rnn_profile.name, baseline, config.getoption("--allow-profile-mismatch"))
+        except ValueError as e:
+            raise pytest.UsageError(str(e)) from None
 
 
 def pytest_collection_modifyitems(config, items):
     """With ``--claims``, keep only the claim tests of the selected records."""
     selected = config._rnn_selected
-    if selected is None:
-        return
-    keep, drop = [], []
-    for item in items:
+    if selected is not None:
+        keep, drop = [], []
+        for item in items:
+            mark = item.get_closest_marker("claim")
+            (keep if mark is not None and mark.args[0] in selected else drop).append(item)
+        if drop:
+            config.hook.pytest_deselected(items=drop)
+            items[:] = keep
+
+
+def pytest_collection_finish(session):
+    """When claim tests will run, before the first one: the store's folder is writable, an existing ledger
+    and ``results/mutation.json`` are valid (a usage error naming the file otherwise); then the run is
+    listed in the store as started, so a run that dies is still seen, as incomplete."""
+    config = session.config
+    for item in session.items:  # the final list: after --claims, -k and -m deselection
         mark = item.get_closest_marker("claim")
-        (keep if mark is not None and mark.args[0] in selected else drop).append(item)
-    if drop:
-        config.hook.pytest_deselected(items=drop)
-        items[:] = keep
+        if mark is not None:
+            config._rnn_planned[item.nodeid] = mark.args[0]
+    target = config.getoption("--ledger")
+    if not config._rnn_planned or config.option.collectonly or target == "none":
+        return
+    try:
+        store = ResultsStore(target)
+        store.preflight()
+        check_writable(counterexample_path("C0"), "counterexample")  # where a failing check keeps its instance
+        if MUTATION_PATH.exists():  # the last `rnn-theorems mutate` run's scores travel with the records
+            config._rnn_mutation = load(MUTATION_PATH, "mutation")
+    except ValueError as e:
+        raise pytest.UsageError(str(e)) from None
+    config._rnn_store = store
+    store.begin_run(config._rnn_run_id, config._rnn_profile.name, sorted(set(config._rnn_planned.values()), key=sort_key), sys.argv)
+
+
+class _Progress:
+    """Per-run hook object (a nested in-process run has its own): counts finished claim tests, marks a
+    record ``error`` when its check raised (not an inequality failure), prints a progress line per record."""
+
+    def __init__(self, config):
+        self.config = config
+
+    def pytest_runtest_logreport(self, report):
+        config = self.config
+        if report.nodeid not in config._rnn_planned:
+            return
+        if not (report.when == "call" or (report.when == "setup" and not report.passed)):
+            return
+        claim_id = config._rnn_planned[report.nodeid]
+        config._rnn_finished[report.nodeid] = report.outcome
+        collector = config._rnn_ledger.collectors.get(claim_id)
+        if report.failed and collector is not None and collector.failures == 0 and collector.error is None:
+            collector.error = _error_line(report)
+        tr = config.pluginmanager.get_plugin("terminalreporter")
+        if tr is None:
+            return
+        if collector is None:
+            text = "xfail" if hasattr(report, "wasxfail") else report.outcome
+        else:
+            r = collector.record()
+            text = f"{r['status']}: {r['instances']} instances, worst margin {fmt(r['worst_margin'])}, {r['seconds']:.1f} s"
+        elapsed = time.perf_counter() - config._rnn_started
+        tr.ensure_newline()
+        tr.write_line(f"[{len(config._rnn_finished)}/{len(config._rnn_planned)} claim records, {elapsed:.0f} s] {claim_id} {text}")
+
+
+def _error_line(report) -> str:
+    crash = getattr(report.longrepr, "reprcrash", None)
+    text = crash.message if crash is not None else str(report.longrepr)
+    return text.strip().splitlines()[0][:300] if text.strip() else "the check raised"
 
 
 @pytest.fixture(scope="session", autouse=True)
@@ -112,7 +217,7 @@ class ClaimChecker:
         self.ledger = ledger
 
     def __call__(self, claim, instance, scenario=None):
-        m = claim.evaluate(instance)
+        m = claim.measure(instance)  # a statistical claim's pooled instance is measured by its aggregate
         self.ledger.collector(claim, scenario).add(instance, m)
         if not m.holds:
             path = save_counterexample(claim, scenario, instance, m)
@@ -133,26 +238,50 @@ def check_claim(ledger):
     return ClaimChecker(ledger)
 
 
+def completion(config, exitstatus: int) -> tuple[bool, str | None]:
+    """Whether the run completed, and why not: every planned claim test finished and pytest was not
+    interrupted (Ctrl-C), did not crash, and was not stopped early (``-x``, ``--maxfail``)."""
+    planned, finished = config._rnn_planned, config._rnn_finished
+    missing = [nodeid for nodeid in planned if nodeid not in finished]
+    if exitstatus == pytest.ExitCode.INTERRUPTED:
+        return False, f"interrupted (Ctrl-C) after {len(finished)} of {len(planned)} claim tests"
+    if exitstatus == pytest.ExitCode.INTERNAL_ERROR:
+        return False, f"pytest internal error after {len(finished)} of {len(planned)} claim tests"
+    if missing:
+        return (
+            False,
+            f"stopped early: {len(missing)} of {len(planned)} claim tests did not run ({', '.join(sorted({planned[n] for n in missing}, key=sort_key)[:8])})",
+        )
+    return True, None
+
+
 def pytest_sessionfinish(session, exitstatus):
-    ledger = getattr(session.config, "_rnn_ledger", None)
-    target = session.config.getoption("--ledger")
-    if ledger is None or not (ledger.collectors or ledger.notes) or target == "none":
+    config = session.config
+    ledger = getattr(config, "_rnn_ledger", None)
+    if ledger is None or not (ledger.collectors or ledger.notes or config._rnn_planned):
         return
+    completed, reason = completion(config, exitstatus)
+    config._rnn_completed, config._rnn_reason = completed, reason
     data = ledger.as_dict()
-    if MUTATION_PATH.exists():  # the last `rnn-theorems mutate` run's scores travel with the records
-        attach_mutation_scores(data, read_json(MUTATION_PATH))
-    data["wall_seconds"] = round(time.perf_counter() - session.config._rnn_started, 1)
-    write_json(target, data)
-    baseline = session.config.getoption("--baseline")
-    if baseline:
-        diffs = baseline_diffs(data, read_json(baseline))
-        session.config._rnn_diffs = diffs
+    data["wall_seconds"] = round(time.perf_counter() - config._rnn_started, 1)
+    store = config._rnn_store
+    if store is not None:
+        try:
+            store.finish_run(config._rnn_run_id, data, completed=completed, reason=reason, exit_status=int(exitstatus), mutation=config._rnn_mutation)
+            config._rnn_written = True
+        except ValueError as e:  # found writable before the run; report, do not lose the verdict
+            config._rnn_write_error = str(e)
+            if session.exitstatus == 0:
+                session.exitstatus = 1
+    if config._rnn_baseline is not None and completed:
+        diffs = baseline_diffs(data, config._rnn_baseline)
+        config._rnn_diffs = diffs
         if diffs and session.exitstatus == 0:
             session.exitstatus = 1
 
 
 def baseline_diffs(current: dict, baseline: dict):
-    """Diffs of the claims that ran; statuses only when the profiles differ."""
+    """Diffs of the claims that ran; statuses only when the profiles differ (allowed explicitly)."""
     ran = {key.split()[0] for key in current["records"]}
     diffs = compare(current, baseline, claims=ran)
     if current.get("profile") != baseline.get("profile"):
@@ -160,24 +289,57 @@ def baseline_diffs(current: dict, baseline: dict):
     return diffs
 
 
+def summary_rows(records: dict) -> list[list[str]]:
+    """Rows of the terminal table: status, instances, worst margin, the comparable ratio, the fitted slope
+    with its confidence interval beside the claimed rate, the implied constant."""
+    rows = []
+    for key in sorted(records, key=sort_key):
+        r = records[key]
+        slope, ci, claimed = rate_cells(r)
+        rows.append([key, r["status"], r["instances"], fmt(r["worst_margin"]), fmt(comparable_ratio(r)), slope, ci, claimed, fmt(r["implied_constant"])])
+    return rows
+
+
+SUMMARY_HEADER = ["record", "status", "instances", "worst margin", "ratio", "fitted slope", "confidence interval", "claimed", "implied constant"]
+RATIO_NOTE = "ratio: lhs/rhs of the worst instance (rhs/lhs when both sides are negative, as for exponents): ≤ 1 iff the inequality holds"
+
+
 def pytest_terminal_summary(terminalreporter, exitstatus, config):
     ledger = getattr(config, "_rnn_ledger", None)
-    if ledger is None or not ledger.collectors:
+    if ledger is None or not (ledger.collectors or config._rnn_planned):
         return
     tr = terminalreporter
     tr.section(f"claim ledger (profile {ledger.profile}, {time.perf_counter() - config._rnn_started:.1f} s)")
-    rows = []
-    for key in sorted(ledger.collectors, key=sort_key):
-        r = ledger.collectors[key].record()
-        slope = r["rate"]["slope"] if r["rate"] else None
-        rows.append([key, r["status"], r["instances"], fmt(r["worst_margin"]), fmt(slope), fmt(r["implied_constant"])])
-    tr.write_line(format_table(["claim", "status", "instances", "worst margin", "slope", "implied constant"], rows))
+    records = {k: c.record() for k, c in ledger.collectors.items()}
+    if records:
+        tr.write_line(format_table(SUMMARY_HEADER, summary_rows(records)))
+        tr.write_line(RATIO_NOTE)
+    findings = [(k, r) for k, r in sorted(records.items(), key=lambda kv: sort_key(kv[0])) if r["status"] in ("fails", "expected-fail", "error")]
+    if findings:
+        tr.write_line("")
+        tr.write_line("findings:")
+        for key, r in findings:
+            why = r["expected_fail"] if r["status"] == "expected-fail" else (r.get("error") or f"margin {fmt(r['worst_margin'])}")
+            tr.write_line(f"  {key} {r['status']}: {why}", red=r["status"] != "expected-fail", yellow=r["status"] == "expected-fail")
+    completed = getattr(config, "_rnn_completed", True)
     target = config.getoption("--ledger")
-    if target != "none":
-        tr.write_line(f"ledger written to {target}")
+    if getattr(config, "_rnn_write_error", None):
+        tr.write_line(f"ledger NOT written: {config._rnn_write_error}", red=True)
+    elif getattr(config, "_rnn_written", False):
+        if completed:
+            tr.write_line(f"ledger {target}: {len(records)} record(s) updated, others kept (run {config._rnn_run_id})")
+        else:
+            tr.write_line(
+                f"run INCOMPLETE — {config._rnn_reason}. Ledger {target} keeps the previous complete records; "
+                f"this run's {len(records)} partial record(s) are stored with run {config._rnn_run_id}, marked incomplete.",
+                red=True,
+            )
+    baseline = config.getoption("--baseline")
+    if baseline and not completed:
+        tr.write_line(f"baseline {baseline}: no verdict for an incomplete run", red=True)
+        return
     diffs = getattr(config, "_rnn_diffs", None)
     if diffs is not None:
-        baseline = config.getoption("--baseline")
         if not diffs:
             tr.write_line(f"baseline {baseline}: no claim moved beyond its tolerance")
         else:

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-__all__ = ["fmt", "format_markdown_table", "format_table"]
+__all__ = ["fmt", "format_markdown_table", "format_table", "rate_cells"]
 
 
 def fmt(x) -> str:
@@ -24,7 +24,33 @@ def format_table(header: list[str], rows: list[list]) -> str:
 
 
 def format_markdown_table(header: list[str], rows: list[list]) -> str:
-    """A Markdown (pipe) table."""
-    out = ["| " + " | ".join(header) + " |", "|" + "---|" * len(header)]
-    out += ["| " + " | ".join(str(c) for c in r) + " |" for r in rows]
+    """A Markdown (pipe) table; a ``|`` inside a cell is escaped and a line break becomes a space."""
+    out = ["| " + " | ".join(_md_cell(h) for h in header) + " |", "|" + "---|" * len(header)]
+    out += ["| " + " | ".join(_md_cell(c) for c in r) + " |" for r in rows]
     return "\n".join(out)
+
+
+def _md_cell(value) -> str:
+    return str(value).replace("\\|", "|").replace("|", "\\|").replace("\n", " ")
+
+
+def rate_cells(record: dict) -> tuple[str, str, str]:
+    """The fitted slope, its confidence interval and the claimed rate of a ledger record, as cells.
+
+    Rate claims (``O(m^{-1/2})``, C4) record a log-log fit with a two-sided interval; one side of the
+    inequality is a confidence limit, the other the claimed exponent.  Growth records (C9b, C10b) give
+    the last local log-log slope in ``L`` and the claim "almost-polynomial" (stretched exponent ``c`` at
+    most the stated threshold).  Other records: ``–``."""
+    rate = record.get("rate") or {}
+    if "ci_low" in rate and "ci_high" in rate:
+        lhs, rhs = record.get("lhs"), record.get("rhs")
+        limits = (rate["ci_low"], rate["ci_high"])
+        claimed = rhs if lhs in limits else lhs if rhs in limits else None
+        level = rate.get("confidence")
+        ci = f"[{rate['ci_low']:.3g}, {rate['ci_high']:.3g}]" + (f" at {level:.1%}" if level else "")
+        return fmt(rate.get("slope")), ci, fmt(claimed)
+    if "power_law" in rate:
+        return f"{fmt(rate.get('slope'))} (local, largest L)", "–", f"almost-polynomial: c ≤ {fmt(record.get('rhs'))}"
+    if rate.get("slope") is not None:
+        return fmt(rate["slope"]), "–", "–"
+    return "–", "–", "–"

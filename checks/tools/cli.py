@@ -12,7 +12,21 @@ import time
 from pathlib import Path
 
 from checks.claims import PROFILES, get, get_profile, select
-from checks.harness.ledger import BASELINE_PATH, LEDGER_PATH, MUTATION_PATH, attach_mutation_scores, read_json, write_json
+from checks.harness.ledger import (
+    BASELINE_PATH,
+    COUNTEREXAMPLE_DIR,
+    LEDGER_PATH,
+    MUTATION_PATH,
+    ResultsStore,
+    attach_mutation_scores,
+    baseline_from,
+    check_instance,
+    check_profiles,
+    check_writable,
+    load,
+    new_run_id,
+    write_json,
+)
 from checks.harness.tables import format_table
 
 EXAMPLES = {
@@ -22,6 +36,9 @@ EXAMPLES = {
     "replay": "rnn-theorems replay results/counterexamples/C3b_minus_A3.json",
     "scaling": "rnn-theorems scaling --max-length 1024 --small-inputs 1/L --out reports",
     "sweep": "rnn-theorems sweep --widths 256,1024 --lengths 3 --sizes 50 --seeds 2 --out sweeps/demo",
+    "learning-curve": "rnn-theorems learning-curve --targets first-linear,last-linear --lengths 4,8,16,32 "
+    "--sizes 128,512,2048 --dim 4 --json out.json",
+    "data": "rnn-theorems data --list; rnn-theorems data digits --sizes 100,300,1000",
     "mutate": "rnn-theorems mutate --claims C2,C8 --mutants hinf-scaled-1.2,init-W-var-1.25 --json out.json",
 }
 DEFAULT_THEOREMS = Path("theorems")
@@ -45,44 +62,154 @@ def _ints(text: str, name: str) -> list[int]:
     return values
 
 
+DATA_SIZES = "100,300,1000"
+
+
+def cmd_data(args) -> int:
+    """List the real data sets, or run the data-set claims on one (the same as ``verify --data NAME``)."""
+    from checks.experiments.data import format_list
+
+    if args.list or not args.name:
+        print(format_list())
+        return 0
+    return run_data_claims(args.name, _ints(args.sizes, "sizes"), args.seed, Path(args.out))
+
+
+def run_data_claims(name: str, sizes: list[int], seed: int, out: Path) -> int:
+    """C3 (λ_0 > 0), C7 (test loss ≤ bound) and C7-labels (bound_true ≤ bound_random) on a real data set:
+    a table, the rows in ``<out>/data-<name>.json`` and a plot of bound and test loss against n."""
+    from checks.experiments.data import real_data_rows
+    from checks.tools.plots import plot_real_data
+
+    print(f"data {name}: n = {', '.join(map(str, sizes))} (kernel predictor and a trained network)", flush=True)
+    rows = real_data_rows(name, sizes, seed=seed, progress=lambda msg: print(f"  {msg}", flush=True))
+    table = [
+        [r["n"], f"{r['lambda_0']:.3g}", f"{r['kernel_test_error']:.3f}", f"{r['kernel_test_loss']:.3f}",
+         f"{r.get('net_test_error', float('nan')):.3f}", f"{r['bound_true']:.3f}", f"{r['bound_random']:.3f}",
+         f"{r['complexity_true_per_n']:.4f}", f"{r['complexity_random_per_n']:.4f}"]
+        for r in rows
+    ]
+    print(format_table(["n", "λ_0", "kernel 0-1 err", "kernel loss", "net 0-1 err", "bound true", "bound random",
+                        "yᵀH⁻¹y/n true", "yᵀH⁻¹y/n random"], table))
+    verdicts = {
+        "C3 (λ_0 > 0)": all(r["lambda_0"] > 0 for r in rows),
+        "C7 (test loss ≤ bound)": all(r["kernel_test_loss"] <= r["bound_true"] for r in rows),
+        "C7-labels (bound true ≤ bound random)": all(r["bound_true"] <= r["bound_random"] for r in rows),
+    }
+    for claim, ok in verdicts.items():
+        print(f"  {claim}: {'holds' if ok else 'FAILS'}")
+    vacuous = all(r["bound_true"] >= 1 for r in rows)
+    if vacuous:
+        print("  finding: the C7 bound is ≥ 1 at every n — vacuous for a loss in [0, 1] on this data set")
+    out.mkdir(parents=True, exist_ok=True)
+    write_json(out / f"data-{name}.json", {"name": name, "sizes": sizes, "seed": seed, "rows": rows, "verdicts": verdicts,
+                                          "vacuous": vacuous})
+    plot_real_data(name, rows, out / f"data-{name}.png")
+    print(f"written: {out / f'data-{name}.json'}, {out / f'data-{name}.png'}")
+    return 0 if all(verdicts.values()) else 1
+
+
+def cmd_learning_curve(args) -> int:
+    """C11: learning curves of the kernel predictor, n*(L), iterations, the certificate beside them; JSON and plots."""
+    from tqdm import tqdm
+
+    from checks.experiments.learning_curves import parse_small_inputs, run_learning_curves
+    from checks.tools.learning_plots import plot_certificate_vs_measured, plot_learning_curves
+
+    targets = [t.strip() for t in args.targets.split(",") if t.strip()]
+    small = parse_small_inputs(args.small_inputs)
+    bar = tqdm(unit="(L, seed)", desc="learning curves")
+
+    def progress(done, total, label):
+        bar.total = total
+        bar.n = done
+        bar.set_postfix_str(label)
+        bar.refresh()
+
+    result = run_learning_curves(targets, _ints(args.lengths, "lengths"), _ints(args.sizes, "sizes"), dim=args.dim,
+                                 seeds=args.seeds, eps=args.eps, small_inputs=small, n_test=args.n_test, progress=progress)
+    bar.close()
+    write_json(args.json, result)
+    out = Path(args.json).with_suffix("")
+    plot_learning_curves(result, out.with_name(out.name + "-curves.png"))
+    plot_certificate_vs_measured(result, out.with_name(out.name + "-certificate.png"))
+    rows = [[s["target"], s["L"], "–" if s["n_star"] is None else f"{s['n_star']:.0f}", s["n_star_status"],
+             "–" if s["iterations"] is None else f"{s['iterations']:.0f}", f"{s['phi_kappa']:.3g}",
+             "–" if s["ratio_rel"] is None else f"{s['ratio_rel']:.2f}"] for s in result["summary"]]
+    print(format_table(["target", "L", "n*", "status", "iterations", "Φ·κ̄", "Φκ̄/var y ÷ n*"], rows))
+    for target, fits in result["fits"].items():
+        growth = fits["n_star"]
+        print(f"{target}: n*(L) {'– (fewer than 4 measured n*)' if growth is None else growth['selected'] + ', ' + growth['verdict']}")
+    print(f"written: {args.json} and its -curves.png, -certificate.png")
+    return 0
+
+
 def cmd_verify(args) -> int:
-    """Run the selected claim records through pytest; compare with (or rewrite) the baseline."""
+    """Run the selected claim records through pytest; compare with (or rewrite) the baseline.
+
+    Everything that could stop the run from being recorded — the ledger's folder, an existing ledger,
+    the baseline, its profile — is checked before the first claim runs."""
     import pytest
 
+    if args.data:
+        return run_data_claims(args.data, _ints(DATA_SIZES, "sizes"), 0, Path("results"))
     root = _theorems_dir(args.theorems)
     chosen = select(args.claims) if args.claims is not None else None
-    argv = [str(root), "--suite-profile", args.profile, "--ledger", args.ledger, "-q", "-p", "checks.harness.pytest_plugin"]
+    profile = get_profile(args.profile).name
+    if args.ledger != "none":
+        ResultsStore(args.ledger).preflight()
+    elif args.update_baseline:
+        raise ValueError("--update-baseline needs the run's ledger: drop --ledger none")
+    baseline = Path(args.baseline)
+    old = load(baseline, "baseline") if baseline.exists() else None
+    if args.update_baseline:
+        check_writable(baseline, "baseline")
+        if chosen is not None and old is not None and old.get("profile") != profile:
+            raise ValueError(
+                f"baseline {baseline} holds profile {old.get('profile')!r} records; refreshing {len(chosen)} of them under {profile!r} "
+                f"would mix profiles: use --profile {old.get('profile')}, or run every claim to replace the baseline"
+            )
+    elif old is None:
+        raise ValueError(f"no baseline at {baseline}; create one with --update-baseline")
+    else:
+        check_profiles(old, profile, baseline, args.allow_profile_mismatch)
+    run_id = new_run_id()
+    argv = [str(root), "--suite-profile", profile, "--ledger", args.ledger, "--run-id", run_id, "-q", "-p", "checks.harness.pytest_plugin"]
+    argv += ["-W", "ignore::pytest.PytestAssertRewriteWarning"]  # the plugin and Hypothesis are imported already
     if chosen is not None:
         argv += ["--claims", ",".join(chosen)]
     if not args.update_baseline:
-        if not Path(args.baseline).exists():
-            raise ValueError(f"no baseline at {args.baseline}; create one with --update-baseline")
-        argv += ["--baseline", args.baseline]
+        argv += ["--baseline", str(baseline)]
+        if args.allow_profile_mismatch:
+            argv.append("--allow-profile-mismatch")
     what = "every claim" if chosen is None else f"{len(chosen)} record(s): {', '.join(chosen)}"
-    print(f"verify: {what}, profile {args.profile}", flush=True)
+    print(f"verify: {what}, profile {profile}, run {run_id}", flush=True)
     code = int(pytest.main(argv))
-    if args.update_baseline:
-        if code not in (0, 1):
-            print(f"verify: pytest exited {code}; baseline left unchanged", file=sys.stderr)
-            return code
-        new = read_json(args.ledger)
-        if chosen is not None and Path(args.baseline).exists():  # refresh only the records that ran
-            old = read_json(args.baseline)
-            old["records"] = {k: v for k, v in old["records"].items() if k not in new["records"]}
-            old["records"].update(new["records"])
-            old["notes"] = {**old.get("notes", {}), **new.get("notes", {})}
-            new = old
-        write_json(args.baseline, new)
-        print(f"verify: baseline {args.baseline} rewritten from {args.ledger}")
-        return 0
-    return code
+    if not args.update_baseline:
+        return code
+    if code not in (0, 1):
+        print(f"verify: pytest exited {code}; baseline left unchanged", file=sys.stderr)
+        return code
+    data = ResultsStore(args.ledger).read()
+    run = next((r for r in data["runs"] if r["id"] == run_id), None)
+    if run is None or not run.get("completed"):
+        print(f"verify: run {run_id} did not complete; baseline left unchanged", file=sys.stderr)
+        return code or 1
+    records = {k: v for k, v in data["records"].items() if v.get("run") == run_id}
+    notes = {k: v for k, v in data["notes"].items() if v.get("run") == run_id}
+    if chosen is not None and old is not None:  # refresh only the records that ran
+        records = {**old["records"], **records}
+        notes = {**old.get("notes", {}), **notes}
+    write_json(baseline, baseline_from(dict(sorted(records.items())), profile, notes))
+    print(f"verify: baseline {baseline} rewritten from run {run_id} ({len(records)} records, profile {profile})")
+    return 0
 
 
 def cmd_report(args) -> int:
     """Render the report from the ledger (and the audit, if recorded)."""
     from checks.tools.report import render_report
 
-    path = render_report(args.ledger, args.out, args.audit)
+    path = render_report(args.ledger, args.out, args.audit, baseline_path=args.baseline, mutation_path=args.mutation)
     print(f"report written to {path} (and {path.with_suffix('.html')})")
     return 0
 
@@ -98,13 +225,15 @@ def cmd_audit(args) -> int:
     if args.examples < 1:
         raise ValueError(f"--examples must be >= 1, got {args.examples}")
     profile = get_profile(args.profile)
+    path = Path(args.out)
+    old = load(path, "audit")["rows"] if path.exists() else []  # a malformed audit file stops us before the search
+    check_writable(path, "audit")
+    check_writable(COUNTEREXAMPLE_DIR / "C0.json", "counterexample")
     rows = []
     t0 = time.perf_counter()
     for sc in scenarios:
         print(f"audit {sc}: {len(claims)} record(s), up to {args.examples} instances each", flush=True)
         rows += [r.as_dict() for r in run_audit(claims, sc, profile, max_examples=args.examples)]
-    path = Path(args.out)
-    old = read_json(path)["rows"] if path.exists() else []
     keep = [r for r in old if (r["claim"], r["scenario"]) not in {(x["claim"], x["scenario"]) for x in rows}]
     write_json(path, {"rows": keep + rows})
     print(audit_text(keep + rows))
@@ -114,9 +243,15 @@ def cmd_audit(args) -> int:
 
 def cmd_replay(args) -> int:
     """Recompute both sides of a saved counterexample; exit 1 when the claim fails on it."""
-    data = read_json(args.file)
+    data = load(args.file, "counterexample")
     claim = get(data["claim"])
-    m = claim.evaluate(data["instance"])
+    where = f"counterexample {args.file}"
+    check_instance(data["instance"], where)
+    try:
+        m = claim.measure(data["instance"])
+    except (ArithmeticError, IndexError, KeyError, RuntimeError, TypeError, ValueError) as e:  # LinAlgError is a ValueError
+        detail = f"field {e.args[0]!r} is missing" if isinstance(e, KeyError) and e.args else f"{type(e).__name__}: {e}"
+        raise ValueError(f"{where}: the instance of {claim.id} cannot be evaluated ({detail})") from None
     print(f"{claim.id} ({claim.title}) — {claim.statement}")
     print(f"scenario: {data.get('scenario') or 'all assumptions hold'}")
     print(f"  {claim.lhs_name} = {m.lhs:.10g}")
@@ -184,9 +319,17 @@ def cmd_sweep(args) -> int:
     cells = grid(_ints(args.widths, "widths"), _ints(args.lengths, "lengths"), _ints(args.sizes, "sizes"), args.seeds, args.steps)
     if args.workers < 1:
         raise ValueError(f"--workers must be >= 1, got {args.workers}")
+    if not args.scheduler_timeout > 0:
+        raise ValueError(f"--scheduler-timeout must be > 0 seconds, got {args.scheduler_timeout}")
+    concurrent = 1 if args.serial else args.workers
+    check_sweep_memory(cells, concurrent, remote=bool(args.scheduler) and not args.serial)
+    check_writable(Path(args.out) / "results.jsonl", "sweep results")
     engine = "serial" if args.serial else (args.scheduler or f"LocalCluster({args.workers} workers)")
     print(f"sweep: {len(cells)} cells on {engine}, results in {args.out}/results.jsonl", flush=True)
-    results = list(run_sweep(cells, args.out, scheduler=args.scheduler, workers=args.workers, serial=args.serial).values())
+    with _scheduler_errors(None if args.serial else args.scheduler, args.scheduler_timeout):
+        results = list(
+            run_sweep(cells, args.out, scheduler=args.scheduler, workers=args.workers, serial=args.serial, timeout=f"{args.scheduler_timeout:g}s").values()
+        )
     out = Path(args.out)
     plot_residuals(results, out / "residuals.png")
     plot_radius_ratio(results, out / "radius_ratio.png")
@@ -210,6 +353,84 @@ def cmd_sweep(args) -> int:
     return 0
 
 
+SWEEP_MEMORY_FRACTION = 0.8
+"""Share of the machine's available memory the concurrent sweep cells may take (the rest: Python, torch, dask)."""
+REMOTE_CELL_LIMIT = 1 << 40
+"""Largest cell sent to a remote scheduler (1 TiB): its workers' memory is unknown here, no worker has more."""
+
+
+def sweep_cell_bytes(m: int, L: int, n: int, steps: int) -> int:
+    """Estimated peak bytes of one sweep cell (float64), before anything is allocated: W, its gradient and
+    the trained copy (3 m²), the forward states of the N_TEST test sequences and of the training sample
+    (h, g, activation pattern: 3 per step, twice for the trained network), the blocked empirical NTK's
+    per-step Jacobian blocks (2 n·L·m), both kernels (n², n²·L for the infinite-width recursion), and the
+    training history (steps × a few scalars)."""
+    from checks.experiments.generalization import D
+    from checks.experiments.sweep import N_TEST
+
+    floats = 3 * m * m + 6 * (N_TEST + n) * L * m + 2 * n * L * m + (N_TEST + n) * L * D + n * n * (L + 2) + 8 * steps
+    return 8 * floats
+
+
+def _available_memory() -> int:
+    try:
+        for line in Path("/proc/meminfo").read_text().splitlines():
+            if line.startswith("MemAvailable:"):
+                return int(line.split()[1]) * 1024
+    except OSError:
+        pass
+    import os
+
+    return os.sysconf("SC_PAGE_SIZE") * os.sysconf("SC_PHYS_PAGES")
+
+
+def check_sweep_memory(cells, concurrent: int, *, remote: bool = False) -> None:
+    """A one-line error, before anything is allocated, when the largest cell (times the cells that run at
+    once) cannot fit: this machine's available memory, or ``REMOTE_CELL_LIMIT`` per cell on a remote scheduler."""
+    big = max(cells, key=lambda c: sweep_cell_bytes(c.m, c.L, c.n, c.steps))
+    need = sweep_cell_bytes(big.m, big.L, big.n, big.steps)
+    if remote:
+        if need > REMOTE_CELL_LIMIT:
+            raise ValueError(
+                f"sweep cell m={big.m}, L={big.L}, n={big.n} needs about {_bytes(need)} (float64), "
+                f"over {_bytes(REMOTE_CELL_LIMIT)} per worker: use smaller --widths/--lengths/--sizes"
+            )
+        return
+    have = int(_available_memory() * SWEEP_MEMORY_FRACTION)
+    total = need * min(concurrent, len(cells))
+    if total > have:
+        per = f"{_bytes(need)} per cell × {min(concurrent, len(cells))} at once" if concurrent > 1 else _bytes(need)
+        raise ValueError(
+            f"sweep cell m={big.m}, L={big.L}, n={big.n} needs about {per} (float64: 3·m² for W, (N_TEST + n)·L·m per forward state), "
+            f"this machine has {_bytes(have)} to spare: use smaller --widths/--lengths/--sizes or fewer --workers"
+        )
+
+
+def _bytes(n: float) -> str:
+    for unit in ("B", "KiB", "MiB", "GiB", "TiB", "PiB", "EiB"):
+        if n < 1024 or unit == "EiB":
+            return f"{n:.3g} {unit}"
+        n /= 1024
+    return f"{n:.3g} EiB"
+
+
+class _scheduler_errors:
+    """Turn a dask connection failure into a one-line error naming the scheduler and the timeout."""
+
+    def __init__(self, scheduler: str | None, timeout: float | str):
+        self.scheduler, self.timeout = scheduler, timeout
+
+    def __enter__(self):
+        return self
+
+    def __exit__(self, kind, exc, tb):
+        if self.scheduler is None or exc is None or not isinstance(exc, (OSError, TimeoutError)):
+            return False
+        first = str(exc).splitlines()[0] if str(exc) else "no answer"
+        print(file=sys.stderr)  # end the progress bar's line: the error is a line of its own
+        raise ValueError(f"cannot reach the dask scheduler at {self.scheduler} within {float(self.timeout):g} s ({type(exc).__name__}: {first})") from None
+
+
 def cmd_mutate(args) -> int:
     """Run each selected record's check under each mutant in its scope; JSON rows, scores in the ledger."""
     from tqdm import tqdm
@@ -222,6 +443,9 @@ def cmd_mutate(args) -> int:
     if args.workers < 0:
         raise ValueError(f"--workers must be >= 0 (0: serial), got {args.workers}")
     profile = get_profile(args.profile)
+    check_writable(args.json, "mutation results")
+    if Path(args.ledger).exists():
+        ResultsStore(args.ledger).preflight()
     pairs = mutation_pairs(args.claims, args.mutants)
     if not pairs:
         raise ValueError("no (claim, mutant) pair in scope for this selection; see `rnn-theorems mutate --list`")
@@ -229,15 +453,16 @@ def cmd_mutate(args) -> int:
     print(f"mutate: {len(pairs)} (claim, mutant) pairs, profile {profile.name}, {engine}", flush=True)
     started = time.perf_counter()
     bar = tqdm(total=len(pairs), unit="pair", desc="mutate")
-    rows = run_pairs(pairs, profile, scheduler=args.scheduler, workers=args.workers, progress=lambda row: bar.update(1))
+    from checks.harness.mutants import SCHEDULER_TIMEOUT
+
+    with _scheduler_errors(args.scheduler, SCHEDULER_TIMEOUT.rstrip("s")):
+        rows = run_pairs(pairs, profile, scheduler=args.scheduler, workers=args.workers, progress=lambda row: bar.update(1))
     bar.close()
     scores = mutation_scores(rows)
     data = {"profile": profile.name, "rows": rows, "scores": scores, "wall_seconds": round(time.perf_counter() - started, 1)}
     write_json(args.json, data)
-    if Path(args.ledger).exists():
-        ledger = read_json(args.ledger)
-        attach_mutation_scores(ledger, data)
-        write_json(args.ledger, ledger)
+    if Path(args.ledger).exists():  # under the store's lock: a concurrent verify loses nothing
+        ResultsStore(args.ledger).update(lambda ledger: attach_mutation_scores(ledger, data))
     print(format_table(["claim", "mutant", "status", "reason"], [[r["claim"], r["mutant"], r["status"], r["reason"][:80]] for r in rows]))
     killable = [r for r in rows if r["status"] != "equivalent"]
     killed = sum(r["status"] == "killed" for r in killable)
@@ -267,11 +492,35 @@ def build_parser() -> argparse.ArgumentParser:
     v.add_argument("--ledger", default=str(LEDGER_PATH), help="where to write the run's ledger")
     v.add_argument("--baseline", default=str(BASELINE_PATH), help="baseline ledger (default ledger-baseline.json)")
     v.add_argument("--update-baseline", action="store_true", help="rewrite the baseline from this run instead of comparing")
+    v.add_argument("--allow-profile-mismatch", action="store_true", help="compare with a baseline of another profile (statuses only)")
     v.add_argument("--theorems", default=str(DEFAULT_THEOREMS), help="folder of theorem modules (default theorems)")
+
+    v.add_argument("--data", help="run the data-set claims (C3, C7, C7-labels) on a real data set instead; see `data --list`")
+
+    lc = add("learning-curve", "C11: measured n*(L) and iterations of the kernel predictor beside the certificate", cmd_learning_curve)
+    lc.add_argument("--targets", default="first-linear,last-linear", help="comma-separated targets: {first,middle,last}-"
+                    "{linear,quadratic}, nvar2-start, nvar2-end (default first-linear,last-linear)")
+    lc.add_argument("--lengths", default="4,8,16,32", help="sequence lengths L (default 4,8,16,32)")
+    lc.add_argument("--sizes", default="128,512,2048", help="sample sizes n, a doubling grid works best (default 128,512,2048)")
+    lc.add_argument("--dim", type=int, default=4, help="input dimension d (default 4)")
+    lc.add_argument("--seeds", type=int, default=3, help="seeds per (L, n) for the confidence band (default 3)")
+    lc.add_argument("--eps", type=float, default=0.5, help="relative test error that defines n* (default 0.5)")
+    lc.add_argument("--n-test", type=int, default=500, help="fresh test points per curve (default 500)")
+    lc.add_argument("--small-inputs", help="A6 contrast: ‖X_l‖ ≤ ε for l ≥ 2, ε = 1/L, 1/sqrt(L) or a number in (0, 1]")
+    lc.add_argument("--json", default="results/learning-curves.json", help="output JSON (plots beside it)")
+
+    dt = add("data", "list the real data sets, or run the data-set claims on one", cmd_data)
+    dt.add_argument("name", nargs="?", help="data set name (default: list them)")
+    dt.add_argument("--list", action="store_true", help="list the data sets, their shapes and whether installed")
+    dt.add_argument("--sizes", default=DATA_SIZES, help=f"training-set sizes (default {DATA_SIZES})")
+    dt.add_argument("--seed", type=int, default=0, help="seed of the subsets, random labels and networks")
+    dt.add_argument("--out", default="results", help="folder for data-<name>.json and .png")
 
     r = add("report", "render reports/index.md (+ index.html, PNG plots) from the ledger", cmd_report)
     r.add_argument("--ledger", default=str(LEDGER_PATH))
     r.add_argument("--audit", default=str(AUDIT_PATH), help="audit results to include if present")
+    r.add_argument("--baseline", default=str(BASELINE_PATH), help="baseline that stale records are judged against, if present")
+    r.add_argument("--mutation", default=str(MUTATION_PATH), help="mutation scores to include if present")
     r.add_argument("--out", default="reports")
 
     a = add("audit", "rerun claims with one assumption dropped (or A6 added): holds / breaks table", cmd_audit)
@@ -300,6 +549,7 @@ def build_parser() -> argparse.ArgumentParser:
     w.add_argument("--scheduler", help="address of an existing dask scheduler (default: start a LocalCluster)")
     w.add_argument("--workers", type=int, default=2, help="LocalCluster workers (default 2)")
     w.add_argument("--serial", action="store_true", help="run in this process, no dask")
+    w.add_argument("--scheduler-timeout", type=float, default=20.0, help="seconds to reach --scheduler before giving up (default 20)")
 
     u = add("mutate", "run claim checks under plausible wrong implementations: killed / survived / equivalent", cmd_mutate)
     u.add_argument("--claims", help="claim selectors (default: all records in some mutant's scope)")
@@ -318,9 +568,19 @@ def main(argv=None) -> int:
     args = build_parser().parse_args(argv)
     try:
         return args.func(args)
-    except (FileNotFoundError, ValueError, KeyError) as e:
+    except KeyError as e:  # str(KeyError) is the quoted key: print the message itself
+        print(f"error: {e.args[0] if e.args else e}", file=sys.stderr)
+        return 2
+    except (FileNotFoundError, ValueError) as e:
         print(f"error: {e}", file=sys.stderr)
         return 2
+    except (OSError, TimeoutError) as e:  # a file or network problem: name it, no traceback
+        where = f" ({e.filename})" if getattr(e, "filename", None) else ""
+        print(f"error: {e.strerror or e}{where}" if isinstance(e, OSError) else f"error: {e}", file=sys.stderr)
+        return 2
+    except KeyboardInterrupt:
+        print("interrupted", file=sys.stderr)
+        return 130
 
 
 if __name__ == "__main__":

@@ -12,7 +12,7 @@ matplotlib.use("Agg")
 import matplotlib.pyplot as plt
 import numpy as np
 
-__all__ = ["plot_generalization", "plot_radius_ratio", "plot_rate", "plot_residuals", "plot_scaling", "plot_table"]
+__all__ = ["plot_generalization", "plot_real_data", "plot_radius_ratio", "plot_rate", "plot_residuals", "plot_scaling", "plot_table"]
 
 
 def plot_residuals(results: list[dict], path: Path) -> Path:
@@ -64,22 +64,35 @@ def plot_generalization(rows: list[dict], path: Path, title: str = "C7: test los
     return _save(fig, path)
 
 
+RATE_SERIES = (("widths", "deviations", "width m", "deviation"), ("widths", "K4", "width m", "K_4(m)"), ("omegas", "kernel", "ω", "relative kernel change"))
+"""The measured series a rate record keeps in its details: (x key, y key, x label, y label) — C1/C2, C4a, C4b."""
+
+
 def plot_rate(record: dict, path: Path) -> Path | None:
-    """Measured deviations against width (log-log), the fitted line and the claimed slope (C1, C2)."""
+    """Measured points (log-log), the fitted line and the claimed slope of a rate record (C1, C2, C4a, C4b); ``None``
+    when the record keeps no measured series with positive values."""
     d, rate = record.get("details") or {}, record.get("rate")
-    if not rate or "widths" not in d:
+    series = next((s for s in RATE_SERIES if s[0] in d and s[1] in d), None)
+    if not rate or "intercept" not in rate or series is None:
         return None
-    w, dev = np.asarray(d["widths"], float), np.asarray(d["deviations"], float)
+    xs, ys, xlabel, ylabel = series
+    x, y = np.asarray(d[xs], float).ravel(), np.asarray(d[ys], float).ravel()
+    if x.shape != y.shape or not x.size or np.any(x <= 0) or np.any(y <= 0) or not np.all(np.isfinite(y)):
+        return None
     fig, ax = plt.subplots(figsize=(5, 3.6))
-    ax.loglog(w, dev, "o", alpha=0.6, label="measured (worst instance)")
-    grid = np.geomspace(w.min(), w.max(), 50)
+    ax.loglog(x, y, "o", alpha=0.6, label="measured (worst instance)")
+    grid = np.geomspace(x.min(), x.max(), 50)
     ax.loglog(grid, np.exp(rate["intercept"]) * grid ** rate["slope"], "-", label=f"fit: slope {rate['slope']:.3f}")
-    claimed = record["rhs"]
-    center = np.exp(np.mean(np.log(dev)))
-    ax.loglog(grid, center * (grid / math.exp(np.mean(np.log(w)))) ** claimed, "--", label=f"claimed: slope {claimed:g}")
-    ax.set_xlabel("width m")
-    ax.set_ylabel("deviation")
-    ax.set_title(f"{record['claim']}: {record['title']}")
+    limits = (rate.get("ci_low"), rate.get("ci_high"))
+    claimed = record.get("rhs") if record.get("lhs") in limits else record.get("lhs")
+    if claimed is not None:
+        center = np.exp(np.mean(np.log(y)))
+        ax.loglog(grid, center * (grid / math.exp(np.mean(np.log(x)))) ** claimed, "--", label=f"claimed: slope {claimed:g}")
+    ax.set_xlabel(xlabel)
+    ax.set_ylabel(ylabel)
+    title = f"{record['claim']}: {record['title']}"
+    ax.set_title(title if len(title) <= 60 else title[:59] + "…", fontsize=9)
+    ax.xaxis.set_minor_formatter(matplotlib.ticker.NullFormatter())
     ax.legend(fontsize=8)
     return _save(fig, path)
 
@@ -118,6 +131,22 @@ def plot_scaling(results: list[dict], path: Path, title: str = "Certificate grow
     ax.set_ylabel("Φ · κ̄  (sample complexity ∝)")
     ax.set_title(title)
     ax.legend(fontsize=7, ncol=2)
+    return _save(fig, path)
+
+
+def plot_real_data(name: str, rows: list[dict], path: Path) -> Path:
+    """Real data (after Arora et al. 2019, Fig. 1): test loss and the C7 bound (true and random labels) against n."""
+    n = [r["n"] for r in rows]
+    fig, ax = plt.subplots(figsize=(6, 4))
+    ax.loglog(n, [r["kernel_test_loss"] for r in rows], "o-", label="kernel test loss")
+    if all("net_test_loss" in r for r in rows):
+        ax.loglog(n, [r["net_test_loss"] for r in rows], "v-", label="network test loss")
+    ax.loglog(n, [r["bound_true"] for r in rows], "s-", label="C7 bound (true labels)")
+    ax.loglog(n, [r["bound_random"] for r in rows], "^--", label="C7 bound (random labels)")
+    ax.axhline(1.0, color="k", lw=0.6, label="loss range")
+    ax.set_xlabel("sample size n")
+    ax.set_title(f"{name}: test loss and the C7 bound")
+    ax.legend(fontsize=7)
     return _save(fig, path)
 
 
