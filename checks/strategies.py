@@ -15,8 +15,11 @@ __all__ = [
     "PARALLEL_COS",
     "degenerate_samples",
     "derive_seed",
+    "diagonal_ntk",
+    "near_degenerate_samples",
     "samples",
     "satisfies_a3",
+    "seeded_samples",
     "seeds",
 ]
 
@@ -46,8 +49,44 @@ def samples(
     n_ = draw(st.integers(*n), label="n")
     L_ = draw(st.integers(*L), label="L")
     d_ = draw(st.integers(*d), label="d")
-    dirs = np.array(draw(st.lists(_floats(-1.0, 1.0), min_size=n_ * L_ * d_, max_size=n_ * L_ * d_), label="directions"))
+    dirs = np.array(
+        draw(st.lists(_floats(-1.0, 1.0), min_size=n_ * L_ * d_, max_size=n_ * L_ * d_), label="directions")
+    )
     dirs = dirs.reshape(n_, L_, d_)
+    count = L_ if fixed_norms else n_ * L_
+    norms = np.array(draw(st.lists(_floats(*norm_range), min_size=count, max_size=count), label="norms"))
+    norms = np.broadcast_to(norms.reshape(L_) if fixed_norms else norms.reshape(n_, L_), (n_, L_))
+    length = np.linalg.norm(dirs, axis=-1)
+    assume(np.all(length > 1e-3))  # a direction needs a defined unit vector
+    X = dirs / length[..., None] * norms[..., None]
+    if a3:
+        assume(satisfies_a3(X))
+    return X
+
+
+@st.composite
+def seeded_samples(
+    draw,
+    n: tuple[int, int] = (2, 5),
+    L: tuple[int, int] = (2, 5),
+    d: tuple[int, int] = (2, 3),
+    norm_range: tuple[float, float] = (0.05, 10.0),
+    fixed_norms: bool = False,
+    a3: bool = True,
+) -> np.ndarray:
+    """Like :func:`samples`, but the directions are uniform on the sphere from a drawn seed (numpy's
+    ``default_rng``), not drawn float by float.
+
+    For larger samples (``n ≥ 10``): Hypothesis favours repeated and simple floats, so float-by-float
+    directions of many sequences are often parallel and rarely pass A3; uniform directions in ``R³`` pass it
+    about 9 times in 10 at ``n = 10``.  The instance records the sample itself, so it replays exactly; it
+    shrinks through the seed and the norms only.
+    """
+    n_ = draw(st.integers(*n), label="n")
+    L_ = draw(st.integers(*L), label="L")
+    d_ = draw(st.integers(*d), label="d")
+    rng = np.random.default_rng(draw(seeds(), label="direction seed"))
+    dirs = rng.standard_normal((n_, L_, d_))
     count = L_ if fixed_norms else n_ * L_
     norms = np.array(draw(st.lists(_floats(*norm_range), min_size=count, max_size=count), label="norms"))
     norms = np.broadcast_to(norms.reshape(L_) if fixed_norms else norms.reshape(n_, L_), (n_, L_))
@@ -97,6 +136,69 @@ def degenerate_samples(draw, **kwargs) -> np.ndarray:
     X = X.copy()
     X[j] = scale * X[i]
     return X
+
+
+NEAR_COPY_EXPONENTS = (8.5, 11.0)
+"""Near-copies differ from their source by a relative ``ε = 10^-u`` per step, ``u`` in this range.
+
+Below ``ε ≈ √eps ≈ 1.5·10⁻⁸`` the cosine of a pair rounds to 1 (``1 − cos ≈ ε²/2 < eps``), so a kernel
+computed through ``arccos ρ`` sees only rounding noise there (an ``H∞`` entry wrong by ``~√eps``
+relative), while ``λ_0 / λ_max`` of the exact kernel is still ``~ε/(π n) ≥ 10⁻¹³``, two orders and more
+above the numerical zero ``n·eps ≤ 1.4·10⁻¹⁵`` (measured; ``tests/test_power.py``).  ``u ≤ 11`` keeps
+that margin; ``u ≥ 8.5`` keeps ``ε`` below ``√eps``."""
+
+
+def diagonal_ntk(X: np.ndarray) -> np.ndarray:
+    """``H∞(x, x) = ½ Σ_{l=1}^{L} Q_{l−1}(x, x)`` with ``Q_l(x, x) = Σ_{k≤l} ‖X_k‖²`` (CLAIMS.md S), per sequence.
+
+    Closed form from the norms alone (no arccos): used to pick the heaviest sequence of a sample.
+    """
+    sq = np.sum(np.asarray(X, dtype=float) ** 2, axis=-1)
+    return 0.5 * np.cumsum(sq, axis=-1)[:, :-1].sum(-1)
+
+
+def _perpendicular_basis(v: np.ndarray) -> np.ndarray:
+    """An orthonormal basis ``(d − 1, d)`` of the complement of ``v ≠ 0`` (QR of ``[v̂, I]``)."""
+    q, _ = np.linalg.qr(np.column_stack([v / np.linalg.norm(v), np.eye(v.size)]))
+    return q[:, 1 : v.size].T
+
+
+@st.composite
+def near_degenerate_samples(
+    draw, base: st.SearchStrategy | None = None, copies: int = 2, exponents=NEAR_COPY_EXPONENTS
+) -> np.ndarray:
+    """A sample satisfying A3 *exactly* but close to violating it: near-copies of its heaviest sequence.
+
+    ``base`` (default :func:`samples`, which satisfies A3 with ``|cos| ≤ PARALLEL_COS`` at some step
+    ``l* ≥ 2``) gets ``copies`` sequences appended, ``x + δ⁽ᶜ⁾`` where ``x`` has the largest ``H∞(x, x)``
+    (:func:`diagonal_ntk`), ``δ⁽ᶜ⁾_l ⊥ X_l`` and ``‖δ⁽ᶜ⁾_l‖ = w_{c,l} ε ‖X_l‖`` with ``ε = 10^-u`` (``u`` in
+    ``exponents``).  The magnitudes of different copies lie in disjoint bands of ``[½, 1]``
+    (``w_{c,l} ∈ ½ + [c − 1, c − ½] / (2·copies)``), so at every step the inputs ``X_l`` and
+    ``X_l + δ⁽ᶜ⁾_l`` (all with the same component ``‖X_l‖`` along ``X̂_l``) are pairwise distinct hence
+    pairwise non-parallel, with sines ``≥ ε/(4·copies)``; the new sequences keep
+    ``|cos| ≤ PARALLEL_COS + O(ε) < 1`` against the others at ``l*``.  So A3 holds exactly, not
+    quantitatively, and ``λ_0 / λ_max`` is of order ``ε`` (the degree-0 arc-cosine kernel is Hölder-½
+    at ``ρ = 1``: ``1 − κ_0 = θ/π``), small but above the numerical zero (``NEAR_COPY_EXPONENTS``).
+    Norms are kept (``‖X_l + δ_l‖ = ‖X_l‖ (1 + O(ε²))``), so the scenario of the base (``-A2``,
+    ``+A6``) is kept too.
+    """
+    X = np.asarray(draw(samples() if base is None else base), dtype=float)
+    n, L, d = X.shape
+    source = int(np.argmax(diagonal_ntk(X)))
+    eps = 10.0 ** -draw(_floats(*exponents), label="exponent")
+    out = [X]
+    for c in range(copies):
+        low = 0.5 + c / (2 * copies)  # the band of copy c: [low, low + 1/(4·copies)]
+        weights = draw(st.lists(_floats(low, low + 0.25 / copies), min_size=L, max_size=L), label="weights")
+        signs = draw(st.lists(st.sampled_from([1.0, -1.0]), min_size=L, max_size=L), label="signs")
+        angles = draw(st.lists(_floats(0.0, 2 * np.pi), min_size=L, max_size=L), label="angles")
+        copy = X[source].copy()
+        for l in range(L):
+            basis = _perpendicular_basis(X[source, l])
+            direction = basis[0] if d == 2 else np.cos(angles[l]) * basis[0] + np.sin(angles[l]) * basis[1]
+            copy[l] = X[source, l] + signs[l] * weights[l] * eps * np.linalg.norm(X[source, l]) * direction
+        out.append(copy[None])
+    return np.concatenate(out)
 
 
 def seeds() -> st.SearchStrategy[int]:

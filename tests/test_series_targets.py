@@ -40,7 +40,9 @@ def test_coefficients_match_central_finite_differences(r):
         assert c1 == pytest.approx(d1, rel=1e-5)
         assert c2 == pytest.approx(d2 / 2, rel=1e-4, abs=1e-4 * abs(c1) / r[l] ** 2)
     h1, h3 = 1e-3 * r[0] ** 2, 1e-3 * r[2] ** 2
-    mixed = (h_pair([h1, 0, h3], r) - h_pair([h1, 0, -h3], r) - h_pair([-h1, 0, h3], r) + h_pair([-h1, 0, -h3], r)) / (4 * h1 * h3)
+    mixed = (h_pair([h1, 0, h3], r) - h_pair([h1, 0, -h3], r) - h_pair([-h1, 0, h3], r) + h_pair([-h1, 0, -h3], r)) / (
+        4 * h1 * h3
+    )
     assert kernel_coefficient(L, {1: 1, 3: 1}, r) == pytest.approx(mixed, rel=1e-4)
     assert kernel_coefficient(L, {}, r) == pytest.approx(h_pair(np.zeros(L), r), rel=1e-14)
 
@@ -111,7 +113,9 @@ def test_targets_evaluate_and_single_monomial_certificate():
     single = Additive.of((2, [3.0, 4.0], [0.0, 0.0, 1.0]))
     assert single.certificate(3) == pytest.approx(5.0**4 / kernel_coefficient(3, {2: 2}), rel=1e-14)
     # N = 1 N-variable target is the same monomial.
-    assert NVariable.of([2], [[3.0, 4.0]], [0.0, 0.0, 1.0]).certificate(3) == pytest.approx(single.certificate(3), rel=1e-14)
+    assert NVariable.of([2], [[3.0, 4.0]], [0.0, 0.0, 1.0]).certificate(3) == pytest.approx(
+        single.certificate(3), rel=1e-14
+    )
 
 
 def test_truncated_sin_tail_bound_holds():

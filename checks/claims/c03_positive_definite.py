@@ -2,6 +2,11 @@
 on duplicated or parallel sequences (the converse); (c) ``λ_min(H(W_0)) ≥ λ_0 / 2`` under A1.
 
 Sides are scale-free (divided by ``λ_max`` or ``λ_0``), so margins compare across instances.
+
+Power: (a) and (b) also run on near-degenerate samples (near-copies of a sequence at relative
+distance ``10^-8.5 … 10^-11``, ``checks.strategies.near_degenerate_samples``), where ``λ_0/λ_max`` is
+``10²–10⁴ × n·eps`` and a kernel computed through ``arccos ρ`` (which loses half the digits at
+``ρ → 1``) is indefinite or singular; (b-converse) sees a ridge ``H∞ + cI``; (c) sees a mis-scaled ``H∞``.
 """
 
 from __future__ import annotations
@@ -17,7 +22,7 @@ from checks.claims import Claim, Measurement, Twin, register
 from checks.claims.scenarios import instance_sample, sample_strategy
 from checks.ntk import empirical_ntk, infinite_ntk
 from checks.rnn import init_params
-from checks.strategies import degenerate_samples, samples, seeds
+from checks.strategies import degenerate_samples, near_degenerate_samples, samples, seeds
 
 ZERO_REASON = "n·eps·λ_max: backward error of the symmetric eigensolver (Golub & Van Loan §8.1)"
 SMALL_WIDTH = 16
@@ -37,13 +42,23 @@ def _samples(strategy) -> st.SearchStrategy:
 def evaluate_psd(instance: dict) -> Measurement:
     """``−λ_min(H∞)/λ_max`` against 0, with the eigensolver's backward error as tolerance."""
     lam_min, lam_max, zero = _spectrum(infinite_ntk(instance_sample(instance)))
-    return Measurement(lhs=-lam_min / lam_max, rhs=0.0, tol=zero / lam_max, details={"lambda_min": lam_min, "lambda_max": lam_max})
+    return Measurement(
+        lhs=-lam_min / lam_max, rhs=0.0, tol=zero / lam_max, details={"lambda_min": lam_min, "lambda_max": lam_max}
+    )
+
+
+PSD_NEAR_COPIES = 3
+"""Near-copies per near-degenerate C3a sample: each extra copy is another chance for a kernel that is
+wrong by ``√eps`` at ``ρ → 1`` to turn indefinite (3 copies and ``L = 4 … 8``: 70 % of the samples
+expose the plain-arccos recursion, against 20 % for one copy and ``L ≤ 5``; measured)."""
+PSD_NEAR_LENGTHS = (4, 8)  # longer sequences: one rounding chance per step (see PSD_NEAR_COPIES)
 
 
 def psd_instances(scenario, profile):
-    """Any sample (A3 not needed): generic and degenerate ones alike."""
+    """Any sample (A3 not needed): generic, degenerate and near-degenerate ones alike."""
     if scenario is None:
-        return _samples(st.one_of(samples(a3=False), degenerate_samples()))
+        near = near_degenerate_samples(base=samples(L=PSD_NEAR_LENGTHS), copies=PSD_NEAR_COPIES)
+        return _samples(st.one_of(samples(a3=False), degenerate_samples(), near))
     return _samples(sample_strategy(scenario, a3=False))
 
 
@@ -61,8 +76,18 @@ def evaluate_singular(instance: dict) -> Measurement:
 
 
 def pd_instances(scenario, profile):
-    """Samples satisfying A3 (or realizing the scenario)."""
-    return _samples(sample_strategy(scenario))
+    """Samples satisfying A3 (or realizing the scenario), half of them near-degenerate.
+
+    Near-degenerate: two near-copies of the heaviest sequence at relative distance ``ε = 10^-8.5 …
+    10^-11`` (:func:`checks.strategies.near_degenerate_samples`); A3 holds exactly and ``λ_0/λ_max ≈ ε``
+    stays ``≥ 100 × n·eps`` (min 146 × n·eps over 1500 fresh samples, 500 in each of the scenarios ``None``,
+    ``-A2``, ``+A6``; ``tests/test_power.py`` checks 40 more on every run), while a kernel
+    resolving ``ρ`` only to ``√eps`` sees the copies as duplicates.
+    """
+    base = sample_strategy(scenario)
+    if scenario == "-A3":
+        return _samples(base)
+    return _samples(st.one_of(base, near_degenerate_samples(base=base)))
 
 
 def degenerate_instances(scenario, profile):
@@ -77,7 +102,9 @@ def evaluate_init(instance: dict) -> Measurement:
     lam0 = spectrum_edges(infinite_ntk(X))[0]
     H0 = empirical_ntk(init_params(instance["m"], X.shape[2], seed=instance["seed"]), X)
     lam_init = spectrum_edges(H0)[0]
-    return Measurement(lhs=0.5, rhs=lam_init / lam0, details={"lambda_0": lam0, "lambda_min_H0": lam_init, "m": instance["m"]})
+    return Measurement(
+        lhs=0.5, rhs=lam_init / lam0, details={"lambda_0": lam0, "lambda_min_H0": lam_init, "m": instance["m"]}
+    )
 
 
 def init_instances(scenario, profile):

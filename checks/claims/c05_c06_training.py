@@ -1,8 +1,26 @@
 """C5 linear convergence and C6 perturbation radius of gradient descent (A1, A3, A4).
 
-One batched training run per width serves both claims (cached per instance).  Widths come
+One batched training run per width serves every record (cached per instance).  Widths come
 from the profile; A1 is taken to hold at the largest width of the grid, and the smallest
-width where the inequality held is reported.
+width where the inequality held is reported.  Each record runs at least ``MIN_TRAIN_EXAMPLES``
+instances (``training_budget``), whatever the profile's ``train_examples``.
+
+C6 is checked on both sides, per initialization (each seed against its own allowance):
+
+* upper (C6): ``max_t ‖W_t − W_0‖_F / R_m ≤ 1 + drift``;
+* lower (C6-lower): ``‖W_T − W_0‖_F / R_m ≥ 1 − res_T − lin_T``, where ``res_T = ‖r_T‖_{H_0⁻¹} / ‖r_0‖_{H_0⁻¹}``
+  is the part of the labels not yet fitted after ``T`` steps and ``lin_T`` the trained network's departure
+  from its linearization at ``W_0`` (:func:`evaluate_c6_lower`: a projection and a triangle inequality);
+
+on the upper side ``drift = ‖H(W_T) − H(W_0)‖_2 / λ_min(H(W_0))``, the claim's ``o(1)`` made explicit (→ 0 with
+``m``, C4b).  A drift of exactly 0 is exact only at ``L = 2`` with no activation sign flipped between
+``W_0`` and ``W_T`` (``∇_W f = D_2 Bᵀ h_1ᵀ`` with ``h_1 = relu(A X_1)`` free of ``W``, so ``H`` depends on ``W``
+through ``D_2`` alone).  There the residuals tell whether a sign flipped on the way and back: if they follow
+the linear dynamics of ``H(W_0)`` to round-off the path was linear and the allowance 0 is exact; if not
+(measured: 1 seed in 32 on the ci profile, a sign flipped at step 1 and back at step 3) the end point cannot
+show the path's drift, the allowance is unmeasured and the seed is not compared (reported).  Elsewhere
+(``L ≥ 3``: ``h_2`` moves with ``W``; or a sign flipped) a zero drift means the kernel at ``W_T`` was not
+recomputed, and the check fails rather than accept an unmeasured allowance.
 """
 
 from __future__ import annotations
@@ -12,16 +30,15 @@ import math
 from functools import lru_cache
 from operator import attrgetter
 
-import numpy as np
 import torch
 from hypothesis import strategies as st
 
-from checks.bounds import linear_convergence_bound, minimum_norm_radius, spectrum_edges
+from checks.bounds import complexity, linear_convergence_bound, minimum_norm_radius, spectrum_edges
 from checks.claims import Claim, Measurement, Twin, register
 from checks.claims.scenarios import instance_sample, inverse_condition, sample_strategy
 from checks.constants import EPS
-from checks.ntk import empirical_ntk, infinite_ntk
-from checks.rnn import init_params
+from checks.ntk import backward_vectors, empirical_ntk, infinite_ntk
+from checks.rnn import Params, forward, init_params, output
 from checks.strategies import seeds
 from checks.train import a4_step_size, train_gd
 
@@ -33,7 +50,14 @@ SMALL_WIDTHS = [4, 8]
 """The ``-A1`` widths: far below the regime, where the kernel moves during training."""
 SCENARIOS = (None, "-A1", "-A4")
 TRAINING = attrgetter("train_examples")
-"""Example budget: each instance trains every width of the grid, so fewer examples."""
+"""The profile's example budget for training claims: each instance trains every width of the grid."""
+MIN_TRAIN_EXAMPLES = 8
+"""At least this many instances per training record (issue 10: 2–3 could not show a wrong training)."""
+
+
+def training_budget(profile) -> int:
+    """``max(MIN_TRAIN_EXAMPLES, profile.train_examples)`` instances for C5, C6, C6-lower and C6b."""
+    return max(MIN_TRAIN_EXAMPLES, TRAINING(profile))
 
 
 def training_instances(scenario, profile):
@@ -45,7 +69,9 @@ def training_instances(scenario, profile):
         lambda x: st.fixed_dictionaries(
             {
                 "X": st.just(x.tolist()),
-                "y": st.lists(labels, min_size=x.shape[0], max_size=x.shape[0]).filter(lambda y: max(map(abs, y)) > 1e-3),
+                "y": st.lists(labels, min_size=x.shape[0], max_size=x.shape[0]).filter(
+                    lambda y: max(map(abs, y)) > 1e-3
+                ),
                 "seed": seeds(),
                 "widths": st.just(widths),
                 "seeds": st.just(profile.train_seeds),
@@ -69,10 +95,105 @@ def _runs(key: str) -> dict:
         lr = inst["lr_scale"] * a4_step_size(params, X, H0)
         hist = train_gd(params, X, y, steps=inst["steps"], lr=lr)
         H_T = empirical_ntk(hist.params, X)
-        radius = torch.tensor([minimum_norm_radius(h, -y, m) for h in H0])  # centered: r_0 = −y
-        drift = torch.tensor([torch.linalg.matrix_norm(H_T[s] - H0[s], ord=2) / spectrum_edges(H0[s])[0] for s in range(len(H0))])
-        out["widths"][m] = {"hist": hist, "radius": radius, "drift": drift, "lr": lr}
+        # float64 throughout: torch.tensor of Python floats defaults to float32 (a 6e-8 error in R_m).
+        radius = _f64([minimum_norm_radius(h, -y, m) for h in H0])  # centered: r_0 = −y
+        drift = _f64(
+            [float(torch.linalg.matrix_norm(H_T[s] - H0[s], ord=2)) / spectrum_edges(H0[s])[0] for s in range(len(H0))]
+        )
+        r_T = output(hist.params, X) - output(params, X) - y  # final residual of the centered predictor
+        unfitted = _f64([_unfitted(h, r, y) for h, r in zip(H0, r_T)])  # res_T
+        start, end = forward(params, X), forward(hist.params, X)
+        flips = (end.D != start.D).flatten(1).sum(-1)  # sign flips per seed
+        cond = _f64([spectrum_edges(h)[1] / spectrum_edges(h)[0] for h in H0])
+        noise = _output_roundoff(start.h[..., -1, :], params.B, X.shape[1])  # ‖e‖ per seed
+        lin, lin_noise = _linearization(params, hist.params, X, r_T + y, H0, y)  # lin_T and its round-off
+        linear = torch.tensor(
+            [
+                _linear_deviation(H0[s], lr[s] * m, y, hist.residual_sq[s])
+                <= _ratio_roundoff(inst["steps"], len(y), float(cond[s])) + 2 * float(noise[s] / y.norm())
+                for s in range(len(H0))
+            ]
+        )
+        out["widths"][m] = {
+            "hist": hist,
+            "radius": radius,
+            "drift": drift,
+            "lr": lr,
+            "unfitted": unfitted,
+            "flips": flips,
+            "cond": cond,
+            "linear_path": linear,
+            "noise": noise,
+            "linearization": lin,
+            "linearization_noise": lin_noise,
+            "label_noise": _f64(
+                [float(noise[s]) / math.sqrt(spectrum_edges(H0[s])[0] * complexity(H0[s], y)) for s in range(len(H0))]
+            ),
+        }
     return out
+
+
+def _output_roundoff(h_L: torch.Tensor, B: torch.Tensor, L: int) -> torch.Tensor:
+    """``‖e‖``, per seed, for the rounding error ``e`` of the centered outputs ``u = f(x; W) − f(x; W_0)``.
+
+    Each ``f(x_i) = Σ_k B_k h_{L,k}`` comes from ``L + 1`` chained length-``m`` dot products, each off by at most
+    ``γ_m = m·eps`` times its sum of absolute terms (Higham, Accuracy and Stability, §3.1); the two evaluations
+    that ``u`` subtracts double it: ``|e_i| ≤ 2 (L + 1) m eps Σ_k |B_k h_{L,k}(x_i)|`` (a round-off model: the terms of
+    the inner products are bounded through ``|B_k| |h_{L,k}|``).  Training fits ``u`` to ``y`` up to ``e``, so the
+    trained distance and the residuals carry it (it dominates the ratio's round-off: measured excess ``1.6e-12``
+    on an exactly linear path, against ``T·eps = 4e-14`` from the accumulation)."""
+    magnitude = (h_L.abs() * B.abs().unsqueeze(-2)).sum(-1)  # (*batch, n)
+    m = h_L.shape[-1]
+    return 2 * (L + 1) * m * EPS * torch.linalg.vector_norm(magnitude, dim=-1)
+
+
+def _linearization(params, trained, X, u_T: torch.Tensor, H0: torch.Tensor, y: torch.Tensor):
+    """Per seed ``lin_T = ‖u_T − J_0 Δ‖_{H_0⁻¹} / ‖y‖_{H_0⁻¹}`` with ``Δ = W_T − W_0`` and ``J_0`` the Jacobian at
+    ``W_0`` (``(J_0 Δ)_i = Σ_l δ_l(x_i)ᵀ Δ h_{l−1}(x_i)``, CLAIMS.md S): the trained network's departure from its
+    linearization, the ``o(1)`` of the NTK regime.  Also the round-off of ``J_0 Δ`` in the same units: ``Δ`` is a
+    difference of weights, off by ``eps |W_T|`` per entry, so ``|err_i| ≤ eps ‖W_T‖_F √(m H_0,ii)``."""
+    out, noise = [], []
+    for s in range(H0.shape[0]):
+        p0 = Params(params.W[s], params.A[s], params.B[s])
+        delta, h_prev = backward_vectors(p0, X)
+        change = trained.W[s] - params.W[s]
+        linear = torch.einsum("ilm,mk,ilk->i", delta, change, h_prev)
+        scale = math.sqrt(spectrum_edges(H0[s])[0] * complexity(H0[s], y))  # √λ_min · ‖y‖_{H_0⁻¹}
+        try:
+            out.append(math.sqrt(complexity(H0[s], u_T[s] - linear) / complexity(H0[s], y)))
+        except ValueError:  # diverged (-A4): not finite
+            out.append(math.inf)
+        err = (
+            EPS
+            * float(torch.linalg.matrix_norm(trained.W[s]))
+            * float(torch.sqrt(params.m * torch.diagonal(H0[s])).norm())
+        )
+        noise.append(err / scale)
+    return _f64(out), _f64(noise)
+
+
+def _f64(values) -> torch.Tensor:
+    """Python floats as a float64 tensor (``torch.tensor`` alone would make them float32)."""
+    return torch.tensor(values, dtype=torch.float64)
+
+
+def _unfitted(H0: torch.Tensor, r_T: torch.Tensor, y: torch.Tensor) -> float:
+    """``res_T = ‖r_T‖_{H_0⁻¹} / ‖r_0‖_{H_0⁻¹}`` (``r_0 = −y``); ``inf`` when training diverged (``-A4``) and
+    ``r_Tᵀ H_0⁻¹ r_T`` is not finite: the lower bound is then vacuous, not an error."""
+    try:
+        return math.sqrt(complexity(H0, r_T) / complexity(H0, y))
+    except ValueError:  # non-finite r_T, or r_Tᵀ H_0⁻¹ r_T beyond float64
+        return math.inf
+
+
+def _linear_deviation(H0: torch.Tensor, step: torch.Tensor, y: torch.Tensor, residual_sq: torch.Tensor) -> float:
+    """``max_t |‖r_t‖² − ‖(I − ηm H(W_0))^t r_0‖²| / ‖r_0‖²``: how far training left the linear dynamics of
+    its initial kernel (0 up to round-off when no activation sign flipped at any step)."""
+    lam, U = torch.linalg.eigh(H0)
+    c = U.T @ y  # r_0 = −y; only squares enter
+    t = torch.arange(residual_sq.shape[-1], dtype=H0.dtype)
+    predicted = ((1 - step * lam)[:, None] ** (2 * t) * (c * c)[:, None]).sum(0)
+    return float((residual_sq - predicted).abs().max() / predicted[0])
 
 
 def training_runs(instance: dict) -> dict:
@@ -80,22 +201,24 @@ def training_runs(instance: dict) -> dict:
     return _runs(json.dumps(instance, sort_keys=True))
 
 
-def _residual_floor(y: torch.Tensor) -> float:
-    """Squared residuals below (64·n·eps·‖y‖_∞)² are rounding noise of u − y, not signal."""
-    return float((64 * y.numel() * EPS * y.abs().max()) ** 2)
+def _residual_floor(run: dict) -> torch.Tensor:
+    """Per seed ``(S, 1)``: squared residuals below ``‖e‖²`` are rounding noise of ``u − y``, not signal
+    (:func:`_output_roundoff`; the old floor ``(64·n·eps·‖y‖_∞)²`` sat below that noise at ``m = 1024``)."""
+    return (run["noise"] ** 2)[:, None]
 
 
 def evaluate_c5(instance, speedup: float = 1.0) -> Measurement:
     """``max_t ‖r_t‖² / ((1 − η m λ_0/2)^{speedup·t} ‖r_0‖²)`` at each width; sides at the largest."""
     runs = training_runs(instance)
-    floor = _residual_floor(torch.as_tensor(instance["y"]))
     ratios = {}
     for m, run in runs["widths"].items():
         h = run["hist"]
         steps = h.residual_sq.shape[-1] - 1
-        rate = linear_convergence_bound(run["lr"], m, runs["lambda_0"], torch.ones_like(run["lr"]), steps)  # (1 − ηmλ_0/2)^t
+        rate = linear_convergence_bound(
+            run["lr"], m, runs["lambda_0"], torch.ones_like(run["lr"]), steps
+        )  # (1 − ηmλ_0/2)^t
         bound = rate**speedup * h.residual_sq[:, :1]
-        above = h.residual_sq > floor
+        above = h.residual_sq > _residual_floor(run)
         ratio = torch.where(above, h.residual_sq / bound.clamp_min(1e-300), 0.0)
         ratios[m] = float(ratio[:, 1:].max())  # t ≥ 1: at t = 0 both sides are ‖r_0‖²
     held = [m for m in sorted(ratios) if ratios[m] <= 1.0]
@@ -103,27 +226,121 @@ def evaluate_c5(instance, speedup: float = 1.0) -> Measurement:
     return Measurement(
         lhs=ratios[largest],
         rhs=1.0,
-        details={"ratio_by_width": {str(k): v for k, v in ratios.items()}, "smallest_width_held": min(held) if held else None, "speedup": speedup},
+        details={
+            "ratio_by_width": {str(k): v for k, v in ratios.items()},
+            "smallest_width_held": min(held) if held else None,
+            "speedup": speedup,
+        },
     )
 
 
-def evaluate_c6(instance) -> Measurement:
-    """``max_t ‖W_t − W_0‖_F / R_m`` against ``1 + ‖H(W_T) − H(W_0)‖_2 / λ_min(H(W_0))`` at the largest width."""
+def _radius_sides(instance) -> dict:
+    """Per width and per seed: ``max_t`` and final ``‖W_t − W_0‖_F / R_m``, the drift, ``res_T``, sign flips at
+    ``T``, whether the path kept to its initial kernel's linear dynamics, the seed's status (:func:`_status`)
+    and the round-off tolerance of the ratio (:func:`_ratio_roundoff`)."""
     runs = training_runs(instance)
+    L = len(instance["X"][0])
     by_width = {}
     for m, run in runs["widths"].items():
         h = run["hist"]
-        by_width[m] = {
-            "max_ratio": float((h.dist_fro.max(-1).values / run["radius"]).max()),
+        w = {
+            "max_ratio": [float(v) for v in h.dist_fro.max(-1).values / run["radius"]],
             "final_ratio": [float(v) for v in h.dist_fro[:, -1] / run["radius"]],
-            "allowance": float(run["drift"].max()),
+            "drift": [float(v) for v in run["drift"]],
+            "unfitted": [float(v) for v in run["unfitted"]],
+            "linearization": [float(v) for v in run["linearization"]],
+            "linearization_noise": [float(v) for v in run["linearization_noise"]],
+            "sign_flips": [int(v) for v in run["flips"]],
+            "linear_path": [bool(v) for v in run["linear_path"]],
+            "tol": [
+                _ratio_roundoff(h.residual_sq.shape[-1] - 1, len(instance["X"]), float(c)) + float(e)
+                for c, e in zip(run["cond"], run["label_noise"])
+            ],
             "spectral_distance": float(h.dist_spec[:, -1].max()),
         }
-    largest = max(by_width)
+        w["status"] = [_status(L, *v) for v in zip(w["drift"], w["sign_flips"], w["linear_path"])]
+        by_width[m] = w
+    return by_width
+
+
+def _status(L: int, drift: float, flips: int, linear_path: bool) -> str:
+    """How a seed's drift allowance stands.
+
+    ``measured``: a positive drift.  A drift of exactly 0 is exact only at ``L = 2`` with no sign flipped at
+    ``T`` (``H`` depends on ``W`` through ``D_2`` alone); then ``linear``: the residuals followed the linear
+    dynamics of ``H(W_0)`` at every step, so no sign flipped on the way either and the ratio is ``≤ 1`` exactly
+    (allowance 0); or ``transient``: signs flipped on the way and back (measured: the residual leaves the linear
+    prediction by 10⁻⁵ and more, against 10⁻¹⁵ round-off), which ``H(W_T) = H(W_0)`` cannot show: the
+    allowance is unmeasured and the seed is not compared (reported).  Otherwise (``L ≥ 3``, or a sign flipped)
+    ``unrecomputed``: the kernel at ``W_T`` cannot equal ``H(W_0)``; it was not recomputed, and the check fails.
+    """
+    if drift > 0:
+        return "measured"
+    if L == 2 and flips == 0:
+        return "linear" if linear_path else "transient"
+    return "unrecomputed"
+
+
+def _ratio_roundoff(steps: int, n: int, cond: float) -> float:
+    """Relative round-off of ``‖W_t − W_0‖_F / R_m`` (and of ``‖r_t‖²`` against the linear prediction) from the
+    arithmetic of training: ``W_t − W_0`` is ``t ≤ steps`` in-place rank-``nL`` updates (``steps·eps`` relative),
+    ``R_m²`` a Cholesky solve (``cond(H_0)·n·eps``); 64× their sum.  The outputs' own rounding is added
+    separately: ``‖e‖_{H_0⁻¹}/‖y‖_{H_0⁻¹} ≤ ‖e‖ / (√λ_min(H_0) ‖y‖_{H_0⁻¹})`` (:func:`_output_roundoff`)."""
+    return 64 * (steps + cond * n) * EPS
+
+
+def evaluate_c6(instance) -> Measurement:
+    """C6 upper side, per seed at the largest width: ``max_t ‖W_t − W_0‖_F / R_m ≤ 1 + drift`` with
+    ``drift = ‖H(W_T) − H(W_0)‖_2 / λ_min(H(W_0))`` of the same seed (seed statuses: :func:`_status`); sides of
+    the seed with the least margin."""
+    by_width = _radius_sides(instance)
+    w = by_width[max(by_width)]
+    details = {"by_width": {str(k): v for k, v in by_width.items()}}
+    if "unrecomputed" in w["status"]:
+        return Measurement(
+            lhs=math.inf, rhs=1.0, details={**details, "error": "drift exactly 0: H(W_T) not recomputed"}
+        )
+    compared = [s for s, status in enumerate(w["status"]) if status != "transient"]
+    if not compared:  # every seed's allowance unmeasured: nothing to compare, reported as such
+        return Measurement(lhs=0.0, rhs=1.0, details={**details, "compared_seeds": []})
+    sides = [(w["max_ratio"][s], 1 + w["drift"][s], (1 + w["drift"][s]) * w["tol"][s]) for s in compared]
+    k = min(range(len(sides)), key=lambda i: sides[i][1] + sides[i][2] - sides[i][0])
+    lhs, rhs, tol = sides[k]
     return Measurement(
-        lhs=by_width[largest]["max_ratio"],
-        rhs=1.0 + by_width[largest]["allowance"],
-        details={"by_width": {str(k): v for k, v in by_width.items()}},
+        lhs=lhs, rhs=rhs, tol=tol, details={**details, "worst_seed": compared[k], "compared_seeds": compared}
+    )
+
+
+def evaluate_c6_lower(instance, factor: float = 1.0) -> Measurement:
+    """C6 lower side, per seed at the largest width: ``1 − res_T − lin_T ≤ ‖W_T − W_0‖_F / R_m``.
+
+    Derivation (centered predictor, ``u_0 = 0``, ``r_0 = −y``, ``Δ = W_T − W_0``, ``J_0`` the Jacobian at ``W_0``,
+    ``H_0 = J_0J_0ᵀ/m``): ``Δ`` is at least its projection on the row space of ``J_0``, so
+    ``‖Δ‖_F ≥ ‖J_0Δ‖_{(J_0J_0ᵀ)⁻¹} = ‖J_0Δ‖_{H_0⁻¹} / √m``; and ``J_0Δ = y + r_T − e`` with ``e = u_T − J_0Δ`` (the
+    trained network's departure from its linearization), so by the triangle inequality in the ``H_0⁻¹`` norm
+    ``‖J_0Δ‖_{H_0⁻¹} ≥ ‖y‖_{H_0⁻¹} (1 − res_T − lin_T)``, ``res_T = ‖r_T‖_{H_0⁻¹}/‖y‖_{H_0⁻¹}``,
+    ``lin_T = ‖e‖_{H_0⁻¹}/‖y‖_{H_0⁻¹}``; divide by ``R_m = ‖y‖_{H_0⁻¹}/√m``.  No property of the path is used,
+    and every term is measured: in exact arithmetic this holds for any end point ``W_T``.  What it checks is
+    that ``R_m``, computed from the empirical NTK, is the minimum-norm distance for the Jacobian training
+    follows (a kernel or radius computed wrongly breaks it), and it reports the two parts of the ``o(1)`` by
+    which the ratio falls short of 1: ``res_T`` (finite training) and ``lin_T`` (finite width; 10⁻⁶–10⁻³ at
+    ``m = 1024``).  The end-point kernel drift is no allowance here: ``lin_T`` exceeded ``drift/2`` (the
+    first-order bound with the drift as stand-in) on 1 seed in 200.  ``factor`` multiplies the bound (twin).
+    """
+    by_width = _radius_sides(instance)
+    w = by_width[max(by_width)]
+    sides = [
+        (
+            factor * (1 - w["unfitted"][s] - w["linearization"][s]),
+            w["final_ratio"][s],
+            w["final_ratio"][s] * w["tol"][s] + w["linearization_noise"][s],
+        )
+        for s in range(len(w["final_ratio"]))
+    ]
+    k = min(range(len(sides)), key=lambda i: sides[i][1] + sides[i][2] - sides[i][0])
+    lhs, rhs, tol = sides[k]
+    return Measurement(
+        lhs=lhs, rhs=rhs, tol=tol, details={"by_width": {str(m): v for m, v in by_width.items()}, "worst_seed": k}
     )
 
 
@@ -136,7 +353,10 @@ def evaluate_c6_spectral(instance, claimed_exponent: float = 0.0) -> Measurement
     return Measurement(
         lhs=spec[hi],
         rhs=spec[lo] * (hi / lo) ** claimed_exponent,
-        details={"spectral_distance_by_width": {str(k): v for k, v in spec.items()}, "observed_exponent": math.log(spec[hi] / spec[lo]) / math.log(hi / lo)},
+        details={
+            "spectral_distance_by_width": {str(k): v for k, v in spec.items()},
+            "observed_exponent": math.log(spec[hi] / spec[lo]) / math.log(hi / lo),
+        },
     )
 
 
@@ -148,7 +368,7 @@ register(
         assumptions=("A1", "A3", "A4"),
         strategy=training_instances,
         scenarios=SCENARIOS,
-        budget=TRAINING,
+        budget=training_budget,
         evaluate=evaluate_c5,
         twin=Twin.re_evaluated(
             lambda inst: evaluate_c5(inst, speedup=8.0),
@@ -157,7 +377,8 @@ register(
         ),
         lhs_name="max_t ‖r_t‖² / bound_t",
         rhs_name="1",
-        tolerance_reason="residuals below (64·n·eps·‖y‖_∞)² are rounding noise and not compared",
+        tolerance_reason="residuals below ‖e‖², e the outputs' rounding (2(L+1)·m·eps·Σ_k|B_k h_{L,k}| per sample), "
+        "are rounding noise and not compared",
     )
 )
 
@@ -166,16 +387,41 @@ register(
         id="C6",
         title="Perturbation radius of training",
         statement="max_t ‖W_t − W_0‖_F ≤ R_m (1 + o(1)), R_m = √(r_0ᵀH(W_0)⁻¹r_0/m); the o(1) made explicit "
-        "as the kernel drift ‖H(W_T) − H(W_0)‖_2/λ_min(H(W_0)) (→ 0 with m, C4b)",
+        "per initialization as its kernel drift ‖H(W_T) − H(W_0)‖_2/λ_min(H(W_0)) (→ 0 with m, C4b)",
         assumptions=("A1", "A3", "A4"),
         strategy=training_instances,
         scenarios=SCENARIOS,
-        budget=TRAINING,
+        budget=training_budget,
         evaluate=evaluate_c6,
         twin=Twin.tightened(0.5, "radius claimed half as large"),
         lhs_name="max_t ‖W_t − W_0‖_F / R_m",
         rhs_name="1 + drift",
-        tolerance_reason="none beyond the stated drift allowance",
+        tolerance_reason="relative: 64·(T + cond(H_0)·n)·eps for ‖W_t − W_0‖_F (T in-place updates) and R_m "
+        "(Cholesky), plus ‖e‖/(√λ_min(H_0)‖y‖_{H_0⁻¹}) for the outputs' rounding e; a drift of exactly 0 "
+        "where it cannot be exact fails: unmeasured",
+    )
+)
+
+register(
+    Claim(
+        id="C6-lower",
+        title="Training travels the minimum-norm distance",
+        statement="‖W_T − W_0‖_F ≥ R_m (1 − res_T − lin_T) → R_m, per initialization: "
+        "res_T = ‖r_T‖_{H_0⁻¹}/‖r_0‖_{H_0⁻¹} (training not finished), "
+        "lin_T = ‖u_T − J_0(W_T − W_0)‖_{H_0⁻¹}/‖r_0‖_{H_0⁻¹} (departure from the linearization at W_0, → 0 with m)",
+        assumptions=("A1", "A3", "A4"),
+        strategy=training_instances,
+        scenarios=SCENARIOS,
+        budget=training_budget,
+        evaluate=evaluate_c6_lower,
+        twin=Twin.re_evaluated(
+            lambda inst: evaluate_c6_lower(inst, factor=1.5),
+            "‖W_T − W_0‖_F ≥ 1.5 R_m (1 − res_T − lin_T): half again the minimum-norm distance",
+        ),
+        lhs_name="1 − res_T − lin_T",
+        rhs_name="‖W_T − W_0‖_F / R_m",
+        tolerance_reason="relative, as C6 (training arithmetic and the outputs' rounding), plus the rounding of "
+        "J_0(W_T − W_0) (eps‖W_T‖_F√(m H_0,ii) per sample)",
     )
 )
 
@@ -187,7 +433,7 @@ register(
         assumptions=("A1", "A3", "A4"),
         strategy=training_instances,
         scenarios=SCENARIOS,
-        budget=TRAINING,
+        budget=training_budget,
         evaluate=evaluate_c6_spectral,
         twin=Twin.re_evaluated(
             lambda inst: evaluate_c6_spectral(inst, claimed_exponent=-1.0),

@@ -17,6 +17,8 @@ import matplotlib.pyplot as plt
 import numpy as np
 from matplotlib.ticker import NullFormatter
 
+from checks.tools.plots import _save  # one figure writer for every plot
+
 __all__ = ["plot_a6_contrast", "plot_certificate_vs_measured", "plot_learning_curves"]
 
 COLUMNS = 4
@@ -24,15 +26,6 @@ COLUMNS = 4
 
 FLOOR = 1e-6
 """Lower edge for log axes: a band edge at or below 0 (few seeds) is drawn here instead of vanishing."""
-
-
-def _save(fig, path) -> Path:
-    path = Path(path)
-    path.parent.mkdir(parents=True, exist_ok=True)
-    fig.tight_layout()
-    fig.savefig(path, dpi=120)
-    plt.close(fig)
-    return path
 
 
 def _label(result: dict) -> str:
