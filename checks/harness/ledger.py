@@ -459,6 +459,8 @@ def validate(data, kind: str, path: Path | str = "<data>"):
             _fields(score, _SCORE, {"score": "num?"}, f"{where}: scores[{key!r}]")
     elif kind == "counterexample":
         _fields(data, _COUNTEREXAMPLE, _COUNTEREXAMPLE_OPTIONAL, where)
+    elif kind == "data":  # `rnn-theorems data NAME` output
+        _fields(data, {"name": "str", "rows": "list"}, {"sizes": "list", "seed": "int", "verdicts": "dict", "vacuous": "bool"}, where)
     else:
         raise ValueError(f"unknown schema {kind!r}")
     return data

@@ -75,6 +75,8 @@ def render_report(
     for key, r in records.items():
         lines += _record_section(key, r, plots, fresh["stale"].get(key))
     lines += _notes_section(ledger.get("notes", {}), plots)
+    lines += _learning_section(records, plots)
+    lines += _real_data_section(Path(ledger_path).parent, plots)
     if audit:
         lines += ["", "## Assumption audit", "", audit_markdown(audit["rows"])]
     md = "\n".join(lines) + "\n"
@@ -355,6 +357,44 @@ def _notes_section(notes: dict, plots: Path) -> list[str]:
         extra = [f"- {k}: {v}" for k, v in note.items() if k not in ("rows", "plot", "run", "profile")]
         if extra:
             lines += [""] + extra
+    return lines
+
+
+def _learning_section(records: dict, plots: Path) -> list[str]:
+    """C11: the certificate (Φ·κ̄ / var y, in the relative error's units) beside the measured n*(L), from the ledger."""
+    from checks.tools.plots import plot_table
+
+    lines = []
+    for key, r in records.items():
+        rows = (r.get("details") or {}).get("rows") if key.startswith("C11-") else None
+        if not rows:
+            continue
+        table = [{"L": x["L"], "n*": x["n_star"], "Φκ̄ / var y": x["phi_kappa_rel"], "iterations": x["iterations"]} for x in rows]
+        png = plot_table(f"{key}: certificate vs measured", table, "L", ["n*", "Φκ̄ / var y", "iterations"],
+                         plots / f"{_slug(key)}_certificate.png", "sequence length L", "samples / iterations")
+        lines += ["", f"## {key}: certificate against measured complexity", "",
+                  format_markdown_table(list(table[0]), [[_fmt(v) for v in x.values()] for x in table]),
+                  "", f"![{key}]({PLOTS}/{png.name})"]
+    return lines
+
+
+def _real_data_section(results: Path, plots: Path) -> list[str]:
+    """Real data (``rnn-theorems verify --data NAME``): test loss and the C7 bound against n, per data set."""
+    from checks.tools.plots import plot_real_data
+
+    lines = []
+    for path in sorted(results.glob("data-*.json")):
+        data = load(path, "data")
+        rows = data.get("rows", [])
+        if not rows:
+            continue
+        png = plot_real_data(data["name"], rows, plots / f"{path.stem}.png")
+        header = ["n", "kernel 0-1 error", "kernel test loss", "bound (true)", "bound (random)", "yᵀH⁻¹y/n true", "yᵀH⁻¹y/n random"]
+        cells = [[r["n"], _fmt(r["kernel_test_error"]), _fmt(r["kernel_test_loss"]), _fmt(r["bound_true"]),
+                  _fmt(r["bound_random"]), _fmt(r["complexity_true_per_n"]), _fmt(r["complexity_random_per_n"])] for r in rows]
+        verdict = "vacuous (≥ 1) at every n" if all(r["bound_true"] >= 1 for r in rows) else "below the loss range at some n"
+        lines += ["", f"## Real data: {data['name']}", "", f"The C7 bound is {verdict}.", "",
+                  format_markdown_table(header, cells), "", f"![{data['name']}]({PLOTS}/{png.name})"]
     return lines
 
 
