@@ -124,8 +124,8 @@ def _plain_infinite_ntk(backward: float = 2.0, p_denominator: float = 2 * math.p
             a = torch.zeros(X.shape[0], dtype=torch.float64)
             b = torch.zeros(X2.shape[0], dtype=torch.float64)
             for l in range(X.shape[1]):
-                a = a + (X[:, l] ** 2).sum(-1) if not swap else torch.sqrt(a.clamp_min(0)) ** 2 + (X[:, l] ** 2).sum(-1)
-                b = b + (X2[:, l] ** 2).sum(-1) if not swap else torch.sqrt(b.clamp_min(0)) ** 2 + (X2[:, l] ** 2).sum(-1)
+                a = a + (X[:, l] ** 2).sum(-1)  # S_l(x, x) = Q_l(x, x) = Σ_{k≤l} ‖X_k‖² (the diagonal is exact either way)
+                b = b + (X2[:, l] ** 2).sum(-1)
                 S = Q + X[:, l] @ X2[:, l].T
                 N = torch.outer(torch.sqrt(a), torch.sqrt(b))
                 alive = N > 0
