@@ -311,6 +311,11 @@ def evaluate_c6(instance) -> Measurement:
     )
 
 
+def _finite_or_zero(bound: float) -> float:
+    """A lower bound of a ratio of norms that is ``−∞`` (training diverged, ``-A4``) says no more than 0."""
+    return bound if math.isfinite(bound) else 0.0
+
+
 def evaluate_c6_lower(instance, factor: float = 1.0) -> Measurement:
     """C6 lower side, per seed at the largest width: ``1 − res_T − lin_T ≤ ‖W_T − W_0‖_F / R_m``.
 
@@ -331,7 +336,7 @@ def evaluate_c6_lower(instance, factor: float = 1.0) -> Measurement:
     w = by_width[max(by_width)]
     sides = [
         (
-            factor * (1 - w["unfitted"][s] - w["linearization"][s]),
+            factor * _finite_or_zero(1 - w["unfitted"][s] - w["linearization"][s]),
             w["final_ratio"][s],
             w["final_ratio"][s] * w["tol"][s] + w["linearization_noise"][s],
         )
