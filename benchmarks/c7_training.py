@@ -2,7 +2,12 @@
 training residual reaches the stopping value (``checks.experiments.generalization.STOP_BELOW``) or a step cap,
 in float32 (the suite's choice) and float64 (the previous training), on the same machine in the same run.
 
-    .venv/bin/python benchmarks/c7_training.py [--steps 2000] [--skip-float64]
+    .venv/bin/python benchmarks/c7_training.py [--steps 2000] [--float64-steps 20] [--skip-float64]
+
+The float64 baseline is timed per step over its first ``--float64-steps`` steps (the float32 run goes to the
+stopping value or ``--steps``); the ratio is of seconds per step, both measured in this run.  The steps the
+stopping value takes are also predicted from the linearized dynamics (the empirical NTK at W_0 and the A4 step):
+1070 for this configuration, against 128 for the infinite-width kernel.
 """
 
 import argparse
@@ -12,7 +17,8 @@ import torch
 
 from checks.bounds import clipped_loss
 from checks.experiments.generalization import STOP_BELOW, draw_inputs
-from checks.experiments.learning_curves import make_target
+from checks.experiments.learning_curves import kernel_gd_iterations, make_target
+from checks.ntk import empirical_ntk
 from checks.rnn import init_params, output
 from checks.train import train_gd
 
@@ -35,11 +41,15 @@ def run(dtype, steps: int, n=1000, L=4, m=2048) -> dict:
 if __name__ == "__main__":
     parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     parser.add_argument("--steps", type=int, default=2000, help="step cap (default 2000)")
+    parser.add_argument("--float64-steps", type=int, default=20, help="steps of the float64 baseline (default 20)")
     parser.add_argument("--skip-float64", action="store_true", help="time float32 only")
     args = parser.parse_args()
+    X = draw_inputs(1000, torch.Generator().manual_seed(0), 4)
+    predicted = kernel_gd_iterations(empirical_ntk(init_params(2048, 4, seed=1), X), make_target("last-linear", 4, 4)(X), STOP_BELOW)
+    print({"steps_to_stop_predicted_by_linearization": predicted})
     rows = [run(torch.float32, args.steps)]
     if not args.skip_float64:
-        rows.append(run(torch.float64, args.steps))
+        rows.append(run(torch.float64, args.float64_steps))
         rows.append({"ratio_float64_over_float32_per_step": round(rows[1]["seconds_per_step"] / rows[0]["seconds_per_step"], 2)})
     for r in rows:
         print(r)

@@ -31,6 +31,24 @@ def _floats(lo: float, hi: float):
     return st.floats(lo, hi, allow_nan=False, allow_infinity=False, width=64)
 
 
+def _scaled_sample(draw, dirs: np.ndarray, norm_range, fixed_norms: bool, a3: bool) -> np.ndarray:
+    """Directions ``dirs (n, L, d)`` scaled to drawn per-step norms (shared by the two sample strategies)."""
+    n_, L_, _ = dirs.shape
+    count = L_ if fixed_norms else n_ * L_
+    norms = np.array(draw(st.lists(_floats(*norm_range), min_size=count, max_size=count), label="norms"))
+    norms = np.broadcast_to(norms.reshape(L_) if fixed_norms else norms.reshape(n_, L_), (n_, L_))
+    length = np.linalg.norm(dirs, axis=-1)
+    assume(np.all(length > 1e-3))  # a direction needs a defined unit vector
+    X = dirs / length[..., None] * norms[..., None]
+    if a3:
+        assume(satisfies_a3(X))
+    return X
+
+
+def _shape(draw, n, L, d) -> tuple[int, int, int]:
+    return draw(st.integers(*n), label="n"), draw(st.integers(*L), label="L"), draw(st.integers(*d), label="d")
+
+
 @st.composite
 def samples(
     draw,
@@ -46,22 +64,10 @@ def samples(
     ``fixed_norms``: every sequence has the same norm ``r_l`` at step ``l`` (C8–C10 setting).
     ``a3``: keep only samples satisfying A3 (see :func:`satisfies_a3`).
     """
-    n_ = draw(st.integers(*n), label="n")
-    L_ = draw(st.integers(*L), label="L")
-    d_ = draw(st.integers(*d), label="d")
-    dirs = np.array(
-        draw(st.lists(_floats(-1.0, 1.0), min_size=n_ * L_ * d_, max_size=n_ * L_ * d_), label="directions")
-    )
-    dirs = dirs.reshape(n_, L_, d_)
-    count = L_ if fixed_norms else n_ * L_
-    norms = np.array(draw(st.lists(_floats(*norm_range), min_size=count, max_size=count), label="norms"))
-    norms = np.broadcast_to(norms.reshape(L_) if fixed_norms else norms.reshape(n_, L_), (n_, L_))
-    length = np.linalg.norm(dirs, axis=-1)
-    assume(np.all(length > 1e-3))  # a direction needs a defined unit vector
-    X = dirs / length[..., None] * norms[..., None]
-    if a3:
-        assume(satisfies_a3(X))
-    return X
+    n_, L_, d_ = _shape(draw, n, L, d)
+    size = n_ * L_ * d_
+    dirs = np.array(draw(st.lists(_floats(-1.0, 1.0), min_size=size, max_size=size), label="directions"))
+    return _scaled_sample(draw, dirs.reshape(n_, L_, d_), norm_range, fixed_norms, a3)
 
 
 @st.composite
@@ -82,20 +88,9 @@ def seeded_samples(
     about 9 times in 10 at ``n = 10``.  The instance records the sample itself, so it replays exactly; it
     shrinks through the seed and the norms only.
     """
-    n_ = draw(st.integers(*n), label="n")
-    L_ = draw(st.integers(*L), label="L")
-    d_ = draw(st.integers(*d), label="d")
+    n_, L_, d_ = _shape(draw, n, L, d)
     rng = np.random.default_rng(draw(seeds(), label="direction seed"))
-    dirs = rng.standard_normal((n_, L_, d_))
-    count = L_ if fixed_norms else n_ * L_
-    norms = np.array(draw(st.lists(_floats(*norm_range), min_size=count, max_size=count), label="norms"))
-    norms = np.broadcast_to(norms.reshape(L_) if fixed_norms else norms.reshape(n_, L_), (n_, L_))
-    length = np.linalg.norm(dirs, axis=-1)
-    assume(np.all(length > 1e-3))  # a direction needs a defined unit vector
-    X = dirs / length[..., None] * norms[..., None]
-    if a3:
-        assume(satisfies_a3(X))
-    return X
+    return _scaled_sample(draw, rng.standard_normal((n_, L_, d_)), norm_range, fixed_norms, a3)
 
 
 def satisfies_a3(X: np.ndarray, parallel_cos: float = PARALLEL_COS) -> bool:

@@ -18,6 +18,8 @@ FAST_KILLS = [
     ("C9b-add-last", "certificate-steps-reversed"),
     ("C9b-add-first", "certificate-steps-reversed"),  # a recorded finding killed by no longer reproducing
     ("C9", "certificate-halved"),
+    ("C8c", "hinf-drop-last-step"),  # fails at L = 2, 3 with finite margins, not only where H∞ vanishes (L = 1)
+    ("C6b", "train-step-4x"),  # ‖W_T − W_0‖_2 grows with m when the step is 4× the A4 step
 ]
 
 
@@ -64,3 +66,13 @@ def test_distributed_run_equals_serial():
     pairs = [("C9b-add-last", "certificate-steps-reversed", "kill"), ("C2", "entk-no-cross-time", "equivalent")]
     strip = lambda rows: [{k: v for k, v in r.items() if k != "seconds"} for r in rows]  # noqa: E731
     assert strip(run_pairs(pairs, CI)) == strip(run_pairs(pairs, CI, workers=2))
+
+
+def test_target_steps_reversed_exchanges_first_and_last():
+    """The C11 mutant (its pairs take minutes: `rnn-theorems mutate --claims C11`) reads step L + 1 − l."""
+    from checks.experiments.learning_curves import FAMILIES
+
+    with MUTANTS["target-steps-reversed"].applied():
+        assert FAMILIES["first-linear"].steps(8) == (8,)
+        assert FAMILIES["nvar2-end"].steps(8) == (1, 2)
+    assert FAMILIES["first-linear"].steps(8) == (1,)

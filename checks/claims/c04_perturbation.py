@@ -162,6 +162,7 @@ register(
         lhs_name="slope lower limit of K_4 in m",
         rhs_name="0",
         tolerance_reason="none: the slope's confidence limit carries the sampling error",
+        false_alarm=FAMILY_FALSE_ALARM,
     )
 )
 
@@ -178,5 +179,6 @@ register(
         lhs_name="claimed exponent",
         rhs_name="slope upper limit",
         tolerance_reason="none: the slope's confidence limit carries the fit error",
+        false_alarm=FAMILY_FALSE_ALARM,
     )
 )

@@ -7,6 +7,12 @@ stretched exponential when AICc selects it with ``b > 0`` (else 0), ``rhs`` the 
 ``STRETCHED_C_THRESHOLD = 0.15`` above which the growth is super-polynomial.  A family whose measured
 growth is super-polynomial carries its finding as ``expected_fail`` (a strict expected failure: CI
 flags a flip either way).  The falsified twin tests ``Φ`` itself, not ``κ̄``: "``Φ = O(L^{-1})``".
+
+The A6 contrast (issue 12 item 7): under the audit scenarios ``+A6`` (``ε = 0.1``), ``+A6:1/L`` and
+``+A6:1/sqrt(L)`` the instance carries ``small_inputs`` and the per-step norms are ``r_1 = 1``,
+``r_l = ε(L)`` for ``l ≥ 2`` (``checks.experiments.scaling.measure``); the audit row records the selected
+growth class and ``c`` (``rnn-theorems audit --add A6 --claims C9b,C10b``).  Without a scenario the
+instance is unchanged (no ``small_inputs`` key).
 """
 
 from __future__ import annotations
@@ -14,6 +20,7 @@ from __future__ import annotations
 from hypothesis import strategies as st
 
 from checks.claims import Claim, Measurement, Twin, register
+from checks.claims.scenarios import A6_SCENARIOS, small_inputs_of
 from checks.experiments.scaling import CASES, LENGTHS, measure
 from checks.stats import STRETCHED_C_THRESHOLD
 
@@ -23,14 +30,29 @@ end of the sequence, 18 at the start), a statement about the certificate, not ab
 CASE_BY_NAME = {c.name: c for c in CASES}
 
 
+SCENARIOS = (None, *A6_SCENARIOS)
+"""No A6, and the three A6 normalizations of the contrast."""
+
+
 def scaling_instances(case: str):
-    """The one deterministic instance of a scaling record: its case and the ``L`` grid."""
-    return lambda scenario, profile: st.just({"case": case, "lengths": list(LENGTHS)})
+    """The one deterministic instance of a scaling record: its case and the ``L`` grid (and ``small_inputs``,
+    the ``ε(L)`` of an A6 scenario)."""
+
+    def strategy(scenario, profile):
+        instance = {"case": case, "lengths": list(LENGTHS)}
+        small = small_inputs_of(scenario)
+        return st.just(instance if small is None else {**instance, "small_inputs": small})
+
+    return strategy
+
+
+def _measure(instance) -> dict:
+    return measure(CASE_BY_NAME[instance["case"]], instance["lengths"], instance.get("small_inputs"))
 
 
 def evaluate(instance) -> Measurement:
     """The super-polynomial exponent ``c`` (0 unless AICc selects ``exp(a + b L^c)`` with ``b > 0``) against 0.15."""
-    r = measure(CASE_BY_NAME[instance["case"]], instance["lengths"])
+    r = _measure(instance)
     return Measurement(
         lhs=r["super_polynomial_c"],
         rhs=STRETCHED_C_THRESHOLD,
@@ -41,7 +63,7 @@ def evaluate(instance) -> Measurement:
 
 def evaluate_wrong_rate(instance) -> Measurement:
     """Falsified twin: ``Φ = O(L^{-1})``: the power-law exponent of ``Φ`` alone must not exceed −1."""
-    r = measure(CASE_BY_NAME[instance["case"]], instance["lengths"])
+    r = _measure(instance)
     return Measurement(lhs=r["phi_exponent"], rhs=WRONG_EXPONENT)
 
 
@@ -54,6 +76,7 @@ for _case in CASES:
             "does not select exp(b L^c) with c > 0.15",
             assumptions=("fixed unit norms",),
             strategy=scaling_instances(_case.name),
+            scenarios=SCENARIOS,
             budget=lambda profile: 1,  # one deterministic instance
             evaluate=evaluate,
             twin=Twin.re_evaluated(evaluate_wrong_rate, "the certificate Φ claimed O(L^-1)"),

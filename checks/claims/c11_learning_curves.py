@@ -10,6 +10,14 @@ Sides: ``lhs`` is the super-polynomial exponent ``c`` (0 unless ``exp(a + b L^c)
 ``b > 0``), ``rhs`` the threshold 0.15.  A family whose ``n*`` leaves the grid (``n* > n_max``) at some
 ``L`` while it was measured at smaller ``L`` has no almost-polynomial fit within the grid: ``lhs = ∞``,
 with the censored lengths in the details.  Such a family carries the finding as ``expected_fail``.
+
+Grid by profile (:func:`grid`): ci and dev measure ``LENGTHS × SIZES`` with ``SEEDS`` seeds (the baseline's
+grid); thorough measures ``THOROUGH_LENGTHS × THOROUGH_SIZES`` with ``THOROUGH_SEEDS`` seeds (cost stated there).
+
+The A6 contrast (issue 12 item 7): under the audit scenarios ``+A6`` (``ε = 0.1``), ``+A6:1/L`` and
+``+A6:1/sqrt(L)`` the instance carries ``small_inputs`` and the steps ``l ≥ 2`` are clipped to ``‖X_l‖ ≤ ε(L)``
+(``checks.experiments.learning_curves.sample_inputs``); ``rnn-theorems audit --add A6 --claims C11`` records the
+growth class of ``n*(L)`` selected under each normalization.  Without a scenario the instance is unchanged.
 """
 
 from __future__ import annotations
@@ -21,6 +29,7 @@ from functools import lru_cache
 from hypothesis import strategies as st
 
 from checks.claims import Claim, Measurement, Twin, register
+from checks.claims.scenarios import A6_SCENARIOS, small_inputs_of
 from checks.experiments.learning_curves import run_learning_curves
 from checks.stats import STRETCHED_C_THRESHOLD
 
@@ -36,19 +45,49 @@ SUPER = (
     "(d = 4, ε = 0.5, n ≤ 2048), as the certificate Φ·κ̄ of C9b predicts (stretched exponential, c ≈ 0.55)"
 )
 FAMILIES = {"last-linear": None, "first-linear": SUPER}
+SCENARIOS = (None, *A6_SCENARIOS)
+"""No A6, and the three A6 normalizations of the contrast."""
+
+THOROUGH_LENGTHS = (4, 8, 16, 32, 64, 128)
+THOROUGH_SIZES = tuple(2**k for k in range(4, 14))
+THOROUGH_SEEDS = 3
+"""The thorough grid: L = 4 … 128, n = 16 … 8192, 3 seeds (ci: L ≤ 64, n ≤ 2048, 2 seeds).
+
+Cost, estimated from single-thread measurements on this 2-core machine (d = 4, L = 16, other jobs running):
+``infinite_ntk`` at n = 8192 takes 83 s (∝ n² L; 21 s at 4096), and each prefix's ``solve_psd`` an ``eigvalsh``
+(its condition check: 86 s at 8192, 12 s at 4096) plus a Cholesky solve (17 s, 2.7 s), about 1.14× the n = 8192 cost
+over the doubling grid.  Per (L, seed): ≈ 93 s · L/16 for ``H∞`` and the test cross-kernel plus ≈ 120 s of solves;
+summed over L = 4 … 128 (Σ L = 252) ≈ 36 min per seed, so ≈ 1.8 h per record on one core (two records; ci: ≈ 1 min
+each).  Memory: 3 n² float64 ≈ 1.6 GiB at n = 8192, inside ``learning_curves.MEMORY_BUDGET``.  Not yet run end to end
+here: the thorough verdicts (the first-step expected failure) are unconfirmed until a thorough run records them."""
 
 
 @lru_cache(maxsize=8)
 def _learning_curves(key: str) -> dict:
     """The learning curves of one instance (cached: the record and its twin share them)."""
     inst = json.loads(key)
-    return run_learning_curves([inst["target"]], inst["lengths"], inst["sizes"], dim=inst["dim"], seeds=inst["seeds"], eps=inst["eps"])
+    return run_learning_curves([inst["target"]], inst["lengths"], inst["sizes"], dim=inst["dim"], seeds=inst["seeds"],
+                               eps=inst["eps"], small_inputs=inst.get("small_inputs"))
+
+
+def grid(profile) -> dict:
+    """The ``(lengths, sizes, seeds)`` of a profile: the thorough grid under ``thorough``, else the ci grid."""
+    if getattr(profile, "name", profile) == "thorough":
+        return {"lengths": list(THOROUGH_LENGTHS), "sizes": list(THOROUGH_SIZES), "seeds": THOROUGH_SEEDS}
+    return {"lengths": list(LENGTHS), "sizes": list(SIZES), "seeds": SEEDS}
 
 
 def instances(family: str):
-    """The one deterministic instance of a family's record: its grid."""
-    grid = {"target": family, "lengths": list(LENGTHS), "sizes": list(SIZES), "dim": DIM, "seeds": SEEDS, "eps": EPS}
-    return lambda scenario, profile: st.just(grid)
+    """The one deterministic instance of a family's record: its grid (by profile) and, in an A6 scenario,
+    ``small_inputs`` (the ``ε(L)`` that clips the steps ``l ≥ 2``)."""
+
+    def strategy(scenario, profile):
+        g = grid(profile)
+        instance = {"target": family, "lengths": g["lengths"], "sizes": g["sizes"], "dim": DIM, "seeds": g["seeds"], "eps": EPS}
+        small = small_inputs_of(scenario)
+        return st.just(instance if small is None else {**instance, "small_inputs": small})
+
+    return strategy
 
 
 WRONG_EXPONENT = 0.5
@@ -84,10 +123,11 @@ for _family, _finding in FAMILIES.items():
         Claim(
             id=f"C11-{_family}",
             title=f"Measured sample complexity n*(L) of {_family} targets is almost-polynomial",
-            statement="n*(L, ε = 0.5) of the kernel predictor (d = 4, L = 4 … 64, n ≤ 2048): the growth class "
-            "selected for n*(L) is not exp(b L^c) with c > 0.15, and n* stays on the grid",
+            statement="n*(L, ε = 0.5) of the kernel predictor (d = 4, L = 4 … 64, n ≤ 2048; thorough: L ≤ 128, "
+            "n ≤ 8192): the growth class selected for n*(L) is not exp(b L^c) with c > 0.15, and n* stays on the grid",
             assumptions=("A3", "A5"),
             strategy=instances(_family),
+            scenarios=SCENARIOS,
             budget=lambda profile: 1,  # one deterministic grid
             evaluate=evaluate,
             twin=Twin.re_evaluated(lambda inst: evaluate(inst, twin=True), "n*(L) = O(L^{1/2})"),

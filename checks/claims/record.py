@@ -53,6 +53,8 @@ SCENARIOS = {
     "-A4": "drop A4: step size 4× the A4 limit",
     "-A5": "drop A5: heavy-tailed labels (Student t, 1 degree of freedom)",
     "+A6": "add A6: small inputs ‖X_l‖ ≤ 0.1 for l ≥ 2",
+    "+A6:1/L": "add A6 with ε = 1/L: ‖X_l‖ ≤ 1/L for l ≥ 2 (the growth records C9b, C10b, C11)",
+    "+A6:1/sqrt(L)": "add A6 with ε = 1/√L: ‖X_l‖ ≤ 1/√L for l ≥ 2 (the growth records C9b, C10b, C11)",
 }
 
 EXAMPLES = attrgetter("max_examples")
@@ -165,6 +167,13 @@ class Claim:
     is one independent experiment whose measurement is recorded, not asserted, and the claim's
     verdict is ``aggregate(measurements)`` over all the experiments of a run (e.g. an exact
     binomial limit on the violations).  Its pooled instance is ``{"experiments": [...]}``.
+
+    ``false_alarm`` is the stated probability that the check fails on a correct implementation: the
+    family-wise false-alarm rate of one run of the record at a profile (all its examples together),
+    set by a check that decides with a confidence limit (C1, C2, C4a, C4b: Bonferroni over the
+    examples).  ``None``: no rate is stated (an exact inequality, or a decision whose stated error is
+    the other one — C7 bounds the chance of a wrong "holds").  ``rnn-theorems false-alarms`` reruns
+    the record with fresh seeds and sets the observed fraction beside it.
     """
 
     id: str
@@ -182,8 +191,11 @@ class Claim:
     expected_fail: str | None = None  # a recorded finding: why this claim fails
     note: Callable[[Any], dict] | None = None
     aggregate: Callable[[list[Measurement]], Measurement] | None = None
+    false_alarm: float | None = None  # stated P(check fails | correct implementation), one run at a profile
 
     def __post_init__(self):
+        if self.false_alarm is not None and not 0 < self.false_alarm < 1:
+            raise ValueError(f"{self.id}: false_alarm is a probability in (0, 1), got {self.false_alarm!r}")
         if not _ID.match(self.id):
             raise ValueError(f"claim id {self.id!r} is not of the form C<k>[letter][-suffix], e.g. C3a or C9b-add-first")
         unknown = [s for s in self.scenarios if s not in SCENARIOS]

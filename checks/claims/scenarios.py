@@ -1,8 +1,9 @@
 """Instances shared by the claim records: samples for each audit scenario, and their helpers.
 
 A scenario (``checks.claims.record.SCENARIOS``) is "all assumptions hold" (``None``), one
-assumption dropped (``"-A3"``) or A6 added (``"+A6"``).  The records declare which scenarios
-they support; the strategies here build the samples that realize each one.
+assumption dropped (``"-A3"``) or A6 added (``"+A6"``: ``ε = 0.1``; the growth records C9b, C10b
+and C11 also take ``"+A6:1/L"`` and ``"+A6:1/sqrt(L)"``, :data:`A6_SCENARIOS`).  The records
+declare which scenarios they support; the strategies here build the samples that realize each one.
 """
 
 from __future__ import annotations
@@ -12,16 +13,41 @@ import torch
 from hypothesis import strategies as st
 
 from checks.bounds import spectrum_edges
+from checks.experiments.learning_curves import parse_small_inputs
 from checks.ntk import infinite_ntk
 from checks.strategies import degenerate_samples, samples
 
-__all__ = ["NORM_RANGES", "SMALL_INPUT", "instance_sample", "inverse_condition", "sample_strategy", "step_norm_lists"]
+__all__ = [
+    "A6_SCENARIOS",
+    "NORM_RANGES",
+    "SMALL_INPUT",
+    "instance_sample",
+    "inverse_condition",
+    "sample_strategy",
+    "small_inputs_of",
+    "step_norm_lists",
+]
 
 NORM_RANGES = {None: (0.05, 10.0), "-A2": (100.0, 1e4), "+A6": (0.01, 0.1)}
 """Per-step input norms by scenario: any size (default), growing (drop A2), small (add A6)."""
 
 SMALL_INPUT = 0.1
 """The ``ε`` of the ``+A6`` scenario: ``‖X_l‖ ≤ 0.1`` for ``l ≥ 2``."""
+
+A6_SCENARIOS = {"+A6": repr(SMALL_INPUT), "+A6:1/L": "1/L", "+A6:1/sqrt(L)": "1/sqrt(L)"}
+"""The A6 normalizations of the audit (issue 12 item 7): scenario → ``ε(L)`` as
+``checks.experiments.learning_curves.parse_small_inputs`` reads it (a fixed ``ε = 0.1``, ``ε = 1/L``,
+``ε = 1/√L``).  The growth records (C9b, C10b, C11) carry it in their instance as ``small_inputs``."""
+
+
+def small_inputs_of(scenario: str | None) -> str | None:
+    """The canonical ``ε(L)`` spec of an A6 scenario (``"0.1"``, ``"1/L"``, ``"1/sqrt(L)"``); ``None`` for
+    ``None`` (no A6).  Parsed by ``parse_small_inputs``, the one place that reads an ``ε(L)``."""
+    if scenario is None:
+        return None
+    if scenario not in A6_SCENARIOS:
+        raise ValueError(f"{scenario!r} is not an A6 scenario; known: {', '.join(A6_SCENARIOS)}")
+    return parse_small_inputs(A6_SCENARIOS[scenario]).spec
 
 
 def instance_sample(instance: dict) -> torch.Tensor:

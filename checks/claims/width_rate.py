@@ -98,7 +98,7 @@ def width_rate_claims(family: str, title: str, statement: str, deviations, **ext
         widths, devs, _, info = deviations(instance)
         return limit_measurement(widths, devs, alpha=instance["one_sided_alpha"], exponent=exponent, details=info)
 
-    common = dict(assumptions=("A2",), strategy=rate_instances, scenarios=SCENARIOS)
+    common = dict(assumptions=("A2",), strategy=rate_instances, scenarios=SCENARIOS, false_alarm=FAMILY_FALSE_ALARM)
     rate = Claim(
         id=family,
         title=title,

@@ -63,10 +63,9 @@ import torch
 
 from checks.bounds import clipped_loss, complexity, generalization_bound, solve_psd, spectrum_edges
 from checks.constants import DELTA
+from checks.experiments.generalization import train_centered
 from checks.experiments.learning_curves import kernel_gd_predictor
 from checks.ntk import infinite_ntk, kappa_bar
-from checks.rnn import init_params, output
-from checks.train import train_gd
 
 __all__ = [
     "DATASETS",
@@ -690,10 +689,7 @@ def _kernel_side(X, y, y_rand, Xt, yt, delta) -> tuple[dict, torch.Tensor, torch
 
 def _network_side(X, y, Xt, yt, m, steps, seed) -> tuple[dict, torch.Tensor, float]:
     start = time.perf_counter()
-    params0 = init_params(m, X.shape[2], seed=seed)
-    hist = train_gd(params0, X, y, steps=steps)
-    u_train = output(hist.params, X) - output(params0, X)
-    u_test = output(hist.params, Xt) - output(params0, Xt)
+    u_train, u_test, hist = train_centered(X, y, Xt, m=m, steps=steps, seed=seed, dtype=torch.float64)
     lr = float(hist.lr)
     row = {
         "net_width": m,

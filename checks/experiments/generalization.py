@@ -36,7 +36,7 @@ from checks.rnn import init_params, output
 from checks.strategies import derive_seed
 from checks.train import train_gd
 
-__all__ = ["D", "N_TEST", "TARGETS", "draw_inputs", "kernel_predictor", "kernel_trial", "labels", "network_trial"]
+__all__ = ["D", "N_TEST", "TARGETS", "draw_inputs", "kernel_predictor", "kernel_trial", "labels", "network_trial", "train_centered"]
 
 N_TEST = 2000
 """Test points per trial: the clipped test loss (values in [0, 1]) has standard error ≤ 0.011."""
@@ -99,12 +99,7 @@ def kernel_trial(target: str, L: int, n: int, seed: int, random_labels: bool = F
 def network_trial(target: str, L: int, n: int, seed: int, m: int, steps: int) -> dict:
     """One C7 trial of a trained centered network (A4 steps, float32 weights, float64 sides) and its ``ε(m)``."""
     X, y, Xt, yt = _sample(target, L, n, seed, False, False)
-    params = init_params(m, D, seed=derive_seed(seed, INIT_STREAM), dtype=torch.float32)
-    X32 = X.to(torch.float32)
-    hist = train_gd(params, X32, y.to(torch.float32), steps=steps, stop_below=STOP_BELOW)
-    final, start = _as_float64(hist.params), _as_float64(params)
-    u_train = output(final, X) - output(start, X)  # centered predictor F, evaluated in float64
-    u_test = output(final, Xt) - output(start, Xt)
+    u_train, u_test, hist = train_centered(X, y, Xt, m=m, steps=steps, seed=derive_seed(seed, INIT_STREAM), stop_below=STOP_BELOW)
     H = infinite_ntk(X)
     done = hist.residual_sq.shape[-1] - 1
     u_kernel = kernel_gd_predictor(H, infinite_ntk(Xt, X), y, done, lr=float(hist.lr) * m)
@@ -118,6 +113,12 @@ def network_trial(target: str, L: int, n: int, seed: int, m: int, steps: int) ->
     }
 
 
-def _as_float64(params):
-    return type(params)(params.W.double(), params.A.double(), params.B.double())
+def train_centered(X, y, Xt, *, m: int, steps: int, seed: int, dtype=torch.float32, stop_below: float | None = None):
+    """C7's trained network: gradient descent on ``W`` (A4 step) from the paper's initialization, weights in
+    ``dtype``.  Returns the centered predictor ``F = f(W_T) − f(W_0)`` on ``X`` and ``Xt``, evaluated in float64
+    (the check's sides), and the training history."""
+    params = init_params(m, X.shape[2], seed=seed, dtype=dtype)
+    hist = train_gd(params, X.to(dtype), y.to(dtype), steps=steps, stop_below=stop_below)
+    final, start = (type(p)(p.W.double(), p.A.double(), p.B.double()) for p in (hist.params, params))
+    return output(final, X) - output(start, X), output(final, Xt) - output(start, Xt), hist
 

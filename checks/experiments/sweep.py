@@ -20,6 +20,7 @@ import torch
 from checks.bounds import clipped_loss, generalization_bound, linear_convergence_bound, minimum_norm_radius, spectrum_edges
 from checks.constants import DELTA
 from checks.experiments.generalization import D, draw_inputs
+from checks.fanout import SCHEDULER_TIMEOUT, map_tasks
 from checks.ntk import empirical_ntk, infinite_ntk
 from checks.rnn import init_params, output
 from checks.strategies import derive_seed
@@ -103,10 +104,6 @@ def load_results(out: Path) -> dict[str, dict]:
     return done
 
 
-SCHEDULER_TIMEOUT = "20s"
-"""How long connecting to a dask scheduler may take before the sweep gives up with an error (as ``rnn-theorems mutate``)."""
-
-
 def run_sweep(
     cells: list[Cell], out, *, scheduler: str | None = None, workers: int = 2, serial: bool = False, progress: bool = True, timeout: str = SCHEDULER_TIMEOUT
 ) -> dict[str, dict]:
@@ -131,18 +128,7 @@ def run_sweep(
             done[rec["key"]] = rec
             bar.update(1)
 
-        if serial or not todo:
-            for cell in todo:
-                keep(run_cell(cell))
-        else:
-            from dask.distributed import Client, LocalCluster, as_completed
-
-            cluster = None if scheduler else LocalCluster(n_workers=workers, threads_per_worker=1, processes=True, dashboard_address=None)
-            with Client(scheduler or cluster, timeout=timeout) as client:
-                futures = client.map(run_cell, todo, pure=False)
-                for future in as_completed(futures):
-                    keep(future.result())
-            if cluster is not None:
-                cluster.close()
+        here = serial or not todo  # nothing to distribute: no cluster is started
+        map_tasks(run_cell, todo, scheduler=None if here else scheduler, workers=0 if here else workers, progress=keep, timeout=timeout)
     bar.close()
     return {c.key: done[c.key] for c in cells}

@@ -26,18 +26,27 @@ HEALTH_CHECKS_OFF = [HealthCheck.too_slow, HealthCheck.filter_too_much, HealthCh
 """Claim checks run linear algebra of varying size and filter to assumptions; speed is benchmarked, not timed."""
 
 
-def seed_for(claim_id: str, profile_name: str) -> int:
-    """The Hypothesis seed of a record under a fixed-seed profile: a hash of ``(id, profile)`` only."""
-    digest = hashlib.sha256(f"{claim_id}|{profile_name}".encode()).digest()
+def seed_for(claim_id: str, profile_name: str, salt: int | None = None) -> int:
+    """The Hypothesis seed of a record under a fixed-seed profile: a hash of ``(id, profile)`` only.
+
+    ``salt`` (an integer) gives a fresh seed for ``(id, profile, salt)``: another, independent draw of
+    the record's instances (the false-alarm measurement's reruns); ``None`` is the committed seed.
+    """
+    key = f"{claim_id}|{profile_name}" if salt is None else f"{claim_id}|{profile_name}|salt={int(salt)}"
+    digest = hashlib.sha256(key.encode()).digest()
     return int.from_bytes(digest[:8], "big")
 
 
-def run_claim(claim: Claim, profile: Profile, check, *, shrink: bool = True) -> None:
+def run_claim(claim: Claim, profile: Profile, check, *, shrink: bool = True, seed_salt: int | None = None) -> None:
     """Run ``check(claim, instance)`` on the record's instances under ``profile`` (raises on a failure).
 
     ``shrink=False`` reports the first failing instance as found (the mutation analysis only needs
     to know that the check fails).  A statistical record (``claim.aggregate``) records every
     experiment and is checked once, on the pooled instance ``{"experiments": [...]}``.
+
+    ``seed_salt`` (an integer) draws the instances from ``seed_for(id, profile, seed_salt)`` instead,
+    under any profile and without Hypothesis's example database: each salt is a fresh, independent
+    run of the same check (``checks.harness.false_alarms``).  Without it nothing changes.
     """
     strategy = claim.instances(None, profile)
     experiments: list[dict] = []
@@ -53,13 +62,15 @@ def run_claim(claim: Claim, profile: Profile, check, *, shrink: bool = True) -> 
     test = settings(
         max_examples=claim.examples(profile),
         derandomize=False,
-        database=None if profile.fixed_seed else settings.default.database,
+        database=None if profile.fixed_seed or seed_salt is not None else settings.default.database,
         deadline=None,
         suppress_health_check=HEALTH_CHECKS_OFF,
         print_blob=True,
         phases=tuple(Phase) if shrink else (Phase.explicit, Phase.reuse, Phase.generate),
     )(test)
-    if profile.fixed_seed:
+    if seed_salt is not None:
+        test = seed(seed_for(claim.id, profile.name, seed_salt))(test)
+    elif profile.fixed_seed:
         test = seed(seed_for(claim.id, profile.name))(test)
     test()
     if claim.aggregate is not None:

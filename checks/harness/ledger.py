@@ -119,6 +119,7 @@ class Collector:
     slopes: list = field(default_factory=list)
     started: float = field(default_factory=time.perf_counter)
     error: str | None = None  # the check itself raised (not an inequality failure)
+    duration: float | None = None  # the record's test call, in seconds, once it has finished
 
     def add(self, instance: dict, measurement: Measurement) -> None:
         """Count one evaluated instance; keep it if it is the worst so far."""
@@ -170,7 +171,7 @@ class Collector:
             "reproduce": self.worst_instance,
             "expected_fail": self.claim.expected_fail,
             "twin": {"kind": self.claim.twin.kind, "description": self.claim.twin.description},
-            "seconds": round(time.perf_counter() - self.started, 3),
+            "seconds": round(self.duration if self.duration is not None else time.perf_counter() - self.started, 3),
         }
 
 
@@ -396,7 +397,7 @@ _RECORD_OPTIONAL = {
 _RUN = {"id": "str", "profile": "str", "started_at": "str", "completed": "bool", "state": "str", "planned": "list"}
 _RUN_OPTIONAL = {"finished_at": "str?", "ran": "list", "reason": "str?", "exit_status": "num?", "argv": "list", "pid": "num", "host": "str"}
 _AUDIT_ROW = {"claim": "str", "scenario": "str", "verdict": "verdict"}
-_AUDIT_ROW_OPTIONAL = {"instances": "int", "seconds": "num", "lhs": "num?", "rhs": "num?", "counterexample": "str?"}
+_AUDIT_ROW_OPTIONAL = {"instances": "int", "seconds": "num", "lhs": "num?", "rhs": "num?", "counterexample": "str?", "growth": "str?", "c": "num?"}
 _MUTATION_ROW = {"claim": "str", "mutant": "str", "status": "mutant-status"}
 _MUTATION_ROW_OPTIONAL = {"reason": "str", "seconds": "num?"}
 _SCORE = {"killed": "int", "in_scope": "int", "survivors": "list", "equivalent": "list"}
@@ -737,6 +738,7 @@ def baseline_from(records: dict, profile: str, notes: dict | None = None) -> dic
 def counterexample_path(claim_id: str, scenario: str | None = None, directory=COUNTEREXAMPLE_DIR) -> Path:
     """Where a failing instance of ``claim_id`` in ``scenario`` is kept (``C3b_minus_A3.json``): one place."""
     suffix = "" if scenario is None else scenario.replace("+", "_plus_").replace("-", "_minus_")
+    suffix = "".join(ch if ch.isalnum() or ch == "_" else "_" for ch in suffix)  # +A6:1/L → _plus_A6_1_L
     return Path(directory) / f"{claim_id}{suffix}.json"
 
 

@@ -26,6 +26,7 @@ import torch
 
 from checks.claims import Profile, get, load_all, select
 from checks.harness.factory import run_claim
+from checks.fanout import map_tasks
 
 __all__ = ["MUTANTS", "Mutant", "PairResult", "mutation_pairs", "mutation_scores", "run_pair", "run_pairs"]
 
@@ -257,6 +258,15 @@ def _labels_ignore_random(original):
     return labels
 
 
+def _target_steps_reversed(original):
+    """A target family's steps counted from the end (``X[:, −l]`` for ``X_l``): first and last exchanged."""
+
+    def steps(self, L):
+        return tuple(sorted(L + 1 - s for s in original(self, L)))
+
+    return steps
+
+
 def _jitter(original):
     """``H∞ + 10⁻⁶ (tr H/n) I``: a ridge added 'for numerical stability'."""
 
@@ -304,7 +314,7 @@ MUTANTS: dict[str, Mutant] = {
         Mutant("hinf-kappa-swap", "κ_0 and κ_1 exchanged in the H∞ recursion", "checks.ntk:infinite_ntk",
                _plain_infinite_ntk(swap=True), kills=("C2", "C2-limit", "C8a", "C8b")),
         Mutant("hinf-drop-last-step", "H∞ where step l reads X_{l−1}: the last step dropped", "checks.ntk:infinite_ntk",
-               _drop_last_step, kills=("C2", "C2-limit", "C8a", "C8b")),
+               _drop_last_step, kills=("C2", "C2-limit", "C8a", "C8b", "C8c", "C11-last-linear")),
         Mutant("hinf-plain-arccos", "H∞ by the plain arccos recursion (correct formula, half the digits lost at ρ → ±1)",
                "checks.ntk:infinite_ntk", _plain_infinite_ntk(), kills=("C3a", "C3b")),
         Mutant("hinf-jitter", "H∞ + 10⁻⁶·mean(diag H)·I: a ridge added for stability", "checks.ntk:infinite_ntk",
@@ -332,12 +342,15 @@ MUTANTS: dict[str, Mutant] = {
         Mutant("certificate-steps-reversed", "certificates read the kernel series at step L + 1 − l (counted from the end)",
                "checks.targets:kernel_series", _certificate_steps_reversed, everywhere=False,
                kills=("C9b", "C10b")),
+        Mutant("target-steps-reversed", "learning-curve targets read X_(L+1−l) for X_l (steps counted from the end)",
+               "checks.experiments.learning_curves:TargetFamily.steps", _target_steps_reversed,
+               kills=("C11-last-linear", "C11-first-linear")),
         Mutant("c7-bound-no-trace", "the C7 bound without its √tr H", "checks.bounds:generalization_bound",
                _bound_without_trace, kills=("C7",)),
         Mutant("labels-ignore-random", "the random-label trials get the true labels (flag ignored)",
                "checks.experiments.generalization:labels", _labels_ignore_random, kills=("C7-labels",)),
         Mutant("train-step-4x", "the training step 4× the A4 step the bound uses", "checks.train:a4_step_size",
-               _scaled_result(4.0), kills=("C5", "C6"),
+               _scaled_result(4.0), kills=("C5", "C6", "C6b"),
                equivalent={"C6-lower": "a projection and a triangle inequality: true for any end point of training"}),
         Mutant("train-transposed-gradient", "training updates W with the transposed gradient Σ h_{l−1} δ_lᵀ",
                "checks.train:backward_trace", _train_transposed_gradient, everywhere=False, kills=("C5",),
@@ -430,37 +443,15 @@ def _run_pair_task(args) -> dict:
 
 def run_pairs(pairs, profile: Profile, *, scheduler: str | None = None, workers: int = 0, progress=None) -> list[dict]:
     """Run ``(record, mutant)`` pairs serially (``workers == 0`` and no ``scheduler``) or one pair per task on
-    dask.distributed (a LocalCluster of ``workers`` processes, or the scheduler at ``scheduler``).
+    dask.distributed (:func:`checks.fanout.map_tasks`).
 
     Rows come back in the order of ``pairs`` whatever the engine, so a serial and a distributed run give
     the same table (each pair's instances derive from the record id and the profile only).
     """
     tasks = [(cid, mid, profile.name) for cid, mid, _ in pairs]
-    rows: list[dict | None] = [None] * len(tasks)
-    if scheduler is None and workers == 0:
-        for i, task in enumerate(tasks):
-            rows[i] = run_pair(task[0], task[1], profile).as_dict()
-            if progress:
-                progress(rows[i])
-        return rows
-    from dask.distributed import Client, LocalCluster, as_completed
-
-    cluster = None if scheduler else LocalCluster(n_workers=workers, threads_per_worker=1, processes=True, dashboard_address=None)
-    try:
-        with Client(scheduler or cluster, timeout=SCHEDULER_TIMEOUT) as client:
-            futures = {client.submit(_run_pair_task, task, pure=False): i for i, task in enumerate(tasks)}
-            for future in as_completed(futures):
-                rows[futures[future]] = future.result()
-                if progress:
-                    progress(rows[futures[future]])
-    finally:
-        if cluster is not None:
-            cluster.close()
-    return rows
-
-
-SCHEDULER_TIMEOUT = "20s"
-"""How long a connection to a dask scheduler may take before the command gives up with an error."""
+    if scheduler is None and workers == 0:  # in this process, torch's thread count as the caller set it
+        return map_tasks(lambda t: run_pair(t[0], t[1], profile).as_dict(), tasks, progress=progress)
+    return map_tasks(_run_pair_task, tasks, scheduler=scheduler, workers=workers, progress=progress)
 
 
 def mutation_scores(rows: list[dict]) -> dict[str, dict]:

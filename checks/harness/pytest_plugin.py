@@ -173,6 +173,8 @@ class _Progress:
         collector = config._rnn_ledger.collectors.get(claim_id)
         if report.failed and collector is not None and collector.failures == 0 and collector.error is None:
             collector.error = _error_line(report)
+        if collector is not None and report.when == "call":
+            collector.duration = report.duration  # the record's own wall time (its first instance included)
         tr = config.pluginmanager.get_plugin("terminalreporter")
         if tr is None:
             return

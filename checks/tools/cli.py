@@ -25,12 +25,13 @@ from checks.harness.ledger import (
     check_writable,
     load,
     new_run_id,
+    read_json,
     write_json,
 )
 from checks.harness.tables import format_table
 
 EXAMPLES = {
-    "verify": "rnn-theorems verify --claims C1,C3a --profile ci",
+    "verify": "rnn-theorems verify --claims C1,C3a --profile ci\n  rnn-theorems verify --profile thorough --workers 2   # one record per task",
     "report": "rnn-theorems report --out reports",
     "audit": "rnn-theorems audit --drop A3 --claims C3",
     "replay": "rnn-theorems replay results/counterexamples/C3b_minus_A3.json",
@@ -40,6 +41,7 @@ EXAMPLES = {
     "--sizes 128,512,2048 --dim 4 --json out.json",
     "data": "rnn-theorems data --list; rnn-theorems data digits --sizes 100,300,1000",
     "mutate": "rnn-theorems mutate --claims C2,C8 --mutants hinf-scaled-1.2,init-W-var-1.25 --json out.json",
+    "false-alarms": "rnn-theorems false-alarms --claims C1,C4 --runs 10,C4a=5 --json results/false-alarms.json",
 }
 DEFAULT_THEOREMS = Path("theorems")
 AUDIT_PATH = Path("results/audit.json")
@@ -183,8 +185,25 @@ def cmd_verify(args) -> int:
         if args.allow_profile_mismatch:
             argv.append("--allow-profile-mismatch")
     what = "every claim" if chosen is None else f"{len(chosen)} record(s): {', '.join(chosen)}"
-    print(f"verify: {what}, profile {profile}, run {run_id}", flush=True)
-    code = int(pytest.main(argv))
+    if args.workers < 0:
+        raise ValueError(f"--workers must be >= 0 (0: one pytest run in this process), got {args.workers}")
+    if args.scheduler or args.workers:
+        from checks.fanout import SCHEDULER_TIMEOUT
+        from checks.harness.distributed import planned_records, verify_distributed
+
+        records = planned_records(root, profile, None if chosen is None else ",".join(chosen))
+        if not records:
+            raise ValueError(f"no claim test under {root} runs {what}")
+        engine = args.scheduler or f"LocalCluster({args.workers} workers)"
+        print(f"verify: {what}, profile {profile}, run {run_id}: {len(records)} record(s), one per task on {engine}", flush=True)
+        with _scheduler_errors(args.scheduler, SCHEDULER_TIMEOUT.rstrip("s")):
+            code = verify_distributed(
+                records, profile, root, ledger=args.ledger, baseline=None if args.update_baseline else old, run_id=run_id,
+                scheduler=args.scheduler, workers=args.workers, baseline_path=str(baseline),
+            )
+    else:
+        print(f"verify: {what}, profile {profile}, run {run_id}", flush=True)
+        code = int(pytest.main(argv))
     if not args.update_baseline:
         return code
     if code not in (0, 1):
@@ -215,11 +234,11 @@ def cmd_report(args) -> int:
 
 
 def cmd_audit(args) -> int:
-    """Rerun the selected records with one assumption dropped (or A6 added)."""
-    from checks.harness.audit import audit_text, run_audit, scenario_name
+    """Rerun the selected records with one assumption dropped (or A6 added: every normalization, or one)."""
+    from checks.harness.audit import a6_contrast_text, audit_text, run_audit, scenario_names
 
     claims = select(args.claims)
-    scenarios = [scenario_name(drop=a) for a in args.drop or []] + [scenario_name(add=a) for a in args.add or []]
+    scenarios = scenario_names(args.drop, args.add)
     if not scenarios:
         raise ValueError("give --drop A1..A5 and/or --add A6")
     if args.examples < 1:
@@ -237,6 +256,11 @@ def cmd_audit(args) -> int:
     keep = [r for r in old if (r["claim"], r["scenario"]) not in {(x["claim"], x["scenario"]) for x in rows}]
     write_json(path, {"rows": keep + rows})
     print(audit_text(keep + rows))
+    ledger = Path(args.ledger)
+    contrast = a6_contrast_text(keep + rows, load(ledger, "ledger")["records"] if ledger.exists() else None)
+    if contrast:
+        print(f"A6 contrast: growth class per normalization (no A6: {ledger if ledger.exists() else 'no ledger'})")
+        print(contrast)
     print(f"audit recorded in {path} ({time.perf_counter() - t0:.1f} s)")
     return 0
 
@@ -453,7 +477,7 @@ def cmd_mutate(args) -> int:
     print(f"mutate: {len(pairs)} (claim, mutant) pairs, profile {profile.name}, {engine}", flush=True)
     started = time.perf_counter()
     bar = tqdm(total=len(pairs), unit="pair", desc="mutate")
-    from checks.harness.mutants import SCHEDULER_TIMEOUT
+    from checks.fanout import SCHEDULER_TIMEOUT
 
     with _scheduler_errors(args.scheduler, SCHEDULER_TIMEOUT.rstrip("s")):
         rows = run_pairs(pairs, profile, scheduler=args.scheduler, workers=args.workers, progress=lambda row: bar.update(1))
@@ -469,6 +493,38 @@ def cmd_mutate(args) -> int:
     print(f"mutate: {killed}/{len(killable)} non-equivalent pairs killed ({killed / max(1, len(killable)):.0%}); "
           f"{len(rows) - len(killable)} equivalent; rows in {args.json} ({data['wall_seconds']} s)")
     return 0
+
+
+def cmd_false_alarms(args) -> int:
+    """Rerun the statistical records with fresh seeds on the correct implementation: observed false alarms
+    beside the stated rate; exit 1 when a record's false-alarm rate is shown to exceed it."""
+    from checks.harness.false_alarms import CONFIDENCE, measure_false_alarms, merged, report, run_counts, stated_records
+
+    profile = get_profile(args.profile)
+    ids = stated_records(args.claims)
+    runs = run_counts(args.runs, ids)
+    check_writable(args.json, "false-alarm results")
+    old = read_json(args.json, "false-alarm results") if Path(args.json).exists() else None  # runs are added to it
+    if old is not None and not isinstance(old.get("rows"), list):
+        raise ValueError(f"{args.json}: not a false-alarm report (no 'rows' list); move it away or pass another --json")
+    print(f"false-alarms: {', '.join(f'{i} × {runs[i]}' for i in ids)} runs, profile {profile.name}, fresh seeds", flush=True)
+
+    def progress(e):
+        outcome = f"FALSE ALARM: {e['reason'][:100]}" if e["failed"] else "holds"
+        print(f"  {e['claim']} run {e['run']}/{e['of']} (salt {e['salt']}): {outcome} ({e['seconds']:.1f} s)", flush=True)
+
+    started = time.perf_counter()
+    results = measure_false_alarms(ids, profile, runs, first_salt=args.first_salt, progress=progress)
+    data = report(merged(old, results, profile), profile, time.perf_counter() - started)
+    write_json(args.json, data)
+    rows = [[r["claim"], r["runs"], r["failures"], f"{r['observed']:.3g}", f"{r['stated']:.3g}", f"{r['cp_upper']:.3g}",
+             r["verdict"], r["seconds_per_run"]] for r in data["rows"]]
+    print(format_table(["record", "runs", "false alarms", "observed", "stated", f"CP upper ({CONFIDENCE:.0%})", "verdict",
+                        "s / run"], rows))
+    exceeds = [r["claim"] for r in data["rows"] if r["verdict"] == "exceeds"]
+    print(f"false-alarms: {'above the stated rate: ' + ', '.join(exceeds) if exceeds else 'every record consistent with its stated rate'}"
+          f"; rows in {args.json} ({data['wall_seconds']} s)")
+    return 1 if exceeds else 0
 
 
 def build_parser() -> argparse.ArgumentParser:
@@ -494,6 +550,10 @@ def build_parser() -> argparse.ArgumentParser:
     v.add_argument("--update-baseline", action="store_true", help="rewrite the baseline from this run instead of comparing")
     v.add_argument("--allow-profile-mismatch", action="store_true", help="compare with a baseline of another profile (statuses only)")
     v.add_argument("--theorems", default=str(DEFAULT_THEOREMS), help="folder of theorem modules (default theorems)")
+    v.add_argument("--workers", type=int, default=0, help="run one claim record per task on a LocalCluster of this many "
+                   "processes (default 0: one pytest run in this process); the records are those of a serial run")
+    v.add_argument("--scheduler", help="address of a dask scheduler: one claim record per task (its workers need this "
+                   "checkout at the same path)")
 
     v.add_argument("--data", help="run the data-set claims (C3, C7, C7-labels) on a real data set instead; see `data --list`")
 
@@ -525,11 +585,14 @@ def build_parser() -> argparse.ArgumentParser:
 
     a = add("audit", "rerun claims with one assumption dropped (or A6 added): holds / breaks table", cmd_audit)
     a.add_argument("--drop", action="append", choices=["A1", "A2", "A3", "A4", "A5"], help="assumption to violate (repeatable)")
-    a.add_argument("--add", action="append", choices=["A6"], help="assumption to add (A6: small inputs)")
+    a.add_argument("--add", action="append", choices=["A6", "A6:0.1", "A6:1/L", "A6:1/sqrt(L)"],
+                   help="assumption to add: A6 (small inputs ‖X_l‖ ≤ ε, l ≥ 2) under every normalization "
+                   "ε = 0.1, 1/L, 1/sqrt(L), or A6:ε for one (ε(L) normalizations: growth records C9b, C10b, C11)")
     a.add_argument("--claims", help="claim selectors (default: all), e.g. C3 or C3a,C5")
     a.add_argument("--examples", type=int, default=20, help="instances searched per claim (default 20)")
     a.add_argument("--profile", choices=sorted(PROFILES), default="ci", help="width grids and seeds (default ci)")
     a.add_argument("--out", default=str(AUDIT_PATH))
+    a.add_argument("--ledger", default=str(LEDGER_PATH), help="ledger whose records give the A6 contrast's no-A6 column, if present")
 
     p = add("replay", "recompute both sides of a saved counterexample", cmd_replay)
     p.add_argument("file", help="a JSON file under results/counterexamples/")
@@ -560,6 +623,14 @@ def build_parser() -> argparse.ArgumentParser:
     u.add_argument("--scheduler", help="address of a dask scheduler: one (claim, mutant) pair per task")
     u.add_argument("--workers", type=int, default=0, help="LocalCluster worker processes (default 0: serial in this process)")
     u.add_argument("--list", action="store_true", help="list the mutants and what each must kill, then exit")
+    fa = add("false-alarms", "rerun the statistical checks with fresh seeds: observed false alarms beside the stated rate",
+             cmd_false_alarms)
+    fa.add_argument("--claims", help="claim selectors (default: every record with a stated false-alarm rate)")
+    fa.add_argument("--runs", default="10", help="runs per record: K, or K with SELECTOR=K overrides, e.g. 10,C4a=5 (default 10)")
+    fa.add_argument("--first-salt", type=int, default=1, help="seed salt of the first run (default 1); later runs take the next")
+    fa.add_argument("--profile", choices=sorted(PROFILES), default="ci", help="instances per run (default ci)")
+    fa.add_argument("--json", default="results/false-alarms.json", help="where the rows go (default results/false-alarms.json); runs of "
+                    "the same profile already there are kept and counted (new salts extend them)")
     return parser
 
 

@@ -21,13 +21,14 @@ import html
 from pathlib import Path
 
 from checks.claims import ASSUMPTIONS, load_all, sort_key
-from checks.harness.audit import audit_markdown
+from checks.harness.audit import a6_contrast_markdown, audit_markdown
 from checks.harness.ledger import (
     MUTATION_PATH,
     comparable_ratio,
     counterexample_path,
     freshness,
     load,
+    read_json,
 )
 from checks.harness.tables import fmt as _fmt
 from checks.harness.tables import format_markdown_table, rate_cells
@@ -66,6 +67,7 @@ def render_report(
 
     lines = ["# rnn-theorems report", "", _provenance(ledger, ledger_path, baseline_path if baseline else None), ""]
     lines += findings_markdown(records, audit, mutation, fresh)
+    lines += _false_alarm_section(Path(ledger_path).parent / "false-alarms.json")
     lines += ["", "## All records", "", format_markdown_table(*summary_table(records))]
     lines += [
         "",
@@ -79,6 +81,13 @@ def render_report(
     lines += _real_data_section(Path(ledger_path).parent, plots)
     if audit:
         lines += ["", "## Assumption audit", "", audit_markdown(audit["rows"])]
+        contrast = a6_contrast_markdown(audit["rows"], records)
+        if contrast:
+            lines += ["", "### A6 contrast: growth class per normalization (C9b, C10b, C11)", "",
+                      "Which growth class AICc (or hold-out) selects for Φ·κ̄ (C9b, C10b) and for the measured n* (C11) "
+                      "with the steps l ≥ 2 held to ‖X_l‖ ≤ ε(L), beside the ledger's record without A6 "
+                      "(`rnn-theorems audit --add A6 --claims C9b,C10b,C11`); c is the stretched-exponential exponent "
+                      "when that class is selected (super-polynomial above 0.15).", "", contrast]
     md = "\n".join(lines) + "\n"
     (out / "index.md").write_text(md)
     (out / "index.html").write_text(render_html(md))
@@ -197,6 +206,18 @@ def findings_markdown(records: dict, audit: dict | None, mutation: dict | None, 
         ]
         lines.append(format_markdown_table(["run", "state", "profile", "records measured", "reason"], rows))
     return lines
+
+
+def _false_alarm_section(path: Path) -> list[str]:
+    """The observed false-alarm fraction of each statistical record beside its stated rate (``rnn-theorems false-alarms``)."""
+    lines = ["", "### False alarms on the correct implementation", ""]
+    if not path.exists():
+        return lines + [f"Not measured (`rnn-theorems false-alarms` writes `{path}`)."]
+    data = read_json(path, "false-alarm results")
+    rows = [[r["claim"], r["runs"], r["failures"], _fmt(r["stated"]), _fmt(r["cp_upper"]),
+             "**exceeds**" if r["verdict"] == "exceeds" else r["verdict"], _fmt(r["seconds_per_run"])] for r in data["rows"]]
+    lines += [f"Profile `{data.get('profile', '–')}`, fresh seeds per run; {data.get('rule', '')}.", ""]
+    return lines + [format_markdown_table(["record", "runs", "false alarms", "stated rate", "CP upper", "verdict", "s / run"], rows)]
 
 
 def _growth(record: dict) -> bool:

@@ -1,0 +1,51 @@
+"""Fan independent tasks out over dask.distributed, or run them in this process.
+
+One place for the engine of ``rnn-theorems mutate`` (one ``(claim, mutant)`` pair per task),
+``rnn-theorems verify --workers/--scheduler`` (one claim record per task) and ``rnn-theorems sweep``
+(one training cell per task, appended to its resumable file as it finishes).  Results come back in the
+order of the tasks whatever the engine, so a distributed run prints and stores what a serial run does.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Sequence
+
+__all__ = ["SCHEDULER_TIMEOUT", "map_tasks"]
+
+SCHEDULER_TIMEOUT = "20s"
+"""How long a connection to a dask scheduler may take before the command gives up with an error."""
+
+
+def map_tasks(
+    fn: Callable, tasks: Sequence, *, scheduler: str | None = None, workers: int = 0, progress: Callable | None = None, timeout: str = SCHEDULER_TIMEOUT
+) -> list:
+    """``[fn(task) for task in tasks]``: serially here (no ``scheduler`` and ``workers == 0``), or one task per
+    dask future on a LocalCluster of ``workers`` single-threaded processes, or on the scheduler at ``scheduler``.
+
+    ``fn`` must be importable by the workers (a module-level function).  ``progress(result)`` is called as each
+    task finishes (in completion order).  Reaching ``scheduler`` gives up after ``timeout`` (a dask duration such
+    as ``"20s"``) with an ``OSError``.  A task that raises re-raises here; the cluster is closed either way.
+    """
+    if workers < 0:
+        raise ValueError(f"workers must be >= 0, got {workers}")
+    results: list = [None] * len(tasks)
+    if scheduler is None and workers == 0:
+        for i, task in enumerate(tasks):
+            results[i] = fn(task)
+            if progress:
+                progress(results[i])
+        return results
+    from dask.distributed import Client, LocalCluster, as_completed
+
+    cluster = None if scheduler else LocalCluster(n_workers=workers, threads_per_worker=1, processes=True, dashboard_address=None)
+    try:
+        with Client(scheduler or cluster, timeout=timeout) as client:
+            futures = {client.submit(fn, task, pure=False): i for i, task in enumerate(tasks)}
+            for future in as_completed(futures):
+                results[futures[future]] = future.result()
+                if progress:
+                    progress(results[futures[future]])
+    finally:
+        if cluster is not None:
+            cluster.close()
+    return results

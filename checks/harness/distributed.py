@@ -1,0 +1,155 @@
+"""``rnn-theorems verify --workers N`` / ``--scheduler ADDRESS``: one claim record per dask task.
+
+Each task runs exactly what a serial ``verify`` runs for that record — the theorem test under pytest
+with the suite's plugin, the same profile and therefore the same instances (a record's seed depends on
+its id and the profile only) — in a fresh Python process on the worker, with a private ledger file.  The
+task returns that ledger's records and notes; this process stores them in the results store as one run,
+compares them with the baseline and prints the same summary table.  A record's ledger entry is the
+serial run's, field for field, except its wall time (``seconds``) and its run stamp
+(``tests/test_distributed_verify.py`` checks this on a LocalCluster).
+
+A remote scheduler's workers need this checkout at the same path (the theorem modules) and the package
+installed; counterexamples of failing records are written under the worker's working directory.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import io
+import os
+import subprocess
+import sys
+import tempfile
+import time
+from pathlib import Path
+
+from checks.claims import sort_key
+from checks.fanout import map_tasks
+from checks.harness.ledger import MUTATION_PATH, ResultsStore, load, read_json
+from checks.harness.pytest_plugin import SUMMARY_HEADER, baseline_diffs, summary_rows
+from checks.harness.tables import fmt, format_table
+
+__all__ = ["planned_records", "run_record_task", "verify_distributed"]
+
+RUN_STAMPS = ("profile", "run", "recorded_at", "mutation")
+"""Fields the results store adds to a record when it stores it: the task's private store adds them, this one again."""
+
+OUTPUT_TAIL = 4000
+"""Characters of a task's pytest output kept for a record that did not run cleanly."""
+
+
+def planned_records(theorems: Path, profile: str, selectors: str | None) -> list[str]:
+    """The record ids whose claim tests a serial ``verify`` would run (pytest collection, nothing executed)."""
+    import pytest
+
+    class Planned:
+        ids: list[str] = []
+
+        def pytest_collection_finish(self, session):
+            marks = (item.get_closest_marker("claim") for item in session.items)
+            self.ids = [m.args[0] for m in marks if m is not None]
+
+    planned = Planned()
+    argv = [str(theorems), "--collect-only", "-q", "--suite-profile", profile, "--ledger", "none", "-p", "checks.harness.pytest_plugin"]
+    argv += ["-W", "ignore::pytest.PytestAssertRewriteWarning", "-p", "no:cacheprovider"]
+    if selectors is not None:
+        argv += ["--claims", selectors]
+    with contextlib.redirect_stdout(io.StringIO()) as out:
+        code = int(pytest.main(argv, plugins=[planned]))
+    if code not in (0, 5):
+        raise ValueError(f"collecting the claim tests under {theorems} failed (pytest exit {code}):\n{out.getvalue()[-OUTPUT_TAIL:]}")
+    return sorted(dict.fromkeys(planned.ids), key=sort_key)
+
+
+def run_record_task(task: tuple) -> dict:
+    """A dask task: ``verify`` of one record in a fresh process on the worker, with a private ledger.
+
+    ``task = (record id, profile, theorems folder, working directory, run id)``.  Returns the record id,
+    pytest's exit status, the records and notes the run stored, its wall time and the output's tail."""
+    record_id, profile, theorems, cwd, run_id = task
+    started = time.perf_counter()
+    with tempfile.TemporaryDirectory(prefix="rnn-theorems-verify-") as tmp:
+        ledger = Path(tmp) / "ledger.json"
+        argv = [sys.executable, "-m", "pytest", theorems, "--suite-profile", profile, "--claims", record_id, "--ledger", str(ledger)]
+        argv += ["--run-id", run_id, "-q", "-p", "checks.harness.pytest_plugin", "-p", "no:cacheprovider"]
+        argv += ["-W", "ignore::pytest.PytestAssertRewriteWarning"]
+        proc = subprocess.run(argv, cwd=cwd if os.path.isdir(cwd) else tmp, capture_output=True, text=True)
+        stored = read_json(ledger) if ledger.exists() else {"records": {}, "notes": {}}
+    records = {k: {f: v for f, v in r.items() if f not in RUN_STAMPS} for k, r in stored["records"].items() if r.get("run") == run_id}
+    notes = {k: {f: v for f, v in n.items() if f not in RUN_STAMPS} for k, n in stored["notes"].items() if n.get("run") == run_id}
+    return {
+        "record": record_id,
+        "exit": proc.returncode,
+        "records": records,
+        "notes": notes,
+        "seconds": round(time.perf_counter() - started, 1),
+        "output": (proc.stdout + proc.stderr)[-OUTPUT_TAIL:],
+    }
+
+
+def verify_distributed(
+    records: list[str],
+    profile: str,
+    theorems: Path,
+    *,
+    ledger: str,
+    baseline: dict | None,
+    run_id: str,
+    scheduler: str | None = None,
+    workers: int = 0,
+    baseline_path: str = "",
+) -> int:
+    """Run ``records`` one per task, store them as run ``run_id`` and compare with ``baseline``.
+
+    Returns 0 when every record ran and held (or failed as recorded, strict xfail) and nothing moved beyond
+    the baseline's tolerances, 1 when a record failed or moved, 2 when a record did not run (the run is
+    then stored as incomplete and gets no baseline verdict)."""
+    store = None if ledger == "none" else ResultsStore(ledger)
+    mutation = load(MUTATION_PATH, "mutation") if MUTATION_PATH.exists() else None
+    if store is not None:
+        store.begin_run(run_id, profile, records, sys.argv)
+    started = time.perf_counter()
+    tasks = [(rid, profile, str(theorems.resolve()), os.getcwd(), run_id) for rid in records]
+
+    def progress(result: dict) -> None:
+        done[0] += 1
+        r = result["records"].get(result["record"])
+        text = f"{r['status']}: {r['instances']} instances, worst margin {fmt(r['worst_margin'])}" if r else f"did not run (pytest exit {result['exit']})"
+        print(f"[{done[0]}/{len(tasks)} claim records, {time.perf_counter() - started:.0f} s] {result['record']} {text}, {result['seconds']:.1f} s", flush=True)
+
+    done = [0]
+    run = {"profile": profile, "records": {}, "notes": {}}
+    try:
+        results = map_tasks(run_record_task, tasks, scheduler=scheduler, workers=workers, progress=progress)
+    except BaseException as e:  # Ctrl-C or a lost scheduler: the run is kept, marked incomplete
+        if store is not None:
+            store.finish_run(run_id, run, completed=False, reason=f"interrupted: {type(e).__name__}", mutation=mutation)
+        raise
+    for result in results:
+        run["records"].update(result["records"])
+        run["notes"].update(result["notes"])
+    missing = [r for r in results if r["exit"] not in (0, 1) or r["record"] not in r["records"]]
+    failed = any(r["exit"] == 1 for r in results)
+    completed = not missing
+    reason = None if completed else f"{len(missing)} record(s) did not run: {', '.join(r['record'] for r in missing)}"
+    code = 2 if missing else int(failed)
+    run["wall_seconds"] = round(time.perf_counter() - started, 1)
+    if store is not None:
+        store.finish_run(run_id, run, completed=completed, reason=reason, exit_status=code, mutation=mutation)
+    print(format_table(SUMMARY_HEADER, summary_rows(run["records"])))
+    for r in missing:
+        print(f"\n{r['record']}: pytest exit {r['exit']}; output tail:\n{r['output']}", file=sys.stderr)
+    if store is not None:
+        print(f"ledger {ledger}: {len(run['records'])} record(s) {'updated' if completed else 'kept with the incomplete run'} (run {run_id})")
+    if baseline is not None:
+        if not completed:
+            print(f"baseline {baseline_path}: no verdict for an incomplete run", file=sys.stderr)
+            return code
+        diffs = baseline_diffs(run, baseline)
+        if diffs:
+            print(f"baseline {baseline_path}: {len(diffs)} change(s) beyond tolerance", file=sys.stderr)
+            print(format_table(["record", "field", "baseline", "current", "allowed"], [d.row() for d in diffs]))
+            code = max(code, 1)
+        else:
+            print(f"baseline {baseline_path}: no claim moved beyond its tolerance")
+    return code
