@@ -53,12 +53,10 @@ THOROUGH_SIZES = tuple(2**k for k in range(4, 14))
 THOROUGH_SEEDS = 3
 """The thorough grid: L = 4 … 128, n = 16 … 8192, 3 seeds (ci: L ≤ 64, n ≤ 2048, 2 seeds).
 
-Cost, estimated from single-thread measurements on this 2-core machine (d = 4, L = 16, other jobs running):
-``infinite_ntk`` at n = 8192 takes 83 s (∝ n² L; 21 s at 4096), and each prefix's ``solve_psd`` an ``eigvalsh``
-(its condition check: 86 s at 8192, 12 s at 4096) plus a Cholesky solve (17 s, 2.7 s), about 1.14× the n = 8192 cost
-over the doubling grid.  Per (L, seed): ≈ 93 s · L/16 for ``H∞`` and the test cross-kernel plus ≈ 120 s of solves;
-summed over L = 4 … 128 (Σ L = 252) ≈ 36 min per seed, so ≈ 1.8 h per record on one core (two records; ci: ≈ 1 min
-each).  Memory: 3 n² float64 ≈ 1.6 GiB at n = 8192, inside ``learning_curves.MEMORY_BUDGET``.  Not yet run end to end
+Cost, measured on the quiet 2-core machine (d = 4, two torch threads): ``infinite_ntk`` at n = 8192, L = 16 takes 16 s
+(∝ n² L), the condition check ``eigvalsh`` 14 s and the Cholesky 3 s; one whole (L = 4, seed) curve over n = 16 … 8192
+took 28.5 s at a peak RSS of 1.9 GiB.  Per (L, seed): ≈ L s for ``H∞`` plus ≈ 25 s of solves; summed over L = 4 … 128
+(Σ L = 252) ≈ 7 min per seed, so ≈ 20 min per record (ci: ≈ 1 min).  Not yet run end to end
 here: the thorough verdicts (the first-step expected failure) are unconfirmed until a thorough run records them."""
 
 
