@@ -56,8 +56,9 @@ THOROUGH_SEEDS = 3
 Cost, measured on the quiet 2-core machine (d = 4, two torch threads): ``infinite_ntk`` at n = 8192, L = 16 takes 16 s
 (∝ n² L), the condition check ``eigvalsh`` 14 s and the Cholesky 3 s; one whole (L = 4, seed) curve over n = 16 … 8192
 took 28.5 s at a peak RSS of 1.9 GiB.  Per (L, seed): ≈ L s for ``H∞`` plus ≈ 25 s of solves; summed over L = 4 … 128
-(Σ L = 252) ≈ 7 min per seed, so ≈ 20 min per record (ci: ≈ 1 min).  Not yet run end to end
-here: the thorough verdicts (the first-step expected failure) are unconfirmed until a thorough run records them."""
+(Σ L = 252) ≈ 7 min per seed at two threads by that count, but a thorough run of both records on two one-thread
+workers was stopped unfinished after 67 min: more than an hour per record here (ci: ≈ 1 min).  The thorough
+verdicts (the first-step expected failure) are unconfirmed until a thorough run records them."""
 
 
 @lru_cache(maxsize=8)
