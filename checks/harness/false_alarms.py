@@ -31,8 +31,7 @@ from scipy import stats as scipy_stats
 
 from checks.claims import Profile, get, select, sort_key
 from checks.claims.record import match_selector
-from checks.harness.factory import run_claim
-from checks.harness.mutants import _Failed, _raise_on_failure
+from checks.harness.mutants import check_failure
 from checks.stats import clopper_pearson_upper
 from checks.strategies import freeze_example_constants
 
@@ -154,16 +153,10 @@ def run_counts(text: str, ids: list[str]) -> dict[str, int]:
 def run_once(claim_id: str, profile: Profile, salt: int) -> tuple[bool, str, float]:
     """One run of a record's check on the instances of ``salt``: ``(failed, reason, seconds)``.
 
-    Failed when a measurement fails or the check crashes (as ``checks.harness.mutants.run_pair``)."""
-    claim = get(claim_id)
+    Failed when a measurement fails or the check crashes (``checks.harness.mutants.check_failure``)."""
     started = time.perf_counter()
-    try:
-        run_claim(claim, profile, _raise_on_failure, shrink=False, seed_salt=salt)
-        failed, reason = False, ""
-    except _Failed as e:
-        failed, reason = True, str(e).splitlines()[0]
-    except Exception as e:  # a crash on the correct implementation is a false alarm too, reported as such
-        failed, reason = True, f"check crashed: {type(e).__name__}: {str(e).splitlines()[0] if str(e) else ''}"
+    why = check_failure(get(claim_id), profile, seed_salt=salt)
+    failed, reason = why is not None, why or ""
     return failed, reason, time.perf_counter() - started
 
 

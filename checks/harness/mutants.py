@@ -25,10 +25,10 @@ from dataclasses import dataclass, field
 import torch
 
 from checks.claims import Profile, get, load_all, select
-from checks.harness.factory import run_claim
 from checks.fanout import map_tasks
+from checks.harness.factory import run_claim
 
-__all__ = ["MUTANTS", "Mutant", "PairResult", "mutation_pairs", "mutation_scores", "run_pair", "run_pairs"]
+__all__ = ["MUTANTS", "Mutant", "PairResult", "check_failure", "mutation_pairs", "mutation_scores", "run_pair", "run_pairs"]
 
 
 @dataclass(frozen=True)
@@ -404,6 +404,19 @@ def _raise_on_failure(claim, instance, scenario=None):
     return m
 
 
+def check_failure(claim, profile: Profile, *, seed_salt: int | None = None) -> str | None:
+    """Run a record's check on its instances (``seed_salt``: fresh ones, see ``run_claim``); the first line of
+    why it failed, or ``None`` when it held.  A crash counts as a failure of the check, reported as such.
+    Shared by the mutation analysis and the false-alarm measurement."""
+    try:
+        run_claim(claim, profile, _raise_on_failure, shrink=False, seed_salt=seed_salt)
+    except _Failed as e:
+        return str(e).splitlines()[0]
+    except Exception as e:
+        return f"check crashed: {type(e).__name__}: {str(e).splitlines()[0] if str(e) else ''}"
+    return None
+
+
 def run_pair(claim_id: str, mutant_id: str, profile: Profile) -> PairResult:
     """Run one record's check on its own instances under ``profile`` with the mutant applied.
 
@@ -418,13 +431,8 @@ def run_pair(claim_id: str, mutant_id: str, profile: Profile) -> PairResult:
         return PairResult(claim_id, mutant_id, "equivalent", reason)
     started = time.perf_counter()
     with mutant.applied():
-        try:
-            run_claim(claim, profile, _raise_on_failure, shrink=False)
-            failed, reason = False, "the check held on every instance"
-        except _Failed as e:
-            failed, reason = True, str(e).splitlines()[0]
-        except Exception as e:  # a crash under the mutant is a failure of the check, reported as such
-            failed, reason = True, f"check crashed: {type(e).__name__}: {str(e).splitlines()[0] if str(e) else ''}"
+        why = check_failure(claim, profile)
+    failed, reason = why is not None, why or "the check held on every instance"
     killed = failed != bool(claim.expected_fail)
     if claim.expected_fail and not failed:
         reason = "the recorded finding no longer reproduces"
