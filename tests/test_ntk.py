@@ -9,9 +9,9 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from checks.ntk import empirical_ntk, hidden_kernel_diag, infinite_ntk
-from checks.testing.reference import infinite_ntk_mpmath, jacobian_ntk
 from checks.rnn import forward, init_params, output
 from checks.strategies import degenerate_samples, samples
+from checks.testing.reference import infinite_ntk_mpmath, jacobian_ntk
 
 EPS = np.finfo(float).eps
 

@@ -22,7 +22,7 @@ import numpy as np
 
 from checks.experiments.learning_curves import expected_norms, parse_small_inputs
 from checks.ntk import kappa_bar
-from checks.stats import STRETCHED_C_THRESHOLD, fit_growth_classes, fit_rate
+from checks.stats import fit_growth_classes, fit_rate
 from checks.targets import Additive, NVariable
 
 __all__ = ["CASES", "LENGTHS", "ScalingCase", "measure"]
