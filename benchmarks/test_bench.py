@@ -13,8 +13,8 @@ import pytest
 import torch
 
 from checks.ntk import empirical_ntk, infinite_ntk
-from checks.testing.reference import jacobian_ntk
 from checks.rnn import Params, init_params
+from checks.testing.reference import jacobian_ntk
 from checks.train import train_gd
 
 N, L, D, M = 64, 16, 8, 512

@@ -21,11 +21,13 @@ from checks.claims.c08_kernel_series import (
     kernel_at_inner_products,
 )
 from checks.claims.c09_c10_concept_classes import _tight_additive_target, _tight_nvariable_target, _tight_sample
+from checks.claims.width_rate import FAMILY_FALSE_ALARM, limit_measurement
 from checks.constants import EPS
 from checks.harness.mutants import MUTANTS, run_pair
 from checks.ntk import empirical_ntk, infinite_ntk
 from checks.rnn import init_params
 from checks.series import kernel_coefficient
+from checks.stats import fit_limit
 from checks.strategies import diagonal_ntk, near_degenerate_samples, satisfies_a3
 from checks.train import a4_step_size, train_gd
 
@@ -211,3 +213,17 @@ def test_a_frozen_kernel_is_caught_by_the_zero_drift_guard():
     with MUTANTS["entk-frozen"].applied():
         m = get("C6").evaluate(SMALL_TRAINING)
     assert not m.holds and m.details["error"].startswith("drift exactly 0")
+
+
+def test_limit_fit_counts_a_width_once_but_still_sees_a_non_zero_limit():
+    """C1-limit, C2-limit: 4 seeds that share their width's departure from ``K m^{−½}`` (a pre-asymptotic bump,
+    limit 0) are one replicate, not four: fitted seed by seed the bump reads as ``c > 0``, fitted on the
+    per-width means it does not; a limit of 0.1 added to the same data is still seen."""
+    grid = [32, 64, 128, 256, 512, 1024, 2048, 4096]
+    widths = np.repeat(grid, 4).astype(float)
+    bump = np.repeat([1.0, 0.8, 0.7, 0.7, 0.9, 1.1, 1.3, 1.4], 4)
+    deviations = 3 / np.sqrt(widths) * bump * (1 + 0.05 * np.random.default_rng(0).standard_normal(widths.size))
+    alpha = FAMILY_FALSE_ALARM / 12
+    assert fit_limit(widths, deviations, confidence=1 - 2 * alpha).ci_low > 0
+    assert limit_measurement(widths.tolist(), deviations.tolist(), alpha=alpha, details={}).holds
+    assert limit_measurement(widths.tolist(), (0.1 + deviations).tolist(), alpha=alpha, details={}).lhs > 0.08

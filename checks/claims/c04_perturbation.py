@@ -10,11 +10,17 @@ direction** (power iteration on the Jacobian of the hidden states in ``W``: the 
 them most, scaled to spectral norm 1) at several widths and seeds, and asserts that the log-log
 slope of ``K_4`` in ``m`` is consistent with 0 or less (lower one-sided confidence limit ≤ 0).
 
-(b) The exponent of the kernel change over ``ω ∈ [10⁻³, 10⁻¹]`` at ``m = 512`` along a random, the
-gradient, or the ascent direction: the upper one-sided confidence limit of the fitted slope is at
-least ``1/3``.  A kernel change of exactly zero is not accepted as "holds": it means the measured
-kernel does not depend on ``W``, and is reported as a failure of the check.  ``L ≥ 3``: for ``L = 2``
-the empirical NTK depends on ``W`` only through sign patterns.
+(b) The exponent of the **expected** kernel change over ``ω ∈ [10⁻³, 10⁻¹]`` at ``m = 512`` along a
+random, the gradient, or the ascent direction: the upper one-sided confidence limit of the slope fitted
+to the mean over ``KERNEL_SEEDS`` initializations is at least ``1/3``.  The mean, not one
+initialization: at a finite width the change along one direction is a staircase of sign-flip jumps of
+size ``O(1/m)`` (up to ``15/m`` measured), flat between jumps, and a flip at ``ω ≈ 10⁻³`` followed by
+no other leaves a plateau with fitted exponent ≈ 0 although the change stays below ``0.29 ω^{1/3}`` —
+a shape the bound allows.  One initialization per instance failed 4 of 60 runs of the ci profile
+(stated rate 1%); the expectation over initializations is continuous in ``ω`` (a flip's probability
+is), and the mean of 8 failed 0 of 160.  A kernel change of exactly zero is not accepted as "holds":
+it means the measured kernel does not depend on ``W``, and is reported as a failure of the check.
+``L ≥ 3``: for ``L = 2`` the empirical NTK depends on ``W`` only through sign patterns.
 """
 
 from __future__ import annotations
@@ -45,6 +51,9 @@ K4_SEEDS = 2
 """Initializations per width in C4a."""
 KERNEL_WIDTH = 512
 """Width of C4b: sign flips are rare at ω ≤ 1e-3, and ω^{1/3} can show over the grid."""
+KERNEL_SEEDS = 8
+"""Initializations whose kernel changes C4b averages: the mean estimates the expected change, whose
+exponent in ω the staircase of one initialization hides (module docstring)."""
 POWER_ITERATIONS = 4
 """Power-iteration steps of the ascent direction: the top singular value converges geometrically."""
 RANDOM_RANK = 8
@@ -127,25 +136,33 @@ def evaluate_hidden(instance, claimed: float = 0.0) -> Measurement:
     return Measurement(lhs=fit.ci_low, rhs=claimed, rate=fit.as_dict(), constant=max(constants), details=details)
 
 
-def kernel_changes(instance) -> list[float]:
-    """``‖H(W_0 + ωU) − H(W_0)‖_2 / ‖H(W_0)‖_2`` over ``OMEGAS`` at ``KERNEL_WIDTH`` (C4b)."""
+def kernel_changes(instance) -> np.ndarray:
+    """``‖H(W_0 + ωU) − H(W_0)‖_2 / ‖H(W_0)‖_2`` over ``OMEGAS`` at ``KERNEL_WIDTH``, one row per initialization
+    (``KERNEL_SEEDS`` of them, each with its own direction ``U``) (C4b)."""
     X = instance_sample(instance)
-    params = init_params(KERNEL_WIDTH, X.shape[2], seed=instance["seed"])
-    U = direction(params, X, instance["direction"], instance["seed"])
-    H0 = empirical_ntk(params, X)
-    norm0 = spectrum_edges(H0)[1]
-    return [float(torch.linalg.matrix_norm(empirical_ntk(params.with_W(params.W + w * U), X) - H0, ord=2)) / norm0 for w in OMEGAS]
+    rows = []
+    for k in range(KERNEL_SEEDS):
+        seed = derive_seed(instance["seed"], KERNEL_WIDTH, k)
+        params = init_params(KERNEL_WIDTH, X.shape[2], seed=seed)
+        U = direction(params, X, instance["direction"], seed)
+        H0 = empirical_ntk(params, X)
+        norm0 = spectrum_edges(H0)[1]
+        rows.append([float(torch.linalg.matrix_norm(empirical_ntk(params.with_W(params.W + w * U), X) - H0, ord=2)) / norm0
+                     for w in OMEGAS])
+    return np.array(rows)
 
 
 def evaluate_kernel(instance, claimed: float = 1.0 / 3.0) -> Measurement:
-    """``claimed`` against the upper one-sided limit of the kernel change's exponent in ``ω``."""
-    values = kernel_changes(instance)
-    if min(values) <= 0:  # the measured kernel ignored the perturbation: no evidence, reported as a failure
-        return Measurement(lhs=claimed, rhs=-math.inf, details={"note": "zero kernel change at some ω", "kernel": values})
-    fit = fit_rate(OMEGAS, values, confidence=1 - 2 * instance["one_sided_alpha"])
-    constant = max(v / w ** (1 / 3) for v, w in zip(values, OMEGAS))
-    details = {"omegas": OMEGAS, "kernel": values, "slope": fit.slope}
-    return Measurement(lhs=claimed, rhs=fit.ci_high, rate=fit.as_dict(), constant=constant, details=details)
+    """``claimed`` against the upper one-sided limit of the exponent in ``ω`` of the mean kernel change."""
+    changes = kernel_changes(instance)
+    mean = changes.mean(axis=0)
+    details = {"omegas": OMEGAS, "kernel": mean.tolist(), "initializations": KERNEL_SEEDS,
+               "per_initialization_max": changes.max(axis=1).tolist()}
+    if mean.min() <= 0:  # the measured kernel ignored the perturbation: no evidence, reported as a failure
+        return Measurement(lhs=claimed, rhs=-math.inf, details={**details, "note": "zero mean kernel change at some ω"})
+    fit = fit_rate(OMEGAS, mean, confidence=1 - 2 * instance["one_sided_alpha"])
+    constant = float(np.max(changes / np.asarray(OMEGAS) ** (1 / 3)))  # the K_4' every initialization respects
+    return Measurement(lhs=claimed, rhs=fit.ci_high, rate=fit.as_dict(), constant=constant, details={**details, "slope": fit.slope})
 
 
 register(
@@ -170,7 +187,8 @@ register(
     Claim(
         id="C4b",
         title="NTK stability in a perturbation radius",
-        statement="‖H(W) − H(W_0)‖_2/‖H(W_0)‖_2 ≤ K_4' ω^{1/3}: fitted exponent in ω ≥ 1/3 (a zero change fails)",
+        statement="‖H(W) − H(W_0)‖_2/‖H(W_0)‖_2 ≤ K_4' ω^{1/3}: fitted exponent in ω of the change's mean over 8 "
+        "initializations ≥ 1/3 (a zero change fails)",
         assumptions=("A2",),
         strategy=perturbation_instances,
         scenarios=SCENARIOS,

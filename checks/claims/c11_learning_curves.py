@@ -53,20 +53,28 @@ THOROUGH_SIZES = tuple(2**k for k in range(4, 14))
 THOROUGH_SEEDS = 3
 """The thorough grid: L = 4 … 128, n = 16 … 8192, 3 seeds (ci: L ≤ 64, n ≤ 2048, 2 seeds).
 
-Cost, measured on the quiet 2-core machine (d = 4, two torch threads): ``infinite_ntk`` at n = 8192, L = 16 takes 16 s
-(∝ n² L), the condition check ``eigvalsh`` 14 s and the Cholesky 3 s; one whole (L = 4, seed) curve over n = 16 … 8192
-took 28.5 s at a peak RSS of 1.9 GiB.  Per (L, seed): ≈ L s for ``H∞`` plus ≈ 25 s of solves; summed over L = 4 … 128
-(Σ L = 252) ≈ 7 min per seed at two threads by that count, but a thorough run of both records on two one-thread
-workers was stopped unfinished after 67 min: more than an hour per record here (ci: ≈ 1 min).  The thorough
-verdicts (the first-step expected failure) are unconfirmed until a thorough run records them."""
+Measured: a thorough run of both records (``verify --profile thorough --claims C11``, one process, one torch
+thread, beside another job on the 2-core machine) took 32 min 43 s at a peak RSS of 2.0 GiB — both records share
+one set of curves (:func:`_learning_curves`), so that is the cost of one grid.  It recorded C11-first-linear as
+its expected failure (``n*`` = 22, 150, 3212 at L = 4, 8, 16 and > 8192 from L = 32) and C11-last-linear as
+holding (``n*`` = 40, 83, 177, 405, 1048, 2318 at L = 4 … 128: power law, exponent 1.19)."""
 
 
 @lru_cache(maxsize=8)
 def _learning_curves(key: str) -> dict:
-    """The learning curves of one instance (cached: the record and its twin share them)."""
-    inst = json.loads(key)
-    return run_learning_curves([inst["target"]], inst["lengths"], inst["sizes"], dim=inst["dim"], seeds=inst["seeds"],
-                               eps=inst["eps"], small_inputs=inst.get("small_inputs"))
+    """The learning curves of every family in ``FAMILIES`` on one grid (cached): one ``H∞`` and one Cholesky factor per
+    ``(L, seed, n)`` serve every record and twin on that grid — the targets are separate right-hand sides."""
+    grid_ = json.loads(key)
+    return run_learning_curves(list(FAMILIES), grid_["lengths"], grid_["sizes"], dim=grid_["dim"], seeds=grid_["seeds"],
+                               eps=grid_["eps"], small_inputs=grid_.get("small_inputs"))
+
+
+def _curves_of(instance: dict) -> dict:
+    """``{"summary", "fits"}`` of the instance's target, from the shared curves of its grid."""
+    key = json.dumps({k: v for k, v in instance.items() if k != "target"}, sort_keys=True)
+    result = _learning_curves(key)
+    target = instance["target"]
+    return {"summary": [s for s in result["summary"] if s["target"] == target], "fits": result["fits"][target]}
 
 
 def grid(profile) -> dict:
@@ -97,9 +105,8 @@ def evaluate(instance, twin: bool = False) -> Measurement:
     """The growth class of the measured ``n*(L)`` against the almost-polynomial threshold
     (``twin``: the power-law exponent of ``n*`` against ``WRONG_EXPONENT``)."""
     threshold = WRONG_EXPONENT if twin else STRETCHED_C_THRESHOLD
-    result = _learning_curves(json.dumps(instance, sort_keys=True))
-    summary = result["summary"]
-    fits = result["fits"][instance["target"]]
+    curves = _curves_of(instance)
+    summary, fits = curves["summary"], curves["fits"]
     table = [{k: s[k] for k in ("L", "n_star", "n_star_status", "iterations", "phi_kappa", "phi_kappa_rel", "ratio_rel")}
              for s in summary]
     above = [s["L"] for s in summary if s["n_star_status"] == "above_grid"]

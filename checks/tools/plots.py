@@ -64,7 +64,7 @@ def plot_generalization(rows: list[dict], path: Path, title: str = "C7: test los
     return _save(fig, path)
 
 
-RATE_SERIES = (("widths", "deviations", "width m", "deviation"), ("widths", "K4", "width m", "K_4(m)"), ("omegas", "kernel", "ω", "relative kernel change"))
+RATE_SERIES = (("widths", "deviations", "width m", "deviation"), ("widths", "K4", "width m", "K_4(m)"), ("omegas", "kernel", "ω", "mean kernel change"))
 """The measured series a rate record keeps in its details: (x key, y key, x label, y label) — C1/C2, C4a, C4b."""
 
 
