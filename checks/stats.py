@@ -20,6 +20,7 @@ __all__ = [
     "GrowthClasses",
     "RateFit",
     "StretchedFit",
+    "clopper_pearson_lower",
     "clopper_pearson_upper",
     "fit_growth_classes",
     "fit_leading_exponent",
@@ -154,6 +155,15 @@ def implied_constant(measured, rate_term) -> float:
     if np.any(rate_term <= 0):
         raise ValueError("implied_constant needs a strictly positive rate term")
     return float(np.max(measured / rate_term))
+
+
+def clopper_pearson_lower(k: int, n: int, *, confidence: float = 0.95) -> float:
+    """Exact one-sided lower ``confidence`` limit of a binomial proportion after ``k`` of ``n`` (0 for ``k = 0``)."""
+    if n < 1 or not 0 <= k <= n:
+        raise ValueError(f"need 0 <= k <= n and n >= 1, got k={k}, n={n}")
+    if k == 0:
+        return 0.0
+    return float(stats.beta.ppf(1 - confidence, k, n - k + 1))
 
 
 def clopper_pearson_upper(k: int, n: int, *, confidence: float = 0.95) -> float:

@@ -20,7 +20,7 @@ from __future__ import annotations
 from hypothesis import strategies as st
 
 from checks.claims import Claim, Measurement, Twin, register
-from checks.claims.scenarios import A6_SCENARIOS, small_inputs_of
+from checks.claims.scenarios import GROWTH_SCENARIOS, with_small_inputs
 from checks.experiments.scaling import CASES, LENGTHS, measure
 from checks.stats import STRETCHED_C_THRESHOLD
 
@@ -30,20 +30,11 @@ end of the sequence, 18 at the start), a statement about the certificate, not ab
 CASE_BY_NAME = {c.name: c for c in CASES}
 
 
-SCENARIOS = (None, *A6_SCENARIOS)
-"""No A6, and the three A6 normalizations of the contrast."""
-
-
 def scaling_instances(case: str):
     """The one deterministic instance of a scaling record: its case and the ``L`` grid (and ``small_inputs``,
     the ``ε(L)`` of an A6 scenario)."""
 
-    def strategy(scenario, profile):
-        instance = {"case": case, "lengths": list(LENGTHS)}
-        small = small_inputs_of(scenario)
-        return st.just(instance if small is None else {**instance, "small_inputs": small})
-
-    return strategy
+    return lambda scenario, profile: st.just(with_small_inputs({"case": case, "lengths": list(LENGTHS)}, scenario))
 
 
 def _measure(instance) -> dict:
@@ -76,7 +67,7 @@ for _case in CASES:
             "does not select exp(b L^c) with c > 0.15",
             assumptions=("fixed unit norms",),
             strategy=scaling_instances(_case.name),
-            scenarios=SCENARIOS,
+            scenarios=GROWTH_SCENARIOS,
             budget=lambda profile: 1,  # one deterministic instance
             evaluate=evaluate,
             twin=Twin.re_evaluated(evaluate_wrong_rate, "the certificate Φ claimed O(L^-1)"),

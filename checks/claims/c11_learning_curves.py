@@ -29,7 +29,7 @@ from functools import lru_cache
 from hypothesis import strategies as st
 
 from checks.claims import Claim, Measurement, Twin, register
-from checks.claims.scenarios import A6_SCENARIOS, small_inputs_of
+from checks.claims.scenarios import GROWTH_SCENARIOS, with_small_inputs
 from checks.experiments.learning_curves import run_learning_curves
 from checks.stats import STRETCHED_C_THRESHOLD
 
@@ -45,9 +45,6 @@ SUPER = (
     "(d = 4, ε = 0.5, n ≤ 2048), as the certificate Φ·κ̄ of C9b predicts (stretched exponential, c ≈ 0.55)"
 )
 FAMILIES = {"last-linear": None, "first-linear": SUPER}
-SCENARIOS = (None, *A6_SCENARIOS)
-"""No A6, and the three A6 normalizations of the contrast."""
-
 THOROUGH_LENGTHS = (4, 8, 16, 32, 64, 128)
 THOROUGH_SIZES = tuple(2**k for k in range(4, 14))
 THOROUGH_SEEDS = 3
@@ -91,8 +88,7 @@ def instances(family: str):
     def strategy(scenario, profile):
         g = grid(profile)
         instance = {"target": family, "lengths": g["lengths"], "sizes": g["sizes"], "dim": DIM, "seeds": g["seeds"], "eps": EPS}
-        small = small_inputs_of(scenario)
-        return st.just(instance if small is None else {**instance, "small_inputs": small})
+        return st.just(with_small_inputs(instance, scenario))
 
     return strategy
 
@@ -133,7 +129,7 @@ for _family, _finding in FAMILIES.items():
             "n ≤ 8192): the growth class selected for n*(L) is not exp(b L^c) with c > 0.15, and n* stays on the grid",
             assumptions=("A3", "A5"),
             strategy=instances(_family),
-            scenarios=SCENARIOS,
+            scenarios=GROWTH_SCENARIOS,
             budget=lambda profile: 1,  # one deterministic grid
             evaluate=evaluate,
             twin=Twin.re_evaluated(lambda inst: evaluate(inst, twin=True), "n*(L) = O(L^{1/2})"),

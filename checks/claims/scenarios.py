@@ -19,12 +19,14 @@ from checks.strategies import degenerate_samples, samples
 
 __all__ = [
     "A6_SCENARIOS",
+    "GROWTH_SCENARIOS",
     "NORM_RANGES",
     "SMALL_INPUT",
     "instance_sample",
     "inverse_condition",
     "sample_strategy",
     "small_inputs_of",
+    "with_small_inputs",
     "step_norm_lists",
 ]
 
@@ -38,6 +40,8 @@ A6_SCENARIOS = {"+A6": repr(SMALL_INPUT), "+A6:1/L": "1/L", "+A6:1/sqrt(L)": "1/
 """The A6 normalizations of the audit (issue 12 item 7): scenario → ``ε(L)`` as
 ``checks.experiments.learning_curves.parse_small_inputs`` reads it (a fixed ``ε = 0.1``, ``ε = 1/L``,
 ``ε = 1/√L``).  The growth records (C9b, C10b, C11) carry it in their instance as ``small_inputs``."""
+GROWTH_SCENARIOS = (None, *A6_SCENARIOS)
+"""The scenarios of the growth records (C9b, C10b, C11): no A6, and the three A6 normalizations of the contrast."""
 
 
 def small_inputs_of(scenario: str | None) -> str | None:
@@ -48,6 +52,12 @@ def small_inputs_of(scenario: str | None) -> str | None:
     if scenario not in A6_SCENARIOS:
         raise ValueError(f"{scenario!r} is not an A6 scenario; known: {', '.join(A6_SCENARIOS)}")
     return parse_small_inputs(A6_SCENARIOS[scenario]).spec
+
+
+def with_small_inputs(instance: dict, scenario: str | None) -> dict:
+    """A growth record's instance under ``scenario``: unchanged without A6, else with ``small_inputs`` (its ``ε(L)``)."""
+    small = small_inputs_of(scenario)
+    return instance if small is None else {**instance, "small_inputs": small}
 
 
 def instance_sample(instance: dict) -> torch.Tensor:

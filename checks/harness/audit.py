@@ -142,8 +142,7 @@ def run_audit(claim_ids, scenario: str, profile: Profile, *, max_examples: int =
             path = save_counterexample(claim, scenario, instance, m)
             growth, c = growth_of(m.details, m.lhs)
             rows.append(AuditRow(cid, scenario, "breaks", max_examples, elapsed, _finite(m.lhs), _finite(m.rhs), str(path), growth, c))
-        shown = f"{rows[-1].verdict}, {_growth_cell(rows[-1].growth, rows[-1].c)}" if rows[-1].growth else rows[-1].verdict
-        progress(f"  {cid:<5} {scenario}: {shown} ({elapsed:.1f} s)")
+        progress(f"  {cid:<5} {scenario}: {_cell(rows[-1].as_dict())} ({elapsed:.1f} s)")
     return rows
 
 
@@ -189,7 +188,7 @@ def a6_contrast_table(rows: list[dict], records: dict | None = None) -> tuple[li
             base = "–"
         else:
             growth, c = growth_of(rec.get("details") or {}, rec.get("lhs"))
-            base = f"{rec['status']}: {_growth_cell(growth, c)}" if growth else rec["status"]
+            base = _cell({"verdict": rec["status"], "growth": growth, "c": c})
         body.append([cid, base] + [cell.get((cid, s), "") for s in A6_SCENARIOS])
     return header, body
 

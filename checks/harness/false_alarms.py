@@ -27,18 +27,16 @@ from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
 
 import torch
-from scipy import stats as scipy_stats
 
 from checks.claims import Profile, get, select, sort_key
 from checks.claims.record import match_selector
 from checks.harness.mutants import check_failure
-from checks.stats import clopper_pearson_upper
+from checks.stats import clopper_pearson_lower, clopper_pearson_upper
 from checks.strategies import freeze_example_constants
 
 __all__ = [
     "CONFIDENCE",
     "FalseAlarmResult",
-    "clopper_pearson_lower",
     "measure_false_alarms",
     "report",
     "run_counts",
@@ -49,15 +47,6 @@ __all__ = [
 
 CONFIDENCE = 0.95
 """Confidence of the one-sided Clopper–Pearson limits on a record's true false-alarm rate."""
-
-
-def clopper_pearson_lower(k: int, n: int, *, confidence: float = CONFIDENCE) -> float:
-    """Exact one-sided lower ``confidence`` limit of a binomial proportion after ``k`` of ``n`` (0 for ``k = 0``)."""
-    if n < 1 or not 0 <= k <= n:
-        raise ValueError(f"need 0 <= k <= n and n >= 1, got k={k}, n={n}")
-    if k == 0:
-        return 0.0
-    return float(scipy_stats.beta.ppf(1 - confidence, k, n - k + 1))
 
 
 def verdict(failures: int, runs: int, stated: float, *, confidence: float = CONFIDENCE) -> str:
@@ -87,11 +76,17 @@ class FalseAlarmResult:
 
     @property
     def lower(self) -> float:
-        return clopper_pearson_lower(self.failures, self.runs)
+        return clopper_pearson_lower(self.failures, self.runs, confidence=CONFIDENCE)
 
     @property
     def verdict(self) -> str:
         return verdict(self.failures, self.runs, self.stated)
+
+    @classmethod
+    def from_row(cls, row: dict) -> FalseAlarmResult:
+        """A row of an earlier report (:meth:`as_dict`) back as a result."""
+        return cls(row["claim"], row["runs"], row["failures"], row["stated"], row["seconds"], tuple(row["salts"]),
+                   tuple(row["failed_runs"]))
 
     def as_dict(self) -> dict:
         return {
@@ -213,19 +208,17 @@ def merged(old: dict | None, results: list[FalseAlarmResult], profile: Profile) 
     if old is None or old.get("profile") != profile.name:
         return results
     out = []
-    earlier = {r["claim"]: r for r in old["rows"]}
+    earlier = {r["claim"]: FalseAlarmResult.from_row(r) for r in old["rows"]}
     for r in results:
         e = earlier.pop(r.claim, None)
         if e is not None:
-            keep = [s for s in e["salts"] if s not in r.salts]
-            failed = tuple(f for f in e["failed_runs"] if f["salt"] in keep) + r.failed_runs
-            per_run = e["seconds"] / max(1, e["runs"])
+            keep = [s for s in e.salts if s not in r.salts]
+            failed = tuple(f for f in e.failed_runs if f["salt"] in keep) + r.failed_runs
+            per_run = e.seconds / max(1, e.runs)
             r = FalseAlarmResult(r.claim, r.runs + len(keep), len(failed), r.stated, r.seconds + per_run * len(keep),
                                  tuple(sorted(keep + list(r.salts))), failed)
         out.append(r)
-    for e in earlier.values():  # records of the earlier report not rerun now
-        out.append(FalseAlarmResult(e["claim"], e["runs"], e["failures"], e["stated"], e["seconds"], tuple(e["salts"]),
-                                    tuple(e["failed_runs"])))
+    out += earlier.values()  # records of the earlier report not rerun now
     return sorted(out, key=lambda r: sort_key(r.claim))
 
 
