@@ -151,3 +151,16 @@ def test_reruns_with_new_salts_extend_an_earlier_report():
     assert (row.runs, row.failures, row.salts) == (3, 0, (1, 2, 3))  # salt 2 was rerun and held
     other = report([FalseAlarmResult("C4b", 1, 0, 0.01, 1.0, (1,), ())], get_profile("dev"), 1.0)
     assert merged(other, again, ci) == again  # another profile's runs are not mixed in
+
+
+def test_runs_of_a_redesigned_check_are_replaced_not_extended():
+    """A record whose statement changed since the earlier report (a redesigned check) starts afresh: the old
+    design's false alarms are not counted against the new one; the same statement extends as before."""
+    from checks.harness.false_alarms import FalseAlarmResult, merged, report
+
+    ci = get_profile("ci")
+    old = report([FalseAlarmResult("C2", 2, 1, 0.01, 4.0, (1, 2), ({"salt": 2, "reason": "x"},), "old check")], ci, 4.0)
+    new = [FalseAlarmResult("C2", 2, 0, 0.01, 4.0, (3, 4), (), "new check")]
+    assert merged(old, new, ci) == new
+    (row,) = merged(old, [FalseAlarmResult("C2", 2, 0, 0.01, 4.0, (3, 4), (), "old check")], ci)
+    assert (row.runs, row.failures, row.salts) == (4, 1, (1, 2, 3, 4))

@@ -65,6 +65,7 @@ class FalseAlarmResult:
     seconds: float  # wall time of all the runs
     salts: tuple[int, ...]
     failed_runs: tuple[dict, ...] = field(default_factory=tuple)  # {"salt", "reason"} of each false alarm
+    statement: str = ""  # the record's statement when it ran: the check these runs measured ("" if unknown)
 
     @property
     def observed(self) -> float:
@@ -86,7 +87,7 @@ class FalseAlarmResult:
     def from_row(cls, row: dict) -> FalseAlarmResult:
         """A row of an earlier report (:meth:`as_dict`) back as a result."""
         return cls(row["claim"], row["runs"], row["failures"], row["stated"], row["seconds"], tuple(row["salts"]),
-                   tuple(row["failed_runs"]))
+                   tuple(row["failed_runs"]), row.get("statement", ""))
 
     def as_dict(self) -> dict:
         return {
@@ -102,6 +103,7 @@ class FalseAlarmResult:
             "seconds_per_run": round(self.seconds / self.runs, 2),
             "salts": list(self.salts),
             "failed_runs": list(self.failed_runs),
+            "statement": self.statement,
         }
 
 
@@ -196,7 +198,9 @@ def measure_false_alarms(
                     failed_runs.append({"salt": salt, "reason": reason})
                 if progress:
                     progress({"claim": cid, "run": k, "of": len(salts), "salt": salt, "failed": failed, "reason": reason, "seconds": seconds})
-            results.append(FalseAlarmResult(cid, len(salts), len(failed_runs), get(cid).false_alarm, total, salts, tuple(failed_runs)))
+            claim = get(cid)
+            results.append(FalseAlarmResult(cid, len(salts), len(failed_runs), claim.false_alarm, total, salts, tuple(failed_runs),
+                                            claim.statement))
     finally:
         torch.set_num_threads(threads)
     return results
@@ -204,19 +208,23 @@ def measure_false_alarms(
 
 def merged(old: dict | None, results: list[FalseAlarmResult], profile: Profile) -> list[FalseAlarmResult]:
     """``results`` with the runs of the same records and profile already in ``old`` (an earlier report) added,
-    so reruns with new salts (``--first-salt``) extend a measurement; a salt measured twice counts once (the new run)."""
+    so reruns with new salts (``--first-salt``) extend a measurement; a salt measured twice counts once (the new run).
+
+    Earlier runs count only if they measured the same check: when the record's statement has changed since
+    (a redesigned check), its earlier row is replaced, not extended.  Rows without a statement (written
+    before it was kept) cannot be told apart and are extended."""
     if old is None or old.get("profile") != profile.name:
         return results
     out = []
     earlier = {r["claim"]: FalseAlarmResult.from_row(r) for r in old["rows"]}
     for r in results:
         e = earlier.pop(r.claim, None)
-        if e is not None:
+        if e is not None and not (e.statement and r.statement and e.statement != r.statement):
             keep = [s for s in e.salts if s not in r.salts]
             failed = tuple(f for f in e.failed_runs if f["salt"] in keep) + r.failed_runs
             per_run = e.seconds / max(1, e.runs)
             r = FalseAlarmResult(r.claim, r.runs + len(keep), len(failed), r.stated, r.seconds + per_run * len(keep),
-                                 tuple(sorted(keep + list(r.salts))), failed)
+                                 tuple(sorted(keep + list(r.salts))), failed, r.statement)
         out.append(r)
     out += earlier.values()  # records of the earlier report not rerun now
     return sorted(out, key=lambda r: sort_key(r.claim))
