@@ -182,3 +182,19 @@ def test_an_instance_that_would_overflow_or_lose_information_is_rejected(instanc
 
 def test_a_valid_instance_passes():
     assert check_instance({"X": [[[1.0, -2.0]]], "seed": 3, "direction": "random", "target": {"betas": [[0.5]]}}, "x")
+
+
+def test_a_compared_headline_quantity_moving_25_percent_is_a_diff_and_5_percent_is_not():
+    """``Measurement.compared`` is watched even when the record's sides are constant by construction."""
+    led = Ledger("ci")
+    led.collector(get("C3c")).add({"seed": 1}, Measurement(lhs=0.0, rhs=0.15, compared={"phi_kappa_at_max_L": 80.0, "c": 0.3}))
+    base = led.as_dict()
+    assert base["records"]["C3c"]["compared"] == {"phi_kappa_at_max_L": 80.0, "c": 0.3}
+    assert compare(base, base) == []
+    for factor, flagged in ((1.25, True), (0.75, True), (1.05, False)):
+        cur = json.loads(json.dumps(base))
+        cur["records"]["C3c"]["compared"]["phi_kappa_at_max_L"] *= factor
+        assert ({d.field for d in compare(cur, base)} == {"compared.phi_kappa_at_max_L"}) is flagged
+    gone = json.loads(json.dumps(base))
+    del gone["records"]["C3c"]["compared"]["c"]
+    assert {d.field for d in compare(gone, base)} == {"compared.c"}

@@ -73,6 +73,11 @@ class Measurement:
     rate: dict | None = None  # RateFit.as_dict() for O(·) claims
     constant: float | None = None  # implied constant of an O(·) claim
     details: dict = field(default_factory=dict)
+    compared: dict | None = None
+    """Headline quantities the baseline comparison watches besides the margin (name → finite float), e.g. C7's
+    maximal tightness and counted N, a growth record's fitted ``c`` or ``Φ·κ̄`` at the largest ``L``: a record whose
+    sides are constant by construction still shows a move (``checks.harness.ledger.compare``, tolerance
+    ``TOLERANCES["compared"]``)."""
 
     @property
     def holds(self) -> bool:

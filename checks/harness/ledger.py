@@ -97,6 +97,7 @@ TOLERANCES = {
     "worst_ratio": 0.25,  # relative (the comparable ratio, see comparable_ratio)
     "rate_slope": 0.10,  # relative: a fitted exponent is a statement about a size
     "implied_constant": 0.25,  # relative
+    "compared": 0.10,  # relative: a headline quantity (Measurement.compared); a 25% move must be a diff
 }
 ROUNDOFF_FLOOR = 1e-11
 """Absolute floor of every baseline tolerance, in units of the quantity's scale (see above)."""
@@ -168,6 +169,7 @@ class Collector:
             "slopes": _summary(self.slopes),
             "implied_constant": self.max_constant,
             "details": {} if w is None else w.details,
+            "compared": None if w is None or w.compared is None else {k: _num(float(v)) for k, v in w.compared.items()},
             "reproduce": self.worst_instance,
             "expected_fail": self.claim.expected_fail,
             "twin": {"kind": self.claim.twin.kind, "description": self.claim.twin.description},
@@ -392,6 +394,7 @@ _RECORD_OPTIONAL = {
     "run": "str",
     "recorded_at": "str",
     "mutation": "dict",
+    "compared": "dict?",
     **{k: v for k, v in _RECORD_FULL.items() if k not in _RECORD_CORE},
 }
 _RUN = {"id": "str", "profile": "str", "started_at": "str", "completed": "bool", "state": "str", "planned": "list"}
@@ -820,6 +823,12 @@ def compare(current: dict, baseline: dict, claims: set[str] | None = None) -> li
             ("rate_slope", (b.get("rate") or {}).get("slope"), (c.get("rate") or {}).get("slope"), 1.0),
             ("implied_constant", b.get("implied_constant"), c.get("implied_constant"), 1.0),
         ]
+        b_cmp, c_cmp = b.get("compared") or {}, c.get("compared") or {}
+        for q in sorted(set(b_cmp) | set(c_cmp)):
+            bv, cv = b_cmp.get(q), c_cmp.get(q)
+            if _moved("compared", bv, cv):
+                allowed = "both present" if bv is None or cv is None else f"±{allowance('compared', bv):.3g} ({TOLERANCES['compared']:.0%} + round-off)"
+                diffs.append(Diff(key, f"compared.{q}", bv, cv, allowed))
         for name, bv, cv, scale in checks:
             if (bv is not None or cv is not None) and _moved(name, bv, cv, scale):
                 allowed = "both present" if bv is None or cv is None else f"±{allowance(name, bv, scale):.3g} ({TOLERANCES[name]:.0%} + round-off)"
