@@ -76,7 +76,7 @@ class Measurement:
     compared: dict | None = None
     """Headline quantities the baseline comparison watches besides the margin (name → finite float), e.g. C7's
     maximal tightness and counted N, a growth record's fitted ``c`` or ``Φ·κ̄`` at the largest ``L``: a record whose
-    sides are constant by construction still shows a move (``checks.harness.ledger.compare``, tolerance
+    sides are constant by construction still shows a move (``checks.harness.baseline.compare``, tolerance
     ``TOLERANCES["compared"]``)."""
 
     @property

@@ -61,10 +61,10 @@ from dataclasses import dataclass, field
 import numpy as np
 import torch
 
-from checks.bounds import clipped_loss, complexity, generalization_bound, solve_psd, spectrum_edges
+from checks.bounds import clipped_loss, complexity, generalization_bound, spectrum_edges
 from checks.constants import DELTA
 from checks.experiments.generalization import train_centered
-from checks.experiments.learning_curves import kernel_gd_predictor
+from checks.kernel_regression import kernel_gd_predictor, ridgeless_predictor
 from checks.ntk import infinite_ntk, kappa_bar
 
 __all__ = [
@@ -657,10 +657,9 @@ def real_data_rows(
 def _kernel_side(X, y, y_rand, Xt, yt, delta) -> tuple[dict, torch.Tensor, torch.Tensor]:
     H = infinite_ntk(X)
     lam_min, lam_max = spectrum_edges(H)
-    coef = solve_psd(H, torch.stack([y, y_rand], dim=1))
     K_test = infinite_ntk(Xt, X)
-    u_test = K_test @ coef[:, 0]
-    u_train = H @ coef
+    U = ridgeless_predictor(H, torch.cat([K_test, H]), torch.stack([y, y_rand], dim=1))  # test rows, then train rows
+    u_test, u_train = U[: K_test.shape[0], 0], U[K_test.shape[0]:]
     n = X.shape[0]
     train_true = float(clipped_loss(u_train[:, 0], y).mean())
     train_rand = float(clipped_loss(u_train[:, 1], y_rand).mean())
