@@ -9,11 +9,37 @@ order of the tasks whatever the engine, so a distributed run prints and stores w
 from __future__ import annotations
 
 from collections.abc import Callable, Sequence
+from contextlib import contextmanager
 
-__all__ = ["SCHEDULER_TIMEOUT", "map_tasks"]
+__all__ = ["FIXED_THREADS", "SCHEDULER_TIMEOUT", "fixed_threads", "map_tasks", "use_fixed_threads"]
+
+FIXED_THREADS = 1
+"""torch intra-op threads wherever a result must repeat bit for bit — a fixed-seed profile (ci), every worker
+task of this engine, every pytest-xdist worker: one, so every reduction adds in the same order."""
 
 SCHEDULER_TIMEOUT = "20s"
 """How long a connection to a dask scheduler may take before the command gives up with an error."""
+
+
+def use_fixed_threads() -> None:
+    """Put torch on :data:`FIXED_THREADS` threads for the rest of this process (a worker, a fixed-seed session)."""
+    import torch
+
+    torch.set_num_threads(FIXED_THREADS)
+
+
+@contextmanager
+def fixed_threads(enabled: bool = True):
+    """Run the block with torch on :data:`FIXED_THREADS` threads (when ``enabled``); the count is restored after."""
+    import torch
+
+    before = torch.get_num_threads()
+    if enabled:
+        torch.set_num_threads(FIXED_THREADS)
+    try:
+        yield
+    finally:
+        torch.set_num_threads(before)
 
 
 def map_tasks(

@@ -36,6 +36,7 @@ __all__ = [
     "hidden_kernel_diag",
     "infinite_ntk",
     "kappa_bar",
+    "ntk_diagonal",
     "power_of_two_rescaling",
 ]
 
@@ -164,12 +165,18 @@ def hidden_kernel_diag(X) -> torch.Tensor:
     return torch.cat([torch.zeros_like(sq[:, :1]), sq.cumsum(1)], dim=1)
 
 
+def ntk_diagonal(X) -> torch.Tensor:
+    """``H∞(x_i, x_i) = ½ Σ_{l=1}^{L} Q_{l−1}(x_i, x_i)`` per sequence (docs/claims.md S), in closed form from the
+    step norms alone (no arccos): the one home of the kernel's diagonal.  ``X`` is checked by ``as_sample``."""
+    return 0.5 * hidden_kernel_diag(X)[:, :-1].sum(1)
+
+
 def kappa_bar(X) -> float:
-    """``κ̄ = max_i H∞(x_i, x_i) = ½ max_i Σ_{l=1}^{L} Q_{l-1}(x_i, x_i)`` (CLAIMS.md S: the diagonal of ``H∞``).
+    """``κ̄ = max_i H∞(x_i, x_i)`` (docs/claims.md S: the largest entry of :func:`ntk_diagonal`).
 
     ``X`` is checked by ``as_sample`` like every kernel input.
     """
-    return float(0.5 * hidden_kernel_diag(X)[:, :-1].sum(1).max())
+    return float(ntk_diagonal(X).max())
 
 
 BLOCK_ELEMENTS = 1 << 18

@@ -11,21 +11,17 @@ import numpy as np
 from hypothesis import assume
 from hypothesis import strategies as st
 
+from checks.assumptions import satisfies_a3
+from checks.ntk import ntk_diagonal
+
 __all__ = [
-    "PARALLEL_COS",
     "degenerate_samples",
     "derive_seed",
-    "diagonal_ntk",
     "near_degenerate_samples",
     "samples",
-    "satisfies_a3",
     "seeded_samples",
     "seeds",
 ]
-
-PARALLEL_COS = 1 - 1e-2
-"""A3 made quantitative: two inputs count as parallel when ``|cos angle| > PARALLEL_COS``."""
-
 
 def _floats(lo: float, hi: float):
     return st.floats(lo, hi, allow_nan=False, allow_infinity=False, width=64)
@@ -62,7 +58,7 @@ def samples(
     """A sample ``X (n, L, d)`` (float64).
 
     ``fixed_norms``: every sequence has the same norm ``r_l`` at step ``l`` (C8–C10 setting).
-    ``a3``: keep only samples satisfying A3 (see :func:`satisfies_a3`).
+    ``a3``: keep only samples satisfying A3 (``checks.assumptions.satisfies_a3``).
     """
     n_, L_, d_ = _shape(draw, n, L, d)
     size = n_ * L_ * d_
@@ -93,28 +89,6 @@ def seeded_samples(
     return _scaled_sample(draw, rng.standard_normal((n_, L_, d_)), norm_range, fixed_norms, a3)
 
 
-def satisfies_a3(X: np.ndarray, parallel_cos: float = PARALLEL_COS) -> bool:
-    """A3: every ``X_1 ≠ 0`` and some step ``l ≥ 2`` whose inputs are pairwise non-parallel.
-
-    Non-parallel is made quantitative (``|cos| ≤ parallel_cos``) so that ``λ_0`` is not zero
-    to working precision by accident of near-parallel draws.
-    """
-    X = np.asarray(X, dtype=float)
-    if np.any(np.linalg.norm(X[:, 0], axis=-1) == 0):
-        return False
-    n = X.shape[0]
-    off = ~np.eye(n, dtype=bool)
-    for l in range(1, X.shape[1]):
-        V = X[:, l]
-        nv = np.linalg.norm(V, axis=-1)
-        if np.any(nv == 0):
-            continue
-        cos = (V @ V.T) / np.outer(nv, nv)
-        if np.all(np.abs(cos[off]) <= parallel_cos):
-            return True
-    return False
-
-
 @st.composite
 def degenerate_samples(draw, **kwargs) -> np.ndarray:
     """A sample that violates A3: one sequence duplicated, or a positive multiple of another.
@@ -143,15 +117,6 @@ above the numerical zero ``n·eps ≤ 1.4·10⁻¹⁵`` (measured; ``tests/test_
 that margin; ``u ≥ 8.5`` keeps ``ε`` below ``√eps``."""
 
 
-def diagonal_ntk(X: np.ndarray) -> np.ndarray:
-    """``H∞(x, x) = ½ Σ_{l=1}^{L} Q_{l−1}(x, x)`` with ``Q_l(x, x) = Σ_{k≤l} ‖X_k‖²`` (CLAIMS.md S), per sequence.
-
-    Closed form from the norms alone (no arccos): used to pick the heaviest sequence of a sample.
-    """
-    sq = np.sum(np.asarray(X, dtype=float) ** 2, axis=-1)
-    return 0.5 * np.cumsum(sq, axis=-1)[:, :-1].sum(-1)
-
-
 def _perpendicular_basis(v: np.ndarray) -> np.ndarray:
     """An orthonormal basis ``(d − 1, d)`` of the complement of ``v ≠ 0`` (QR of ``[v̂, I]``)."""
     q, _ = np.linalg.qr(np.column_stack([v / np.linalg.norm(v), np.eye(v.size)]))
@@ -166,7 +131,7 @@ def near_degenerate_samples(
 
     ``base`` (default :func:`samples`, which satisfies A3 with ``|cos| ≤ PARALLEL_COS`` at some step
     ``l* ≥ 2``) gets ``copies`` sequences appended, ``x + δ⁽ᶜ⁾`` where ``x`` has the largest ``H∞(x, x)``
-    (:func:`diagonal_ntk`), ``δ⁽ᶜ⁾_l ⊥ X_l`` and ``‖δ⁽ᶜ⁾_l‖ = w_{c,l} ε ‖X_l‖`` with ``ε = 10^-u`` (``u`` in
+    (``checks.ntk.ntk_diagonal``), ``δ⁽ᶜ⁾_l ⊥ X_l`` and ``‖δ⁽ᶜ⁾_l‖ = w_{c,l} ε ‖X_l‖`` with ``ε = 10^-u`` (``u`` in
     ``exponents``).  The magnitudes of different copies lie in disjoint bands of ``[½, 1]``
     (``w_{c,l} ∈ ½ + [c − 1, c − ½] / (2·copies)``), so at every step the inputs ``X_l`` and
     ``X_l + δ⁽ᶜ⁾_l`` (all with the same component ``‖X_l‖`` along ``X̂_l``) are pairwise distinct hence
@@ -179,7 +144,7 @@ def near_degenerate_samples(
     """
     X = np.asarray(draw(samples() if base is None else base), dtype=float)
     n, L, d = X.shape
-    source = int(np.argmax(diagonal_ntk(X)))
+    source = int(np.argmax(ntk_diagonal(X).numpy()))
     eps = 10.0 ** -draw(_floats(*exponents), label="exponent")
     out = [X]
     for c in range(copies):

@@ -12,6 +12,7 @@ import torch
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
+from checks.assumptions import satisfies_a3
 from checks.bounds import spectrum_edges
 from checks.claims import get, get_profile
 from checks.claims.c08_kernel_series import (
@@ -25,11 +26,11 @@ from checks.constants import EPS
 from checks.harness.mutants import MUTANTS
 from checks.harness.mutation import run_pair
 from checks.linearization import drift_status, linear_deviation
-from checks.ntk import empirical_ntk, infinite_ntk
+from checks.ntk import empirical_ntk, infinite_ntk, ntk_diagonal
 from checks.rnn import init_params
 from checks.series import kernel_coefficient
 from checks.stats import fit_limit
-from checks.strategies import diagonal_ntk, near_degenerate_samples, satisfies_a3
+from checks.strategies import near_degenerate_samples
 from checks.train import a4_step_size, train_gd
 
 FAST = settings(max_examples=40, deadline=None, suppress_health_check=list(HealthCheck), database=None)
@@ -46,7 +47,7 @@ def test_near_copies_satisfy_a3_exactly_and_stay_above_the_numerical_zero(X):
     146 n·eps)."""
     n = X.shape[0] - 2
     assert satisfies_a3(X[:n])
-    source = int(np.argmax(diagonal_ntk(X[:n])))
+    source = int(np.argmax(ntk_diagonal(X[:n]).numpy()))
     for l in range(X.shape[1]):
         rays = X[[source, n, n + 1], l]
         for i, a in enumerate(rays):

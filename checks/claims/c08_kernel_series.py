@@ -22,7 +22,7 @@ from checks.bounds import numerical_zero, spectrum_edges
 from checks.claims import Claim, Measurement, Twin, register
 from checks.claims.scenarios import instance_sample, sample_strategy, step_norm_lists
 from checks.constants import EPS
-from checks.ntk import infinite_ntk
+from checks.ntk import infinite_ntk, ntk_diagonal
 from checks.series import TruncatedKernel, kernel_coefficient, kernel_series
 
 SCENARIOS = (None, "-A2", "+A6")
@@ -73,9 +73,8 @@ ULPS_PER_STEP = 16
 
 
 def _diagonal(norms) -> float:
-    """``H∞(x, x) = ½ Σ_{l=1}^{L} Q_{l−1}(x, x)``, ``Q_l(x, x) = Σ_{k≤l} r_k²`` (CLAIMS.md S), from the norms alone."""
-    r = np.asarray(norms, dtype=float)
-    return float(0.5 * np.cumsum(r * r)[:-1].sum())
+    """``H∞(x, x)`` of a sequence with step norms ``norms`` (``checks.ntk.ntk_diagonal``, from the norms alone)."""
+    return float(ntk_diagonal(np.asarray(norms, dtype=float)[None, :, None])[0])
 
 
 def _evaluation_error(L: int) -> float:

@@ -13,9 +13,26 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-__all__ = ["ENV_VAR", "PROFILES", "Profile", "get_profile"]
+__all__ = ["ENV_VAR", "HEALTH_CHECKS_OFF", "PROFILES", "Profile", "get_profile", "hypothesis_settings"]
 
 ENV_VAR = "RNN_THEOREMS_PROFILE"
+
+HEALTH_CHECKS_OFF = ("too_slow", "filter_too_much", "data_too_large", "function_scoped_fixture")
+"""Hypothesis health checks the suite turns off: checks are slow by nature (training, large kernels), the A3 filter
+rejects samples by design, instances are large arrays, and the library's property tests use function-scoped
+fixtures that hold no per-example state."""
+
+
+def hypothesis_settings(max_examples: int, *, derandomize: bool = False, database=None, phases=None, all_health_checks_off: bool = False):
+    """The suite's Hypothesis settings, in one place (the pytest profiles, the claim tests, the instance search):
+    ``max_examples``, no deadline (a check's time is measured by benchmarks, never asserted), the health checks of
+    :data:`HEALTH_CHECKS_OFF` off (every one with ``all_health_checks_off``), the reproduction blob printed."""
+    from hypothesis import HealthCheck, settings
+
+    off = list(HealthCheck) if all_health_checks_off else [getattr(HealthCheck, name) for name in HEALTH_CHECKS_OFF]
+    extra = {} if phases is None else {"phases": phases}
+    return settings(max_examples=max_examples, derandomize=derandomize, database=database, deadline=None,
+                    suppress_health_check=off, print_blob=True, **extra)
 
 
 @dataclass(frozen=True)

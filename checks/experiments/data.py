@@ -61,6 +61,7 @@ from dataclasses import dataclass, field
 import numpy as np
 import torch
 
+from checks.assumptions import a3_step
 from checks.bounds import clipped_loss, complexity, generalization_bound, spectrum_edges
 from checks.constants import DELTA
 from checks.experiments.generalization import train_centered
@@ -463,33 +464,8 @@ def enforce_a3(X: np.ndarray, y: np.ndarray) -> tuple[np.ndarray, np.ndarray, di
         "dropped_with_conflicting_label": conflicts,
         "near_duplicate_rule": f"1 − cos ≤ {NEAR_DUPLICATE_GAP:g} between whole sequences",
     }
-    report.update(_a3_step(Xk))
+    report.update(a3_step(Xk, NEAR_DUPLICATE_GAP))
     return Xk, yk, report
-
-
-def _a3_step(X: np.ndarray) -> dict:
-    """The step ``l ≥ 2`` with the fewest parallel input pairs (``1 − |cos| ≤ NEAR_DUPLICATE_GAP``), then the
-    smallest largest ``|cos|``; A3's second part holds when that step has no parallel pair."""
-    best = None  # (parallel pairs, max |cos|, step)
-    for l in range(1, X.shape[1]):  # steps l >= 2 (1-based)
-        V = torch.from_numpy(X[:, l])
-        r = V.norm(dim=1)
-        if not bool((r > 0).all()) or X.shape[0] < 2:
-            continue  # a zero input is parallel to every other
-        U = V / r[:, None]
-        # 1 − |cos| = min(‖û − û'‖², ‖û + û'‖²) / 2, by direct differences
-        d_minus = torch.cdist(U, U, compute_mode="donot_use_mm_for_euclid_dist").square_()
-        d_plus = torch.cdist(U, -U, compute_mode="donot_use_mm_for_euclid_dist").square_()
-        gap = torch.minimum(d_minus, d_plus).mul_(0.5)
-        gap.fill_diagonal_(math.inf)
-        candidate = (int((gap <= NEAR_DUPLICATE_GAP).sum()) // 2, 1.0 - float(gap.min()), l + 1)
-        best = candidate if best is None or candidate[:2] < best[:2] else best
-    return {
-        "a3_step": None if best is None else best[2],
-        "a3_parallel_pairs": None if best is None else best[0],
-        "a3_max_abs_cos": None if best is None else best[1],
-        "a3_holds": best is not None and best[0] == 0,
-    }
 
 
 @functools.lru_cache(maxsize=None)

@@ -20,7 +20,7 @@ import torch
 from checks.bounds import clipped_loss, generalization_bound, linear_convergence_bound, minimum_norm_radius, spectrum_edges
 from checks.constants import DELTA
 from checks.experiments.generalization import D, draw_inputs
-from checks.fanout import SCHEDULER_TIMEOUT, map_tasks
+from checks.fanout import SCHEDULER_TIMEOUT, map_tasks, use_fixed_threads
 from checks.ntk import empirical_ntk, infinite_ntk
 from checks.rnn import init_params, output
 from checks.strategies import derive_seed
@@ -58,7 +58,7 @@ def grid(widths, lengths, sizes, seeds: int, steps: int) -> list[Cell]:
 
 def run_cell(cell: Cell) -> dict:
     """Train one cell; everything is derived from ``cell.seed`` (and one torch thread)."""
-    torch.set_num_threads(1)
+    use_fixed_threads()
     started = time.perf_counter()
     gen = torch.Generator().manual_seed(derive_seed(cell.seed, cell.n, cell.L))
     X, Xt = draw_inputs(cell.n, gen, cell.L), draw_inputs(N_TEST, gen, cell.L)

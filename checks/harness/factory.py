@@ -16,13 +16,13 @@ from __future__ import annotations
 import hashlib
 
 import pytest
-from hypothesis import HealthCheck, Phase, given, seed, settings
+from hypothesis import Phase, given, seed, settings
 
 from checks.claims import Claim, Profile, get, select
+from checks.claims.profiles import hypothesis_settings
 
 __all__ = ["claim_test", "run_claim", "seed_for"]
 
-HEALTH_CHECKS_OFF = [HealthCheck.too_slow, HealthCheck.filter_too_much, HealthCheck.data_too_large]
 """Claim checks run linear algebra of varying size and filter to assumptions; speed is benchmarked, not timed."""
 
 
@@ -59,13 +59,9 @@ def run_claim(claim: Claim, profile: Profile, check, *, shrink: bool = True, see
 
     body.__name__ = body.__qualname__ = f"claim_{claim.id.replace('-', '_')}"  # Hypothesis's database key
     test = given(instance=strategy)(body)
-    test = settings(
-        max_examples=claim.examples(profile),
-        derandomize=False,
+    test = hypothesis_settings(
+        claim.examples(profile),
         database=None if profile.fixed_seed or seed_salt is not None else settings.default.database,
-        deadline=None,
-        suppress_health_check=HEALTH_CHECKS_OFF,
-        print_blob=True,
         phases=tuple(Phase) if shrink else (Phase.explicit, Phase.reuse, Phase.generate),
     )(test)
     if seed_salt is not None:

@@ -26,10 +26,9 @@ import time
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
 
-import torch
-
 from checks.claims import Profile, get, select, sort_key
 from checks.claims.record import match_selector
+from checks.fanout import fixed_threads
 from checks.harness.mutation import check_failure
 from checks.stats import clopper_pearson_lower, clopper_pearson_upper
 from checks.strategies import freeze_example_constants
@@ -183,11 +182,8 @@ def measure_false_alarms(
         if counts[cid] < 1:
             raise ValueError(f"runs for {cid} must be >= 1, got {counts[cid]}")
     freeze_example_constants()  # the same generation as a verify run
-    threads = torch.get_num_threads()
-    if profile.fixed_seed:  # as the pytest plugin under ci: one torch thread, the summation order of a verify run
-        torch.set_num_threads(1)
     results = []
-    try:
+    with fixed_threads(profile.fixed_seed):  # as the pytest plugin under ci: the summation order of a verify run
         for cid in claim_ids:
             salts = tuple(range(first_salt, first_salt + counts[cid]))
             failed_runs, total = [], 0.0
@@ -201,8 +197,6 @@ def measure_false_alarms(
             claim = get(cid)
             results.append(FalseAlarmResult(cid, len(salts), len(failed_runs), claim.false_alarm, total, salts, tuple(failed_runs),
                                             claim.statement))
-    finally:
-        torch.set_num_threads(threads)
     return results
 
 

@@ -6,10 +6,8 @@ from __future__ import annotations
 import time
 from dataclasses import dataclass
 
-import torch
-
 from checks.claims import Profile, get, select
-from checks.fanout import map_tasks
+from checks.fanout import fixed_threads, map_tasks, use_fixed_threads
 from checks.harness.factory import run_claim
 from checks.harness.mutants import MUTANTS
 from checks.harness.patching import scope_records
@@ -100,7 +98,7 @@ def _run_pair_task(args) -> dict:
     claim_id, mutant_id, profile_name = args
     from checks.claims import get_profile, load_all
 
-    torch.set_num_threads(1)
+    use_fixed_threads()
     load_all()
     return run_pair(claim_id, mutant_id, get_profile(profile_name)).as_dict()
 
@@ -113,8 +111,9 @@ def run_pairs(pairs, profile: Profile, *, scheduler: str | None = None, workers:
     the same table (each pair's instances derive from the record id and the profile only).
     """
     tasks = [(cid, mid, profile.name) for cid, mid, _ in pairs]
-    if scheduler is None and workers == 0:  # in this process, torch's thread count as the caller set it
-        return map_tasks(lambda t: run_pair(t[0], t[1], profile).as_dict(), tasks, progress=progress)
+    if scheduler is None and workers == 0:  # in this process, on the workers' one torch thread (restored after)
+        with fixed_threads():
+            return map_tasks(lambda t: run_pair(t[0], t[1], profile).as_dict(), tasks, progress=progress)
     return map_tasks(_run_pair_task, tasks, scheduler=scheduler, workers=workers, progress=progress)
 
 

@@ -32,10 +32,11 @@ import sys
 import time
 
 import pytest
-from hypothesis import HealthCheck, settings
+from hypothesis import settings
 
 from checks.claims import PROFILES, get_profile, select, sort_key
-from checks.claims.profiles import ENV_VAR
+from checks.claims.profiles import ENV_VAR, hypothesis_settings
+from checks.fanout import use_fixed_threads
 from checks.harness.baseline import check_profiles, comparable_ratio, compare
 from checks.harness.counterexamples import counterexample_path, save_counterexample
 from checks.harness.jsonio import check_writable, new_run_id
@@ -47,18 +48,8 @@ from checks.strategies import freeze_example_constants
 
 for _p in PROFILES.values():
     # The library's own property tests (tests/) follow the profile too: derandomized where the profile fixes seeds.
-    settings.register_profile(
-        _p.name,
-        max_examples=_p.max_examples,
-        derandomize=_p.fixed_seed,
-        database=None if _p.fixed_seed else settings.default.database,
-        deadline=None,
-        suppress_health_check=[HealthCheck.too_slow, HealthCheck.function_scoped_fixture, HealthCheck.filter_too_much],
-        print_blob=True,
-    )
-
-FIXED_SEED_THREADS = 1
-"""torch intra-op threads under a fixed-seed profile: one, so every reduction adds in the same order."""
+    database = None if _p.fixed_seed else settings.default.database
+    settings.register_profile(_p.name, hypothesis_settings(_p.max_examples, derandomize=_p.fixed_seed, database=database))
 
 
 def pytest_addoption(parser):
@@ -82,9 +73,7 @@ def pytest_configure(config):
         raise pytest.UsageError(str(e)) from None
     settings.load_profile(name)
     if config._rnn_profile.fixed_seed:
-        import torch
-
-        torch.set_num_threads(FIXED_SEED_THREADS)
+        use_fixed_threads()
     config._rnn_ledger = Ledger(name)
     config._rnn_started = time.perf_counter()
     config._rnn_run_id = config.getoption("--run-id") or new_run_id()

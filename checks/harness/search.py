@@ -5,11 +5,12 @@ from __future__ import annotations
 import math
 from collections.abc import Callable
 
-from hypothesis import HealthCheck, Phase, find, settings, target
+from hypothesis import Phase, find, target
 from hypothesis.errors import NoSuchExample
 
 from checks.bounds import SingularKernelError
 from checks.claims import Claim, Measurement, Profile
+from checks.claims.profiles import hypothesis_settings
 from checks.strategies import freeze_example_constants
 
 TWIN_EXAMPLES = 100
@@ -48,14 +49,7 @@ def find_failure(
         instance = find(
             strategy,
             fails,
-            settings=settings(
-                max_examples=max_examples,
-                derandomize=True,
-                database=None,
-                phases=phases,
-                deadline=None,
-                suppress_health_check=list(HealthCheck),
-            ),
+            settings=hypothesis_settings(max_examples, derandomize=True, phases=phases, all_health_checks_off=True),
         )
     except NoSuchExample:
         return None
