@@ -267,15 +267,46 @@ def test_report_says_which_records_are_missing_or_stale(tmp_path):
     assert "| C5 | missing |" in text
 
 
-def test_mutation_scores_travel_with_the_records_they_score(tmp_path):
-    store = ResultsStore(tmp_path / "ledger.json")
-    led = Ledger("ci")
+def test_mutation_scores_travel_with_the_records_they_score_only_from_the_same_code(tmp_path):
+    """A mutation table measured by this code (its ``code`` fingerprint) travels with the records; one of other
+    code, or without a fingerprint (a file left in the working tree), attaches nothing; a baseline keeps none."""
     from checks.claims import get
+    from checks.harness.baseline import baseline_from
+    from checks.harness.store import code_fingerprint
 
+    led = Ledger("ci")
     led.collector(get("C3a")).add({"X": [[[1.0]]]}, Measurement(lhs=0.1, rhs=0.5))
-    mutation = {"profile": "ci", "rows": [], "scores": {"C3a": {"killed": 2, "in_scope": 3, "survivors": [{"mutant": "m", "reason": "r"}], "equivalent": []}}}
-    store.finish_run("r1", led.as_dict(), completed=True, mutation=mutation)
-    assert store.read()["records"]["C3a"]["mutation"]["killed"] == 2
+    scores = {"C3a": {"killed": 2, "in_scope": 3, "survivors": [{"mutant": "m", "reason": "r"}], "equivalent": []}}
+    for name, code, attached in (("same", code_fingerprint(), True), ("other", "0" * 64, False), ("unstamped", None, False)):
+        store = ResultsStore(tmp_path / f"{name}.json")
+        mutation = {"profile": "ci", "rows": [], "scores": scores, **({} if code is None else {"code": code})}
+        store.finish_run("r1", led.as_dict(), completed=True, mutation=mutation)
+        record = store.read()["records"]["C3a"]
+        assert ("mutation" in record) is attached, name
+        if attached:
+            assert record["mutation"]["killed"] == 2
+            assert "mutation" not in baseline_from(store.read()["records"], "ci")["records"]["C3a"]
+
+
+def test_the_fingerprint_follows_the_sources(tmp_path, monkeypatch):
+    """Editing any module of the package changes the fingerprint (so an old table no longer attaches)."""
+    import shutil
+
+    import checks
+    from checks.harness import store
+
+    copy = tmp_path / "checks"
+    shutil.copytree(Path(checks.__file__).parent, copy, ignore=shutil.ignore_patterns("__pycache__"))
+    monkeypatch.setattr(checks, "__file__", str(copy / "__init__.py"))
+    store.code_fingerprint.cache_clear()
+    try:
+        before = store.code_fingerprint()
+        with open(copy / "bounds.py", "a") as f:
+            f.write("\n# an edit\n")
+        store.code_fingerprint.cache_clear()
+        assert store.code_fingerprint() != before
+    finally:
+        store.code_fingerprint.cache_clear()
 
 
 def test_old_single_run_ledgers_are_read_and_upgraded(tmp_path):

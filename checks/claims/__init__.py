@@ -83,8 +83,8 @@ def get(claim_id: str) -> Claim:
 def select(selectors: str | Iterable[str] | None) -> list[str]:
     """Record ids named by comma-separated selectors, in natural order; ``None`` selects all.
 
-    A selector is a family (``C3`` → C3a, C3b, …), a record id (``C3a``) or an id prefix ending
-    at a ``-`` (``C9b`` → every ``C9b-…``).  An empty selection or a selector that names nothing is
+    A selector is a family (``C3`` → C3a, C3b, …), a record id (``C3a``), an id prefix ending
+    at a ``-`` (``C9b`` → every ``C9b-…``) or ``=ID``, one record alone (``=C6``: not its family).  An empty selection or a selector that names nothing is
     a ``ValueError`` that lists what exists — the same rule in every command.
     """
     registry = load_all()

@@ -254,11 +254,16 @@ def sort_key(key: str):
 
 def match_selector(selector: str, ids: Iterable[str]) -> list[str]:
     """Record ids a selector names: a family (``C3``: all its records), an exact record id
-    (``C3a``, ``C10b-nvar-N2-l1``), or an id prefix ending at a ``-`` (``C9b``: every ``C9b-…``)."""
+    (``C3a``, ``C10b-nvar-N2-l1``), an id prefix ending at a ``-`` (``C9b``: every ``C9b-…``), or ``=ID``:
+    the record ``ID`` alone (``=C6`` is the record C6, where ``C6`` is its family: C6, C6-lower, C6b)."""
     token = selector.strip()
+    exact = token[:1] == "="
+    token = token[1:].strip() if exact else token
     if token[:1] == "c":
         token = "C" + token[1:]
     ids = list(ids)
+    if exact:
+        return [token] if token in ids else []
     if re.fullmatch(r"C\d+", token):
         return [i for i in ids if family_of(i) == f"C{int(token[1:])}"]
     if token in ids:

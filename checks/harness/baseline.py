@@ -73,8 +73,12 @@ def check_profiles(baseline: dict, profile: str, path, allowed: bool) -> None:
 
 
 def baseline_from(records: dict, profile: str, notes: dict | None = None) -> dict:
-    """A baseline file's data: the profile, the records (with their run tags) and notes, and when it was written."""
-    return {"schema": SCHEMA_VERSION, "profile": profile, "records": records, "notes": notes or {}, "updated_at": now()}
+    """A baseline file's data: the profile, the records (with their run tags) and notes, and when it was written.
+
+    Mutation scores are left out: they belong to the code that measured them (``results/mutation.json``, stamped
+    with ``checks.harness.store.code_fingerprint``), and a committed baseline outlives that code."""
+    kept = {key: {k: v for k, v in rec.items() if k != "mutation"} for key, rec in records.items()}
+    return {"schema": SCHEMA_VERSION, "profile": profile, "records": kept, "notes": notes or {}, "updated_at": now()}
 
 
 @dataclass(frozen=True)

@@ -12,12 +12,13 @@ from checks.harness.factory import run_claim
 from checks.harness.mutants import MUTANTS
 from checks.harness.patching import scope_records
 
-__all__ = ["PairResult", "check_failure", "mutation_pairs", "mutation_scores", "run_pair", "run_pairs"]
+__all__ = ["PairResult", "check_failure", "check_outcome", "mutation_pairs", "mutation_scores", "run_pair", "run_pairs"]
 
 
 @dataclass(frozen=True)
 class PairResult:
-    """The outcome of one claim record under one mutant: ``killed``, ``survived`` or ``equivalent``."""
+    """The outcome of one claim record under one mutant: ``killed`` (the check failed), ``crash-killed`` (the check
+    raised: the mutant is caught, but not by the inequality), ``survived`` or ``equivalent``."""
 
     claim: str
     mutant: str
@@ -60,24 +61,31 @@ def _raise_on_failure(claim, instance, scenario=None):
     return m
 
 
-def check_failure(claim, profile: Profile, *, seed_salt: int | None = None) -> str | None:
-    """Run a record's check on its instances (``seed_salt``: fresh ones, see ``run_claim``); the first line of
-    why it failed, or ``None`` when it held.  A crash counts as a failure of the check, reported as such.
-    Shared by the mutation analysis and the false-alarm measurement."""
+def check_outcome(claim, profile: Profile, *, seed_salt: int | None = None) -> tuple[str, str]:
+    """Run a record's check on its instances (``seed_salt``: fresh ones, see ``run_claim``): ``("held", …)``,
+    ``("failed", why)`` (a measurement broke the inequality) or ``("crashed", why)`` (the check raised)."""
     try:
         run_claim(claim, profile, _raise_on_failure, shrink=False, seed_salt=seed_salt)
     except _Failed as e:
-        return str(e).splitlines()[0]
+        return "failed", str(e).splitlines()[0]
     except Exception as e:
-        return f"check crashed: {type(e).__name__}: {str(e).splitlines()[0] if str(e) else ''}"
-    return None
+        return "crashed", f"check crashed: {type(e).__name__}: {str(e).splitlines()[0] if str(e) else ''}"
+    return "held", "the check held on every instance"
+
+
+def check_failure(claim, profile: Profile, *, seed_salt: int | None = None) -> str | None:
+    """The first line of why a record's check failed or crashed (:func:`check_outcome`), ``None`` when it held:
+    the false-alarm measurement counts both as a failure on the correct implementation."""
+    outcome, why = check_outcome(claim, profile, seed_salt=seed_salt)
+    return None if outcome == "held" else why
 
 
 def run_pair(claim_id: str, mutant_id: str, profile: Profile) -> PairResult:
     """Run one record's check on its own instances under ``profile`` with the mutant applied.
 
-    Killed when the check fails (or crashes: a wrong implementation that cannot even run is caught);
-    for a record with a recorded finding, killed when its check stops failing.
+    Killed when the check fails; for a record with a recorded finding, killed when its check stops failing.
+    Crash-killed when the check raises (a wrong implementation that cannot even run is caught, but not by the
+    claim's inequality: counted apart).
     """
     claim, mutant = get(claim_id), MUTANTS[mutant_id]
     if mutant.scope().get(claim_id) == "equivalent":
@@ -85,12 +93,15 @@ def run_pair(claim_id: str, mutant_id: str, profile: Profile) -> PairResult:
         return PairResult(claim_id, mutant_id, "equivalent", reason)
     started = time.perf_counter()
     with mutant.applied():
-        why = check_failure(claim, profile)
-    failed, reason = why is not None, why or "the check held on every instance"
+        outcome, reason = check_outcome(claim, profile)
+    seconds = round(time.perf_counter() - started, 2)
+    if outcome == "crashed":  # caught, whatever the record claims, but shown apart from a failing inequality
+        return PairResult(claim_id, mutant_id, "crash-killed", reason, seconds)
+    failed = outcome == "failed"
     killed = failed != bool(claim.expected_fail)
     if claim.expected_fail and not failed:
         reason = "the recorded finding no longer reproduces"
-    return PairResult(claim_id, mutant_id, "killed" if killed else "survived", reason, round(time.perf_counter() - started, 2))
+    return PairResult(claim_id, mutant_id, "killed" if killed else "survived", reason, seconds)
 
 
 def _run_pair_task(args) -> dict:
@@ -118,16 +129,20 @@ def run_pairs(pairs, profile: Profile, *, scheduler: str | None = None, workers:
 
 
 def mutation_scores(rows: list[dict]) -> dict[str, dict]:
-    """Per record: killed / in scope (non-equivalent pairs), the survivors with their reasons, the equivalents."""
+    """Per record: killed / in scope (non-equivalent pairs; ``score`` counts check failures only), the crash-kills
+    apart (``crash_killed``, ``crashes`` with their reasons), the survivors with their reasons, the equivalents."""
     out: dict[str, dict] = {}
     for r in rows:
-        s = out.setdefault(r["claim"], {"killed": 0, "in_scope": 0, "survivors": [], "equivalent": []})
+        s = out.setdefault(r["claim"], {"killed": 0, "crash_killed": 0, "in_scope": 0, "survivors": [], "crashes": [], "equivalent": []})
         if r["status"] == "equivalent":
             s["equivalent"].append({"mutant": r["mutant"], "reason": r["reason"]})
             continue
         s["in_scope"] += 1
         if r["status"] == "killed":
             s["killed"] += 1
+        elif r["status"] == "crash-killed":
+            s["crash_killed"] += 1
+            s["crashes"].append({"mutant": r["mutant"], "reason": r["reason"]})
         else:
             s["survivors"].append({"mutant": r["mutant"], "reason": r["reason"]})
     for s in out.values():

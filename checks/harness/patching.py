@@ -15,7 +15,7 @@ from collections.abc import Callable
 from contextlib import contextmanager
 from dataclasses import dataclass, field
 
-from checks.claims import load_all, select
+from checks.claims import select
 
 __all__ = ["Mutant", "scope_records"]
 
@@ -31,6 +31,10 @@ class Mutant:
     kills: tuple[str, ...]
     equivalent: dict[str, str] = field(default_factory=dict)
     everywhere: bool = True  # rebind in every checks.* module that imported the original
+
+    def __post_init__(self):
+        if isinstance(self.kills, str) or not isinstance(self.equivalent, dict):
+            raise TypeError(f"mutant {self.id}: kills must be a tuple of selectors, equivalent a dict selector → reason")
 
     @contextmanager
     def applied(self):
@@ -60,16 +64,20 @@ class Mutant:
     def scope(self) -> dict[str, str]:
         """Record id → ``"kill"`` or ``"equivalent"`` for every record this mutant concerns.
 
-        Scope entries are record ids (``"C9"`` is the record C9, not its family) or id prefixes
-        (``"C9b"``: every ``C9b-…`` record)."""
-        out = {cid: "equivalent" for sel in self.equivalent for cid in scope_records(sel)}
-        out.update({cid: "kill" for sel in self.kills for cid in scope_records(sel)})
-        return out
+        Scope entries are selectors read by the rule of every command's ``--claims``
+        (``checks.claims.select``): ``"C3"`` is the family, ``"=C9"`` the record C9 alone, ``"C9b"`` every
+        ``C9b-…`` record.  A selector that names nothing, or a record both killed and equivalent, is a
+        ``ValueError``."""
+        kills = {cid for sel in self.kills for cid in scope_records(sel)}
+        equivalent = {cid for sel in self.equivalent for cid in scope_records(sel)}
+        if kills & equivalent:
+            raise ValueError(f"mutant {self.id}: {', '.join(sorted(kills & equivalent))} both killed and equivalent")
+        return {**{cid: "equivalent" for cid in equivalent}, **{cid: "kill" for cid in kills}}
 
 
 def scope_records(selector: str) -> list[str]:
-    """A scope entry's records: the exact record id when one exists, else what ``select`` names."""
-    return [selector] if selector in load_all() else select(selector)
+    """A scope entry's records, by the ``--claims`` rule (``checks.claims.select``; ``ValueError`` if none)."""
+    return select(selector)
 
 
 def _clear_caches() -> None:

@@ -36,7 +36,7 @@ _KINDS = {
     "bool": (lambda v: isinstance(v, bool), "true or false"),
     "status": (lambda v: v in STATUSES, "one of " + ", ".join(STATUSES)),
     "verdict": (lambda v: v in ("holds", "breaks", "n/a"), "one of holds, breaks, n/a"),
-    "mutant-status": (lambda v: v in ("killed", "survived", "equivalent"), "one of killed, survived, equivalent"),
+    "mutant-status": (lambda v: v in ("killed", "crash-killed", "survived", "equivalent"), "one of killed, crash-killed, survived, equivalent"),
 }
 
 _RECORD_CORE = {"claim": "str", "status": "status", "worst_margin": "num?", "rate": "dict?", "implied_constant": "num?"}
@@ -131,11 +131,11 @@ def validate(data, kind: str, path: Path | str = "<data>"):
         for i, row in enumerate(data["rows"]):
             _fields(row, _AUDIT_ROW, _AUDIT_ROW_OPTIONAL, f"{where}: rows[{i}]")
     elif kind == "mutation":
-        _fields(data, {"rows": "list", "scores": "dict"}, {"profile": "str", "wall_seconds": "num?"}, where)
+        _fields(data, {"rows": "list", "scores": "dict"}, {"profile": "str", "wall_seconds": "num?", "code": "str"}, where)
         for i, row in enumerate(data["rows"]):
             _fields(row, _MUTATION_ROW, _MUTATION_ROW_OPTIONAL, f"{where}: rows[{i}]")
         for key, score in data["scores"].items():
-            _fields(score, _SCORE, {"score": "num?"}, f"{where}: scores[{key!r}]")
+            _fields(score, _SCORE, {"score": "num?", "crash_killed": "int", "crashes": "list"}, f"{where}: scores[{key!r}]")
     elif kind == "counterexample":
         _fields(data, _COUNTEREXAMPLE, _COUNTEREXAMPLE_OPTIONAL, where)
     elif kind == "data":  # `rnn-theorems data NAME` output

@@ -12,10 +12,13 @@ check runs.  :func:`freshness` says which records are missing or stale.
 
 from __future__ import annotations
 
+import functools
+import hashlib
 import os
 import socket
 from pathlib import Path
 
+import checks
 from checks.harness.jsonio import check_writable, now, write_json
 from checks.harness.schemas import load
 
@@ -28,6 +31,7 @@ __all__ = [
     "ResultsStore",
     "StoreError",
     "attach_mutation_scores",
+    "code_fingerprint",
     "freshness",
     "run_state",
 ]
@@ -43,12 +47,29 @@ MAX_RUNS = 50
 """Runs kept in a ledger's history (oldest dropped first)."""
 
 
+@functools.lru_cache(maxsize=1)
+def code_fingerprint() -> str:
+    """SHA-256 over the ``checks`` package's Python sources (relative path and bytes of each, in sorted order).
+
+    ``rnn-theorems mutate`` stamps its table with it; scores are attached to records only by code with the same
+    fingerprint, so a table left in the working tree by other code never travels with a run's records."""
+    root = Path(checks.__file__).resolve().parent
+    digest = hashlib.sha256()
+    for path in sorted(root.rglob("*.py")):
+        digest.update(path.relative_to(root).as_posix().encode() + b"\0" + path.read_bytes() + b"\0")
+    return digest.hexdigest()
+
+
 def attach_mutation_scores(ledger: dict, mutation: dict) -> dict:
-    """Copy each record's mutation score (killed / in scope, survivors, equivalents) into the ledger data."""
+    """Copy each record's mutation score (killed / in scope, crash-kills, survivors, equivalents) into the ledger
+    data — only when the table was measured by this code (``mutation["code"] == code_fingerprint()``); a table of
+    other code (or without a fingerprint) attaches nothing."""
+    if mutation.get("code") != code_fingerprint():
+        return ledger
     for key, record in ledger.get("records", {}).items():
         score = mutation.get("scores", {}).get(key)
         if score is not None:
-            record["mutation"] = {**score, "profile": mutation.get("profile")}
+            record["mutation"] = {**score, "profile": mutation.get("profile"), "code": mutation["code"]}
     return ledger
 
 

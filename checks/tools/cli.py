@@ -16,7 +16,7 @@ from checks.harness.baseline import BASELINE_PATH, baseline_from, check_profiles
 from checks.harness.counterexamples import COUNTEREXAMPLE_DIR
 from checks.harness.jsonio import check_writable, new_run_id, read_json, write_json
 from checks.harness.schemas import check_instance, load
-from checks.harness.store import LEDGER_PATH, MUTATION_PATH, ResultsStore, attach_mutation_scores
+from checks.harness.store import LEDGER_PATH, MUTATION_PATH, ResultsStore, attach_mutation_scores, code_fingerprint
 from checks.harness.tables import format_table
 
 EXAMPLES = {
@@ -474,15 +474,17 @@ def cmd_mutate(args) -> int:
         rows = run_pairs(pairs, profile, scheduler=args.scheduler, workers=args.workers, progress=lambda row: bar.update(1))
     bar.close()
     scores = mutation_scores(rows)
-    data = {"profile": profile.name, "rows": rows, "scores": scores, "wall_seconds": round(time.perf_counter() - started, 1)}
+    data = {"profile": profile.name, "code": code_fingerprint(), "rows": rows, "scores": scores,
+            "wall_seconds": round(time.perf_counter() - started, 1)}
     write_json(args.json, data)
     if Path(args.ledger).exists():  # under the store's lock: a concurrent verify loses nothing
         ResultsStore(args.ledger).update(lambda ledger: attach_mutation_scores(ledger, data))
     print(format_table(["claim", "mutant", "status", "reason"], [[r["claim"], r["mutant"], r["status"], r["reason"][:80]] for r in rows]))
     killable = [r for r in rows if r["status"] != "equivalent"]
     killed = sum(r["status"] == "killed" for r in killable)
-    print(f"mutate: {killed}/{len(killable)} non-equivalent pairs killed ({killed / max(1, len(killable)):.0%}); "
-          f"{len(rows) - len(killable)} equivalent; rows in {args.json} ({data['wall_seconds']} s)")
+    crashed = sum(r["status"] == "crash-killed" for r in killable)
+    print(f"mutate: {killed}/{len(killable)} non-equivalent pairs killed by a failing check ({killed / max(1, len(killable)):.0%}), "
+          f"{crashed} crash-killed (the check raised); {len(rows) - len(killable)} equivalent; rows in {args.json} ({data['wall_seconds']} s)")
     return 0
 
 

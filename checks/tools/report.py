@@ -228,13 +228,15 @@ def _mutation_tables(mutation: dict) -> list[str]:
     for cid in sorted(scores, key=sort_key):
         s = scores[cid]
         survivors = ", ".join(f"{x['mutant']}" for x in s["survivors"]) or "–"
-        rows.append([cid, f"{s['killed']}/{s['in_scope']}", _fmt(s.get("score")), survivors, len(s["equivalent"])])
-    lines = [f"Profile `{mutation.get('profile', '–')}`.", "", format_markdown_table(["claim", "killed / in scope", "score", "survivors", "equivalent"], rows)]
+        crashes = ", ".join(f"{x['mutant']}" for x in s.get("crashes", [])) or "–"
+        rows.append([cid, f"{s['killed']}/{s['in_scope']}", _fmt(s.get("score")), survivors, crashes, len(s["equivalent"])])
+    header = ["claim", "killed / in scope", "score", "survivors", "crash-killed (check raised)", "equivalent"]
+    lines = [f"Profile `{mutation.get('profile', '–')}`.", "", format_markdown_table(header, rows)]
     cells = {(r["claim"], r["mutant"]): r["status"] for r in mutation["rows"]}
     claims = sorted({c for c, _ in cells}, key=sort_key)
     mutants = sorted({m for _, m in cells})
     if claims and mutants:
-        word = {"killed": "killed", "survived": "**survived**", "equivalent": "equivalent"}
+        word = {"killed": "killed", "crash-killed": "crash-killed", "survived": "**survived**", "equivalent": "equivalent"}
         grid = [[c] + [word.get(cells.get((c, m)), "") for m in mutants] for c in claims]
         lines += ["", "Claim × mutant (blank: out of the mutant's scope):", "", format_markdown_table(["claim"] + mutants, grid)]
     return lines
@@ -347,7 +349,9 @@ def _record_section(key: str, r: dict, plots: Path, stale: str | None) -> list[s
     if r.get("mutation"):
         s = r["mutation"]
         survivors = ", ".join(x["mutant"] for x in s.get("survivors", [])) or "none"
-        lines += ["", f"**Mutation score.** {s.get('killed')}/{s.get('in_scope')} killed (profile {s.get('profile')}); survivors: {survivors}."]
+        crashes = ", ".join(x["mutant"] for x in s.get("crashes", [])) or "none"
+        lines += ["", f"**Mutation score.** {s.get('killed')}/{s.get('in_scope')} killed by a failing check (profile {s.get('profile')}); "
+                  f"crash-killed: {crashes}; survivors: {survivors}."]
     rows = (r.get("details") or {}).get("rows")
     if r["claim"] == "C7" and rows and all(k in rows[0] for k in ("n", "test_loss", "bound", "random_label_bound")):
         png = plot_generalization(rows, plots / f"{_slug(key)}_generalization.png")
