@@ -14,7 +14,7 @@ import tempfile
 from datetime import datetime, timezone
 from pathlib import Path
 
-__all__ = ["check_writable", "finite_or_none", "new_run_id", "now", "read_json", "write_json"]
+__all__ = ["check_writable", "finite_or_none", "jsonable", "new_run_id", "now", "read_json", "write_json"]
 
 
 def finite_or_none(x: float) -> float | None:
@@ -29,7 +29,7 @@ def write_json(path: Path | str, data: dict) -> None:
     fd, tmp = tempfile.mkstemp(prefix=path.name + ".", suffix=".tmp", dir=path.parent)
     try:
         with os.fdopen(fd, "w") as f:
-            json.dump(data, f, indent=1, sort_keys=True, allow_nan=False, default=_jsonable)
+            json.dump(data, f, indent=1, sort_keys=True, allow_nan=False, default=jsonable)
             f.flush()
             os.fsync(f.fileno())
         os.chmod(tmp, 0o644)  # mkstemp creates 0600; a ledger is meant to be read by others
@@ -39,7 +39,8 @@ def write_json(path: Path | str, data: dict) -> None:
         raise
 
 
-def _jsonable(x):
+def jsonable(x):
+    """``json``'s ``default``: arrays as lists, a non-finite float as ``None``; anything else is a ``TypeError``."""
     if hasattr(x, "tolist"):
         return x.tolist()
     if isinstance(x, float) and not math.isfinite(x):

@@ -20,6 +20,11 @@ Loaded by the repository's ``conftest.py``.  Options:
   another profile is refused before the checks start unless ``--allow-profile-mismatch`` (then only
   statuses are compared).  An incomplete run gets no baseline verdict.
 
+Under pytest-xdist (``-n 2``) every worker runs its claim tests on one torch thread and sends its records
+to the controller, which stores them as one run, compares them with the baseline and prints the summary,
+each once, after all workers (the records equal a one-process run's field for field but ``seconds``:
+``tests/test_xdist.py``).  The first worker lists the run in the store as started.
+
 The baseline is checked before collection; when claim tests will run, the ledger's folder, an existing
 ledger and ``results/mutation.json`` are checked before the first of them: a problem is a usage error
 naming the file (a run of unit tests alone never touches the store).
@@ -27,6 +32,7 @@ naming the file (a run of unit tests alone never touches the store).
 
 from __future__ import annotations
 
+import json
 import os
 import sys
 import time
@@ -39,7 +45,7 @@ from checks.claims.profiles import ENV_VAR, hypothesis_settings
 from checks.fanout import use_fixed_threads
 from checks.harness.baseline import check_profiles, comparable_ratio, compare
 from checks.harness.counterexamples import counterexample_path, save_counterexample
-from checks.harness.jsonio import check_writable, new_run_id
+from checks.harness.jsonio import check_writable, jsonable, new_run_id
 from checks.harness.ledger import Ledger
 from checks.harness.schemas import load
 from checks.harness.store import LEDGER_PATH, MUTATION_PATH, ResultsStore
@@ -72,17 +78,62 @@ def pytest_configure(config):
     except ValueError as e:
         raise pytest.UsageError(str(e)) from None
     settings.load_profile(name)
-    if config._rnn_profile.fixed_seed:
+    if config._rnn_profile.fixed_seed or is_worker(config):  # an xdist worker: one thread, as every worker task
         use_fixed_threads()
     config._rnn_ledger = Ledger(name)
     config._rnn_started = time.perf_counter()
-    config._rnn_run_id = config.getoption("--run-id") or new_run_id()
+    shared = config.workerinput.get("rnn_run_id") if is_worker(config) else None  # the controller's run id
+    config._rnn_run_id = shared or config.getoption("--run-id") or new_run_id()
     config._rnn_planned = {}  # nodeid → record id of the claim tests this run will run
     config._rnn_finished = {}  # nodeid → outcome
     config._rnn_store = None
     config._rnn_baseline = None
     config._rnn_mutation = None
+    config._rnn_records = None  # the run's records once it has finished (a controller's: merged from its workers)
     config.pluginmanager.register(_Progress(config), "rnn-theorems-progress")
+    if not is_worker(config):  # its hooks are xdist's, called only when this process becomes a controller
+        config.pluginmanager.register(_Controller(config), "rnn-theorems-xdist")
+
+
+def is_worker(config) -> bool:
+    """This process is a pytest-xdist worker."""
+    return hasattr(config, "workerinput")
+
+
+def is_controller(config) -> bool:
+    """This process is a pytest-xdist controller: its workers run the tests, it collects nothing itself."""
+    return not is_worker(config) and config.pluginmanager.has_plugin("dsession")
+
+
+class _Controller:
+    """xdist hooks of the controller: hand the run id to each worker, keep what each worker sends back."""
+
+    def __init__(self, config):
+        self.config = config
+        self.outputs: list[dict] = []
+
+    @pytest.hookimpl(optionalhook=True)
+    def pytest_configure_node(self, node):
+        node.workerinput["rnn_run_id"] = self.config._rnn_run_id
+
+    @pytest.hookimpl(optionalhook=True)
+    def pytest_testnodedown(self, node, error):
+        sent = getattr(node, "workeroutput", {}).get("rnn_run")
+        if sent is not None:
+            self.outputs.append(json.loads(sent))
+
+
+def _merge_workers(config) -> dict:
+    """The controller's run: the records and notes of every worker (each record ran on one), the planned claim
+    tests (every worker collects them all) and the finished ones (from the reports and the workers)."""
+    data = {"profile": config._rnn_profile.name, "records": {}, "notes": {}}
+    for out in config.pluginmanager.get_plugin("rnn-theorems-xdist").outputs:
+        data["records"].update(out["data"]["records"])
+        data["notes"].update(out["data"]["notes"])
+        config._rnn_planned.update(out["planned"])
+        config._rnn_finished.update(out["finished"])
+    data["records"] = dict(sorted(data["records"].items()))
+    return data
 
 
 def pytest_sessionstart(session):
@@ -110,6 +161,11 @@ def pytest_collection_modifyitems(config, items):
         if drop:
             config.hook.pytest_deselected(items=drop)
             items[:] = keep
+    if is_worker(config):  # the controller reads a report's record id from here
+        for item in items:
+            mark = item.get_closest_marker("claim")
+            if mark is not None:
+                item.user_properties.append(("rnn_claim", mark.args[0]))
 
 
 def pytest_collection_finish(session):
@@ -124,6 +180,8 @@ def pytest_collection_finish(session):
     target = config.getoption("--ledger")
     if not config._rnn_planned or config.option.collectonly or target == "none":
         return
+    if is_worker(config) and config.workerinput.get("workerid") != "gw0":
+        return  # the first worker checks the store and lists the run; the controller writes it at the end
     try:
         store = ResultsStore(target)
         store.preflight()
@@ -145,11 +203,11 @@ class _Progress:
 
     def pytest_runtest_logreport(self, report):
         config = self.config
-        if report.nodeid not in config._rnn_planned:
+        claim_id = config._rnn_planned.get(report.nodeid) or dict(report.user_properties).get("rnn_claim")
+        if claim_id is None:
             return
         if not (report.when == "call" or (report.when == "setup" and not report.passed)):
             return
-        claim_id = config._rnn_planned[report.nodeid]
         config._rnn_finished[report.nodeid] = report.outcome
         collector = config._rnn_ledger.collectors.get(claim_id)
         if report.failed and collector is not None and collector.failures == 0 and collector.error is None:
@@ -165,8 +223,9 @@ class _Progress:
             r = collector.record()
             text = f"{r['status']}: {r['instances']} instances, worst margin {fmt(r['worst_margin'])}, {r['seconds']:.1f} s"
         elapsed = time.perf_counter() - config._rnn_started
+        total = f"/{len(config._rnn_planned)}" if config._rnn_planned else ""  # a controller learns the plan at the end
         tr.ensure_newline()
-        tr.write_line(f"[{len(config._rnn_finished)}/{len(config._rnn_planned)} claim records, {elapsed:.0f} s] {claim_id} {text}")
+        tr.write_line(f"[{len(config._rnn_finished)}{total} claim records, {elapsed:.0f} s] {claim_id} {text}")
 
 
 def _error_line(report) -> str:
@@ -241,13 +300,24 @@ def completion(config, exitstatus: int) -> tuple[bool, str | None]:
 def pytest_sessionfinish(session, exitstatus):
     config = session.config
     ledger = getattr(config, "_rnn_ledger", None)
-    if ledger is None or not (ledger.collectors or ledger.notes or config._rnn_planned):
+    if ledger is None:
+        return
+    if is_worker(config):  # the controller stores, compares and reports, once for all workers
+        sent = {"data": ledger.as_dict(), "planned": config._rnn_planned, "finished": config._rnn_finished}
+        config.workeroutput["rnn_run"] = json.dumps(sent, default=jsonable)
+        return
+    data = _merge_workers(config) if is_controller(config) else ledger.as_dict()
+    if not (data["records"] or data["notes"] or config._rnn_planned):
         return
     completed, reason = completion(config, exitstatus)
     config._rnn_completed, config._rnn_reason = completed, reason
-    data = ledger.as_dict()
     data["wall_seconds"] = round(time.perf_counter() - config._rnn_started, 1)
+    config._rnn_records = data["records"]
     store = config._rnn_store
+    target = config.getoption("--ledger")
+    if store is None and is_controller(config) and config._rnn_planned and target != "none":
+        store = ResultsStore(target)  # checked and listed as started by the first worker
+        config._rnn_mutation = load(MUTATION_PATH, "mutation") if MUTATION_PATH.exists() else None
     if store is not None:
         try:
             store.finish_run(config._rnn_run_id, data, completed=completed, reason=reason, exit_status=int(exitstatus), mutation=config._rnn_mutation)
@@ -289,11 +359,13 @@ RATIO_NOTE = "ratio: lhs/rhs of the worst instance (rhs/lhs when both sides are 
 
 def pytest_terminal_summary(terminalreporter, exitstatus, config):
     ledger = getattr(config, "_rnn_ledger", None)
-    if ledger is None or not (ledger.collectors or config._rnn_planned):
+    records = getattr(config, "_rnn_records", None)
+    if records is None:  # no run finished here (a session without claim tests)
+        records = {k: c.record() for k, c in ledger.collectors.items()} if ledger is not None else {}
+    if ledger is None or not (records or config._rnn_planned):
         return
     tr = terminalreporter
     tr.section(f"claim ledger (profile {ledger.profile}, {time.perf_counter() - config._rnn_started:.1f} s)")
-    records = {k: c.record() for k, c in ledger.collectors.items()}
     if records:
         tr.write_line(format_table(SUMMARY_HEADER, summary_rows(records)))
         tr.write_line(RATIO_NOTE)
