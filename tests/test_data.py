@@ -11,6 +11,7 @@ import torch
 
 from checks.bounds import spectrum_edges
 from checks.experiments import data as D
+from checks.experiments import real_data as R
 from checks.ntk import infinite_ntk
 
 DIGITS_N = 1797  # scikit-learn's digits: 1797 images, none duplicated (so none dropped)
@@ -92,20 +93,20 @@ def test_unknown_name_and_too_large_n_are_clear_errors():
     with pytest.raises(ValueError, match="integer >= 1"):
         D.load("digits", n=0)
     with pytest.raises(ValueError, match="known: digits"):
-        D.real_data_rows("mnist", (10,))
+        R.real_data_rows("mnist", (10,))
 
 
 def test_real_data_rows_refuses_too_large_sizes_before_computing(monkeypatch):
     def forbidden(*args, **kwargs):
         raise AssertionError("computed before checking the sizes")
 
-    monkeypatch.setattr(D, "infinite_ntk", forbidden)
-    with pytest.raises(ValueError, match=f"n <= {DIGITS_N - D.MIN_TEST_SIZE} at the least n_test"):
-        D.real_data_rows("digits", (100, DIGITS_N))
+    monkeypatch.setattr(R, "infinite_ntk", forbidden)
+    with pytest.raises(ValueError, match=f"n <= {DIGITS_N - R.MIN_TEST_SIZE} at the least n_test"):
+        R.real_data_rows("digits", (100, DIGITS_N))
 
 
 def test_real_data_rows_small_run():
-    rows = D.real_data_rows("digits", (50, 100), n_test=200, network_width=64, network_steps=30)
+    rows = R.real_data_rows("digits", (50, 100), n_test=200, network_width=64, network_steps=30)
     json.dumps(rows)
     assert [row["n"] for row in rows] == [50, 100]
     for row in rows:
@@ -115,14 +116,14 @@ def test_real_data_rows_small_run():
         assert 0 <= row["kernel_test_loss"] <= 1
         assert row["kernel_train_loss"] < 1e-8  # ridgeless: interpolates
         # C7-labels: random labels need more complexity; the bound, proved with the dyadic grid radius
-        # (CLAIMS.md C7), can round both radii to the same 2^k at small n, so it separates them weakly
+        # (docs/claims.md C7), can round both radii to the same 2^k at small n, so it separates them weakly
         assert row["complexity_random_per_n"] > row["complexity_true_per_n"] > 0
         assert row["bound_random"] >= row["bound_true"] > 0
         for key in ("net_test_error", "net_test_loss", "net_train_loss", "kernel_gd_test_error"):
             assert 0 <= row[key] <= 1
         assert row["net_bound"] >= row["generalization_true"]
         assert row["net_vs_kernel_gd_rms"] >= 0 and row["seconds"] > 0
-    capped = D.real_data_rows("digits", (50,), n_test=50, network_max_n=10)
+    capped = R.real_data_rows("digits", (50,), n_test=50, network_max_n=10)
     assert "net_test_error" not in capped[0] and "network_max_n" in capped[0]["network_skipped"]
 
 

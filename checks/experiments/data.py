@@ -35,14 +35,12 @@ Every data set is shipped inside a package wheel, so nothing is downloaded at ru
    includes positive multiples: ``H∞`` has parallel rows for ``x`` and ``c x``) are dropped,
    keeping the first; the counts are reported, and so is A3's second part (a step ``l ≥ 2``
    whose inputs are pairwise non-parallel), which is not enforced: it is sufficient for
-   ``λ_0 > 0``, not necessary, and :func:`real_data_rows` records ``λ_0`` on every sample.
+   ``λ_0 > 0``, not necessary, and ``checks.experiments.real_data`` records ``λ_0`` on every sample.
 
 The normalization statistics are computed on the whole pool of a data set (all its sequences,
 both of the source's splits): they use no labels, and the train/test split is drawn afterwards.
 
-:func:`real_data_rows` measures, per training-set size, the kernel predictor (ridgeless
-regression with ``H∞``), a trained network (centered predictor, A4 step), the C7 bound for true
-and random labels, ``λ_0`` (C3) and ``yᵀH⁻¹y / n``.
+The experiment on these sequences (C3, C7, C7-labels per training-set size) is ``checks.experiments.real_data``.
 
 Layer rule: this module imports only the mathematics (``checks.rnn``, ``checks.ntk``,
 ``checks.bounds``, ``checks.train``, ``checks.constants``).
@@ -54,26 +52,16 @@ import functools
 import importlib
 import importlib.util
 import math
-import time
-from collections.abc import Callable, Sequence
+from collections.abc import Callable
 from dataclasses import dataclass, field
 
 import numpy as np
 import torch
 
 from checks.assumptions import a3_step
-from checks.bounds import clipped_loss, complexity, generalization_bound, spectrum_edges
-from checks.constants import DELTA
-from checks.experiments.generalization import train_centered
-from checks.kernel_regression import kernel_gd_predictor, ridgeless_predictor
-from checks.ntk import infinite_ntk, kappa_bar
 
 __all__ = [
     "DATASETS",
-    "DEFAULT_NETWORK_MAX_N",
-    "DEFAULT_NETWORK_STEPS",
-    "DEFAULT_NETWORK_WIDTH",
-    "DEFAULT_TEST_SIZE",
     "DATA_EXTRA_HINT",
     "NEAR_DUPLICATE_GAP",
     "DataSet",
@@ -84,7 +72,8 @@ __all__ = [
     "list_datasets",
     "load",
     "prepare",
-    "real_data_rows",
+    "data_set",
+    "prepared_pool",
 ]
 
 NEAR_DUPLICATE_GAP = 1e-8
@@ -95,33 +84,8 @@ or smaller, while ``solve_psd`` needs ``λ_min > n · eps · λ_max`` with ``λ_
 shipped data sets have their closest pair at ``1 − cos ≥ 2.8e-4`` (measured), so nothing is
 dropped by this rule today: it guards against duplicates, it is not tuned."""
 
-DEFAULT_TEST_SIZE = 500
-"""Test sequences per experiment, when the pool allows: the 0-1 error's standard error is then
-at most ``√(0.25 / 500) ≈ 0.022``; fewer when the pool is smaller (the remainder is used)."""
-
-MIN_TEST_SIZE = 20
-"""Fewest test sequences :func:`real_data_rows` accepts: below 20 the test error's standard
-error (up to 0.11) is as large as the effects to be seen."""
-
-DEFAULT_NETWORK_WIDTH = 256
-"""Width ``m`` of the trained network: the largest power of two at which ``n = 1000``, ``L = 8``
-trains in about a minute on 2 cores in float64 (measured; see :func:`real_data_rows`)."""
-
-DEFAULT_NETWORK_STEPS = 200
-"""Gradient-descent steps of the trained network at the A4 step: a fixed budget (an early-stopped
-predictor, its training loss recorded), not training to interpolation, which at A4's step takes
-``O(λ_max / λ_0)`` steps, far beyond the budget on real data."""
-
-DEFAULT_NETWORK_MAX_N = 1000
-"""Training sets larger than this skip the network (its cost grows as ``n L m²`` per step and the
-A4 step's empirical-NTK Gram as ``(nL)² m``); the kernel-side numbers are still recorded."""
-
 DATA_EXTRA_HINT = "pip install -e '.[data]'"
 """How to install the optional data sets (the ``data`` extra pulls in ``aeon``)."""
-
-_RANDOM_LABEL_STREAM = 1
-"""Stream index (``numpy.random.default_rng([seed, n, stream])``) of the random labels, so that
-they are independent of the split (stream 0) and reproducible per ``(seed, n)``."""
 
 
 @dataclass(frozen=True)
@@ -337,7 +301,8 @@ DATASETS: dict[str, DataSet] = _registry()
 """The registered data sets by name (digits with scikit-learn; the rest need the ``data`` extra)."""
 
 
-def _get(name: str) -> DataSet:
+def data_set(name: str) -> DataSet:
+    """The registered data set ``name`` (``ValueError`` naming the known ones otherwise)."""
     if name not in DATASETS:
         raise ValueError(f"unknown data set {name!r}; known: {', '.join(DATASETS)}")
     return DATASETS[name]
@@ -469,8 +434,9 @@ def enforce_a3(X: np.ndarray, y: np.ndarray) -> tuple[np.ndarray, np.ndarray, di
 
 
 @functools.lru_cache(maxsize=None)
-def _pool(name: str) -> tuple[torch.Tensor, torch.Tensor, dict]:
-    ds = _get(name)
+def prepared_pool(name: str) -> tuple[torch.Tensor, torch.Tensor, dict]:
+    """The whole prepared pool of ``name``: ``X``, ``y`` and the preparation report (cached per process)."""
+    ds = data_set(name)
     if not ds.installed:
         raise ImportError(f"data set {name!r} needs the package {ds.source!r}: {ds.install_hint}")
     series, raw_labels = ds._read()
@@ -490,7 +456,7 @@ def describe(name: str) -> dict:
     Loads the data set (cached per process); raises ``ImportError`` with the install hint when
     its package is missing, ``ValueError`` for an unknown name.
     """
-    return dict(_pool(name)[2])
+    return dict(prepared_pool(name)[2])
 
 
 def load(name: str, *, n: int | None = None, seed: int = 0) -> tuple[torch.Tensor, torch.Tensor]:
@@ -501,8 +467,8 @@ def load(name: str, *, n: int | None = None, seed: int = 0) -> tuple[torch.Tenso
     Raises ``ValueError`` for an unknown name or an ``n`` above the pool size (naming the
     maximum), ``ImportError`` with the install hint when the data set's package is missing.
     """
-    _get(name)
-    X, y, _ = _pool(name)
+    data_set(name)
+    X, y, _ = prepared_pool(name)
     if n is None:
         return X.clone(), y.clone()
     idx = _subset(name, X.shape[0], n, seed)
@@ -516,168 +482,3 @@ def _subset(name: str, pool: int, n: int, seed: int) -> torch.Tensor:
         raise ValueError(f"data set {name!r} has {pool} usable sequences; n = {n} exceeds that maximum")
     gen = torch.Generator().manual_seed(seed)
     return torch.randperm(pool, generator=gen)[:n]
-
-
-# --- the real-data experiment ------------------------------------------------------------------------
-
-
-def real_data_rows(
-    name: str,
-    sizes: Sequence[int] = (100, 300, 1000),
-    *,
-    seed: int = 0,
-    n_test: int | None = None,
-    network_width: int = DEFAULT_NETWORK_WIDTH,
-    network_steps: int = DEFAULT_NETWORK_STEPS,
-    network_max_n: int = DEFAULT_NETWORK_MAX_N,
-    delta: float = DELTA,
-    progress: Callable[[str], None] | None = None,
-) -> list[dict]:
-    """C3, C7 and C7-labels on a real data set: one JSON-able row per training-set size ``n``.
-
-    One seeded permutation of the pool gives a test set (its first ``n_test`` sequences; default
-    ``min(DEFAULT_TEST_SIZE, pool − max(sizes))``) and nested training sets (the next ``n``), so
-    train and test are disjoint.  Per ``n`` the row records:
-
-    - ``lambda_0``, ``lambda_max`` of ``H∞`` on the training set (C3: ``λ_0 > 0``), ``kappa_bar``;
-    - ``complexity_true_per_n`` / ``complexity_random_per_n``: ``yᵀH∞⁻¹y / n`` for the true
-      labels and for random ``±1`` labels (seeded by ``(seed, n)``);
-    - the kernel predictor ``u = H∞(X_test, X) H∞⁻¹ y`` (ridgeless, interpolates the training
-      set): ``kernel_test_error`` (0-1 of ``sign u``; ``u = 0`` counts as an error),
-      ``kernel_test_loss`` (mean ``min(|u − y|, 1)``), ``kernel_train_loss``;
-    - ``bound_true`` / ``bound_random``: C7's right-hand side for the kernel predictor, its
-      training loss plus ``generalization_bound(H∞, y, delta)`` (``ε(m) = 0`` at infinite width);
-    - the trained network (``init_params(m, d, seed)``, ``train_gd`` for ``network_steps`` steps
-      at the A4 step, centered predictor ``F = f(W_T) − f(W_0)``) when ``n ≤ network_max_n``:
-      ``net_test_error``, ``net_test_loss``, ``net_train_loss`` (clipped), ``net_train_mse``,
-      ``net_bound`` (its training loss plus the generalization term), ``net_lr``, ``net_seconds``,
-      and ``net_vs_kernel_gd_rms``: the RMS distance on the test set between the network and
-      kernel gradient descent with ``H∞`` at the same step ``η m`` and step count (the
-      finite-width term ``ε(m)`` measured at equal training time), with ``kernel_gd_test_error``;
-    - ``pool_n``, ``pool_dropped`` (sequences removed for A3), ``a3_step_condition`` (whether A3's
-      pairwise non-parallel step holds on the whole pool; reported, not required: ``λ_0`` is measured);
-    - ``seconds``, ``cpu_seconds``: wall and CPU time of the row (CPU time of all threads; the wall
-      time depends on what else runs on the machine).
-
-    Every requested size is checked against the pool before anything is computed.
-    """
-    ds = _get(name)
-    if not sizes:
-        raise ValueError("sizes is empty: give at least one training-set size")
-    for n in sizes:
-        if isinstance(n, bool) or not isinstance(n, int) or n < 1:
-            raise ValueError(f"every size must be an integer >= 1, got {n!r}")
-    for label, value in (
-        ("network_width", network_width),
-        ("network_steps", network_steps),
-        ("network_max_n", network_max_n),
-    ):
-        if isinstance(value, bool) or not isinstance(value, int) or value < 1:
-            raise ValueError(f"{label} must be an integer >= 1, got {value!r}")
-    X_all, y_all, info = _pool(name)
-    pool = X_all.shape[0]
-    largest = max(sizes)
-    if n_test is None:
-        n_test = min(DEFAULT_TEST_SIZE, pool - largest)
-    elif isinstance(n_test, bool) or not isinstance(n_test, int):
-        raise ValueError(f"n_test must be an integer, got {n_test!r}")
-    if n_test < MIN_TEST_SIZE or largest + n_test > pool:
-        raise ValueError(
-            f"data set {name!r} has {pool} usable sequences: the largest training set n = {largest} plus "
-            f"n_test = {n_test} test sequences (at least {MIN_TEST_SIZE}) must fit; the maximum is "
-            f"n <= {pool - max(n_test, MIN_TEST_SIZE)} with this n_test, "
-            f"n <= {pool - MIN_TEST_SIZE} at the least n_test"
-        )
-    say = progress or (lambda message: None)
-    perm = torch.from_numpy(np.random.default_rng([seed, 0]).permutation(pool))
-    test = perm[:n_test]
-    Xt, yt = X_all[test], y_all[test]
-    rows = []
-    for n in sizes:
-        start, cpu_start = time.perf_counter(), time.process_time()
-        train = perm[n_test : n_test + n]
-        X, y = X_all[train], y_all[train]
-        y_rand = torch.from_numpy(np.random.default_rng([seed, n, _RANDOM_LABEL_STREAM]).choice([-1.0, 1.0], size=n))
-        say(f"{name} n={n}: kernel")
-        row = {
-            "dataset": name,
-            "n": n,
-            "n_test": n_test,
-            "L": ds.L,
-            "d": ds.d,
-            "seed": seed,
-            "delta": delta,
-            "test_positive_rate": float((yt > 0).double().mean()),
-            "pool_n": pool,
-            "pool_dropped": info["n_before"] - info["n"],
-            "a3_step_condition": info["a3_holds"],
-        }
-        kernel, H, K_test = _kernel_side(X, y, y_rand, Xt, yt, delta)
-        row.update(kernel)
-        if n <= network_max_n:
-            say(f"{name} n={n}: network m={network_width}, {network_steps} steps")
-            net, u_net, step = _network_side(X, y, Xt, yt, network_width, network_steps, seed)
-            net["net_bound"] = net["net_train_loss"] + row["generalization_true"]
-            u_gd = kernel_gd_predictor(H, K_test, y, network_steps, lr=step)
-            net["kernel_gd_test_error"] = _zero_one(u_gd, yt)
-            net["net_vs_kernel_gd_rms"] = float((u_net - u_gd).square().mean().sqrt())
-            row.update(net)
-        else:
-            row["network_skipped"] = f"n = {n} > network_max_n = {network_max_n} (cost)"
-        row["seconds"] = time.perf_counter() - start
-        row["cpu_seconds"] = time.process_time() - cpu_start  # all threads: wall time misleads on a shared machine
-        rows.append(row)
-    return rows
-
-
-def _kernel_side(X, y, y_rand, Xt, yt, delta) -> tuple[dict, torch.Tensor, torch.Tensor]:
-    H = infinite_ntk(X)
-    lam_min, lam_max = spectrum_edges(H)
-    K_test = infinite_ntk(Xt, X)
-    U = ridgeless_predictor(H, torch.cat([K_test, H]), torch.stack([y, y_rand], dim=1))  # test rows, then train rows
-    u_test, u_train = U[: K_test.shape[0], 0], U[K_test.shape[0]:]
-    n = X.shape[0]
-    train_true = float(clipped_loss(u_train[:, 0], y).mean())
-    train_rand = float(clipped_loss(u_train[:, 1], y_rand).mean())
-    gb_true = generalization_bound(H, y, delta=delta)
-    gb_rand = generalization_bound(H, y_rand, delta=delta)
-    return (
-        {
-            "lambda_0": lam_min,
-            "lambda_max": lam_max,
-            "kappa_bar": kappa_bar(X),
-            "trace_per_n": float(torch.diagonal(H).sum()) / n,
-            "complexity_true_per_n": complexity(H, y) / n,
-            "complexity_random_per_n": complexity(H, y_rand) / n,
-            "kernel_test_error": _zero_one(u_test, yt),
-            "kernel_test_loss": float(clipped_loss(u_test, yt).mean()),
-            "kernel_train_loss": train_true,
-            "generalization_true": gb_true,
-            "generalization_random": gb_rand,
-            "bound_true": train_true + gb_true,
-            "bound_random": train_rand + gb_rand,
-        },
-        H,
-        K_test,
-    )
-
-
-def _network_side(X, y, Xt, yt, m, steps, seed) -> tuple[dict, torch.Tensor, float]:
-    start = time.perf_counter()
-    u_train, u_test, hist = train_centered(X, y, Xt, m=m, steps=steps, seed=seed, dtype=torch.float64)
-    lr = float(hist.lr)
-    row = {
-        "net_width": m,
-        "net_steps": steps,
-        "net_lr": lr,
-        "net_train_loss": float(clipped_loss(u_train, y).mean()),
-        "net_train_mse": float(hist.residual_sq[-1]) / X.shape[0],
-        "net_test_error": _zero_one(u_test, yt),
-        "net_test_loss": float(clipped_loss(u_test, yt).mean()),
-        "net_seconds": time.perf_counter() - start,
-    }
-    return row, u_test, lr * m
-
-
-def _zero_one(u: torch.Tensor, y: torch.Tensor) -> float:
-    return float((torch.sign(u) != y).double().mean())

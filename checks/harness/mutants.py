@@ -176,6 +176,17 @@ def _bound_without_trace(original):
     return generalization_bound
 
 
+def _bound_raw_radius(original):
+    """The C7 bound with the raw radius ``√(yᵀH⁻¹y)`` for the dyadic grid radius ``R_k`` the union bound needs."""
+    from checks.bounds import generalization_bound_terms
+
+    def generalization_bound(H, y, *, delta):
+        t = generalization_bound_terms(H, y, delta=delta)
+        return 2 * t["raw_radius"] * math.sqrt(t["trace"]) / t["n"] + t["confidence"]
+
+    return generalization_bound
+
+
 def _labels_ignore_random(original):
     """The label generator ignoring its ``random_labels`` flag (random-label trials get true labels)."""
 
@@ -192,6 +203,16 @@ def _target_steps_reversed(original):
         return tuple(sorted(L + 1 - s for s in original(self, L)))
 
     return steps
+
+
+def _split_with_replacement(original):
+    """The real-data split drawn with replacement (``rng.integers`` for ``rng.permutation``): repeated sequences."""
+    import numpy as np
+
+    def training_split(pool, seed):
+        return torch.from_numpy(np.random.default_rng([seed, 0]).integers(0, pool, size=pool))
+
+    return training_split
 
 
 def _jitter(original):
@@ -272,7 +293,11 @@ MUTANTS: dict[str, Mutant] = {
                "checks.target_families:TargetFamily.steps", _target_steps_reversed,
                kills=("C11-last-linear", "C11-first-linear")),
         Mutant("c7-bound-no-trace", "the C7 bound without its √tr H", "checks.bounds:generalization_bound",
-               _bound_without_trace, kills=("=C7",)),
+               _bound_without_trace, kills=("=C7", "C7-data")),
+        Mutant("data-split-with-replacement", "real-data training sets drawn with replacement (repeated sequences)",
+               "checks.experiments.real_data:training_split", _split_with_replacement, kills=("C3-data",)),
+        Mutant("c7-bound-raw-radius", "the C7 bound with the raw radius √(yᵀH⁻¹y), not the grid radius R_k",
+               "checks.bounds:generalization_bound", _bound_raw_radius, kills=("C7-labels-data",)),
         Mutant("labels-ignore-random", "the random-label trials get the true labels (flag ignored)",
                "checks.experiments.generalization:labels", _labels_ignore_random, kills=("C7-labels",)),
         Mutant("train-step-4x", "the training step 4× the A4 step the bound uses", "checks.train:a4_step_size",

@@ -53,51 +53,50 @@ def _ints(text: str, name: str) -> list[int]:
     return values
 
 
-DATA_SIZES = "100,300,1000"
-
-
 def cmd_data(args) -> int:
-    """List the real data sets, or run the data-set claims on one (the same as ``verify --data NAME``)."""
+    """List the real data sets, or measure one: a table, ``<out>/data-<name>.json`` and a plot of the C7 bound and
+    the test losses against ``n`` (its verdicts are claim records: ``rnn-theorems verify --data NAME``)."""
     from checks.experiments.data import format_list
+    from checks.experiments.real_data import real_data_rows
+    from checks.tools.plots import plot_real_data
 
     if args.list or not args.name:
         print(format_list())
         return 0
-    return run_data_claims(args.name, _ints(args.sizes, "sizes"), args.seed, Path(args.out))
-
-
-def run_data_claims(name: str, sizes: list[int], seed: int, out: Path) -> int:
-    """C3 (λ_0 > 0), C7 (test loss ≤ bound) and C7-labels (bound_true ≤ bound_random) on a real data set:
-    a table, the rows in ``<out>/data-<name>.json`` and a plot of bound and test loss against n."""
-    from checks.experiments.data import real_data_rows
-    from checks.tools.plots import plot_real_data
-
-    print(f"data {name}: n = {', '.join(map(str, sizes))} (kernel predictor and a trained network)", flush=True)
-    rows = real_data_rows(name, sizes, seed=seed, progress=lambda msg: print(f"  {msg}", flush=True))
+    name, out = args.name, Path(args.out)
+    sizes = None if args.sizes is None else _ints(args.sizes, "sizes")
+    rows = real_data_rows(name, sizes, seed=args.seed, progress=lambda msg: print(f"  {msg}", flush=True))
+    print(f"data {name}: n = {', '.join(str(r['n']) for r in rows)} (kernel predictor and a trained network)", flush=True)
     table = [
-        [r["n"], f"{r['lambda_0']:.3g}", f"{r['kernel_test_error']:.3f}", f"{r['kernel_test_loss']:.3f}",
-         f"{r.get('net_test_error', float('nan')):.3f}", f"{r['bound_true']:.3f}", f"{r['bound_random']:.3f}",
-         f"{r['complexity_true_per_n']:.4f}", f"{r['complexity_random_per_n']:.4f}"]
+        [r["n"], f"{r['lambda_0']:.3g}", f"{r.get('kernel_test_error', float('nan')):.3f}", f"{r.get('kernel_test_loss', float('nan')):.3f}",
+         f"{r.get('net_test_error', float('nan')):.3f}", f"{r.get('bound_true', float('nan')):.3f}", f"{r.get('bound_random', float('nan')):.3f}"]
         for r in rows
     ]
-    print(format_table(["n", "λ_0", "kernel 0-1 err", "kernel loss", "net 0-1 err", "bound true", "bound random",
-                        "yᵀH⁻¹y/n true", "yᵀH⁻¹y/n random"], table))
-    verdicts = {
-        "C3 (λ_0 > 0)": all(r["lambda_0"] > 0 for r in rows),
-        "C7 (test loss ≤ bound)": all(r["kernel_test_loss"] <= r["bound_true"] for r in rows),
-        "C7-labels (bound true ≤ bound random)": all(r["bound_true"] <= r["bound_random"] for r in rows),
-    }
-    for claim, ok in verdicts.items():
-        print(f"  {claim}: {'holds' if ok else 'FAILS'}")
-    vacuous = all(r["bound_true"] >= 1 for r in rows)
-    if vacuous:
-        print("  finding: the C7 bound is ≥ 1 at every n — vacuous for a loss in [0, 1] on this data set")
+    print(format_table(["n", "λ_0", "kernel 0-1 err", "kernel loss", "net 0-1 err", "bound true", "bound random"], table))
+    print(f"  verdicts (C3, C7, C7-labels on {name}) are claim records: rnn-theorems verify --data {name}")
     out.mkdir(parents=True, exist_ok=True)
-    write_json(out / f"data-{name}.json", {"name": name, "sizes": sizes, "seed": seed, "rows": rows, "verdicts": verdicts,
-                                          "vacuous": vacuous})
+    write_json(out / f"data-{name}.json", {"name": name, "sizes": [r["n"] for r in rows], "seed": args.seed, "rows": rows})
     plot_real_data(name, rows, out / f"data-{name}.png")
     print(f"written: {out / f'data-{name}.json'}, {out / f'data-{name}.png'}")
-    return 0 if all(verdicts.values()) else 1
+    return 0
+
+
+def _data_selection(args) -> list[str]:
+    """``verify --data NAME``: register the data set's records and select them; every option this mode does not
+    honour is an error (the records of a data set are the selection; they run in this process)."""
+    from checks.claims.c03_c07_real_data import register_data_set
+    from checks.experiments.data import prepared_pool
+
+    unhonoured = [flag for flag, given in (("--claims", args.claims is not None), ("--workers", bool(args.workers)),
+                                           ("--scheduler", bool(args.scheduler))) if given]
+    if unhonoured:
+        raise ValueError(f"verify --data selects the records of one data set and runs them here: drop {', '.join(unhonoured)}")
+    ids = register_data_set(args.data)
+    try:
+        prepared_pool(args.data)  # before pytest starts: a missing package names the install command
+    except ImportError as e:
+        raise ValueError(str(e)) from None
+    return ids
 
 
 def cmd_learning_curve(args) -> int:
@@ -143,10 +142,8 @@ def cmd_verify(args) -> int:
     the baseline, its profile — is checked before the first claim runs."""
     import pytest
 
-    if args.data:
-        return run_data_claims(args.data, _ints(DATA_SIZES, "sizes"), 0, Path("results"))
     root = _theorems_dir(args.theorems)
-    chosen = select(args.claims) if args.claims is not None else None
+    chosen = _data_selection(args) if args.data else (select(args.claims) if args.claims is not None else None)
     profile = get_profile(args.profile).name
     if args.ledger != "none":
         ResultsStore(args.ledger).preflight()
@@ -165,12 +162,16 @@ def cmd_verify(args) -> int:
         raise ValueError(f"no baseline at {baseline}; create one with --update-baseline")
     else:
         check_profiles(old, profile, baseline, args.allow_profile_mismatch)
+    compare = args.update_baseline or not args.data or bool(set(chosen) & set(old["records"]))
+    if not compare:  # nothing of this data set to compare with: the run is recorded, not judged against the baseline
+        print(f"verify: baseline {baseline} holds no record of data set {args.data!r}; not compared "
+              f"(`rnn-theorems verify --data {args.data} --update-baseline` records them)")
     run_id = new_run_id()
     argv = [str(root), "--suite-profile", profile, "--ledger", args.ledger, "--run-id", run_id, "-q", "-p", "checks.harness.pytest_plugin"]
     argv += ["-W", "ignore::pytest.PytestAssertRewriteWarning"]  # the plugin and Hypothesis are imported already
     if chosen is not None:
         argv += ["--claims", ",".join(chosen)]
-    if not args.update_baseline:
+    if not args.update_baseline and compare:
         argv += ["--baseline", str(baseline)]
         if args.allow_profile_mismatch:
             argv.append("--allow-profile-mismatch")
@@ -548,7 +549,8 @@ def build_parser() -> argparse.ArgumentParser:
     v.add_argument("--scheduler", help="address of a dask scheduler: one claim record per task (its workers need this "
                    "checkout at the same path)")
 
-    v.add_argument("--data", help="run the data-set claims (C3, C7, C7-labels) on a real data set instead; see `data --list`")
+    v.add_argument("--data", help="run the data-set records (C3, C7, C7-labels) of a real data set instead, at sizes from "
+                   "the data set; see `data --list` (--claims, --workers, --scheduler do not apply)")
 
     lc = add("learning-curve", "C11: measured n*(L) and iterations of the kernel predictor beside the certificate", cmd_learning_curve)
     lc.add_argument("--targets", default="first-linear,last-linear", help="comma-separated targets: {first,middle,last}-"
@@ -565,7 +567,7 @@ def build_parser() -> argparse.ArgumentParser:
     dt = add("data", "list the real data sets, or run the data-set claims on one", cmd_data)
     dt.add_argument("name", nargs="?", help="data set name (default: list them)")
     dt.add_argument("--list", action="store_true", help="list the data sets, their shapes and whether installed")
-    dt.add_argument("--sizes", default=DATA_SIZES, help=f"training-set sizes (default {DATA_SIZES})")
+    dt.add_argument("--sizes", default=None, help="training-set sizes (default: a decade up to what the data set holds)")
     dt.add_argument("--seed", type=int, default=0, help="seed of the subsets, random labels and networks")
     dt.add_argument("--out", default="results", help="folder for data-<name>.json and .png")
 
