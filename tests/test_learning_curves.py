@@ -7,7 +7,8 @@ import numpy as np
 import pytest
 import torch
 
-from checks.experiments.learning_curves import certificate, compare_n_star, n_star, network_agreement, run_learning_curves, sample_inputs
+from checks.experiments.learning_curves import certificate, compare_n_star, n_star, run_learning_curves, sample_inputs
+from checks.experiments.network_agreement import network_agreement
 from checks.kernel_regression import kernel_gd_iterations, kernel_gd_predictor
 from checks.ntk import infinite_ntk
 from checks.small_inputs import expected_norms, parse_small_inputs

@@ -12,7 +12,7 @@ at which the mean curve reaches ``ε`` (log-log interpolation on the grid; ``Non
 
 Iteration complexity.  Kernel gradient descent on ``½‖u − y‖²`` with ``u_0 = 0`` and the A4 step in kernel units
 ``η = 1 / λ_max(H∞)`` has residual ``r_t = −(I − ηH∞)^t y``; the count is the smallest ``t`` with
-``‖r_t‖² ≤ ε ‖y‖²``, exact from the eigendecomposition (no loop).  :func:`network_agreement` confirms it, and the
+``‖r_t‖² ≤ ε ‖y‖²``, exact from the eigendecomposition (no loop).  ``checks.experiments.network_agreement`` confirms it, and the
 test error, on trained finite networks (``checks.train.train_gd`` with the A4 step ``1 / (m λ_max(H(W_0)))`` in
 ``W``-units, which is ``1 / λ_max(H(W_0))`` in kernel units).
 
@@ -43,19 +43,13 @@ import torch
 
 from checks.kernel_regression import (
     iterations_from_spectrum,
-    kernel_gd_iterations,
-    kernel_gd_predictor,
     kernel_test_errors,
-    relative_mse,
-    ridgeless_predictor,
     spectrum,
 )
-from checks.ntk import empirical_ntk, infinite_ntk, kappa_bar
-from checks.rnn import init_params, output
+from checks.ntk import infinite_ntk, kappa_bar
 from checks.small_inputs import clip_steps, expected_norms, parse_small_inputs
 from checks.stats import fit_growth_classes, mean_band
 from checks.target_families import TARGETS, family, make_target
-from checks.train import a4_step_size, train_gd
 from checks.validate import is_integer
 
 __all__ = [
@@ -67,9 +61,9 @@ __all__ = [
     "NStar",
     "certificate",
     "compare_n_star",
+    "curve_band",
     "label_variance",
     "n_star",
-    "network_agreement",
     "run_learning_curves",
     "sample_inputs",
 ]
@@ -98,15 +92,6 @@ MEMORY_BUDGET = 8 << 30
 float64 arrays) and the test cross kernel.  8 GiB is a third of this shared 24 GiB machine; ``n = 8192`` needs
 1.5 GiB, ``n = 16384`` 6 GiB."""
 
-ITERATION_SLACK = 2.0
-""":func:`network_agreement` trains for this multiple of the kernel's iteration count (capped by ``max_steps``),
-so a network count up to twice the kernel's is still observed rather than reported as "not reached"."""
-
-ITERATION_AGREEMENT = 0.25
-"""Network and kernel iteration counts agree when they differ by at most this fraction of the kernel count (plus
-one step).  ``H(W_0)`` differs from ``H∞`` by O(1/√m) (C2: about 2% entrywise at m = 4096, 4% at 1024), and the count
-scales like ``λ_max / λ`` of the eigendirections carrying ``y``, so kernel error moves it by a few percent; a quarter
-leaves room for the O(1/√m) drift of the kernel during training (C4) and still catches a factor of 1.5."""
 
 TRAIN_STREAM, TEST_STREAM, VARIANCE_STREAM = 0, 1, 3
 """Independent random streams of one seed: ``np.random.default_rng([seed, L, d, stream])`` (``β``:
@@ -340,7 +325,8 @@ def run_learning_curves(
     return {"config": config, "rows": rows, "summary": summary, "fits": fits}
 
 
-def _curve_band(values: list) -> dict:
+def curve_band(values: list) -> dict:
+    """Mean and ``CONFIDENCE`` band over seeds of the non-``None`` values (``None`` entries when there are none)."""
     vals = [v for v in values if v is not None]
     if not vals:
         return {"mean": None, "low": None, "high": None, "seeds": 0}
@@ -352,7 +338,7 @@ def _summarize(target, L, sizes, rows, iterations, seeds, eps, dim, small, n_ite
     curve = []
     for n in sizes:
         vals = [r["test_rel_mse"] for r in rows if r["target"] == target and r["L"] == L and r["n"] == n]
-        curve.append({"n": n, **_curve_band(vals)})
+        curve.append({"n": n, **curve_band(vals)})
     if any(c["mean"] is not None for c in curve):
         ns = n_star([(c["n"], c["mean"]) for c in curve], eps)
     else:  # every kernel singular: nothing measured
@@ -423,109 +409,3 @@ def compare_n_star(result: dict, harder: str, easier: str) -> list[dict]:
         holds = None if h is None and e is None else (True if h is None else (False if e is None else h >= e))
         out.append({"L": L, "harder": h, "easier": e, "holds": holds})
     return out
-
-
-# ----------------------------------------------------------------------------------------------- finite networks
-
-
-def network_agreement(
-    target: str,
-    L: int,
-    n: int,
-    *,
-    dim: int,
-    seeds: int,
-    eps: float,
-    width: int,
-    max_steps: int = 2000,
-    n_test: int = MIN_TEST_POINTS,
-    small_inputs=None,
-) -> dict:
-    """Trained finite networks against the kernel (C11; issue 12 items 2–3), at small scale
-    (intended: ``width ≥ 1024``, ``n ≤ 512``, ``L ≤ 16``).
-
-    Per seed, on the same nested sample :func:`run_learning_curves` uses at this ``n``: the kernel-GD iteration
-    counts on ``H∞`` and on ``H(W_0)`` (step ``1/λ_max`` of each), then ``train_gd`` with the A4 step
-    ``η = 1/(m λ_max(H(W_0)))`` (``W``-units; ``1/λ_max(H(W_0))`` in kernel units) for
-    ``T = min(max_steps, ⌈ITERATION_SLACK · t_kernel⌉)`` steps; the network's count is the first ``t`` with
-    ``‖r_t‖² ≤ ε ‖y‖²``.  Test errors (relative MSE) of the centered network ``F = f(W_T) − f(W_0)``, of kernel
-    GD on ``H∞`` after the same ``T`` steps (:func:`kernel_gd_predictor`), of kernel GD on ``H(W_0)`` (the
-    network linearized at its initialization: separates linearization error from width error) and of the
-    ridgeless predictor.
-
-    Returns per-seed records and: ``kernel_gd_band``/``ridgeless_band`` (mean and ``CONFIDENCE`` band over seeds),
-    ``network_mean``, ``within_band`` (network mean inside the kernel-GD band; ``None`` with one seed),
-    ``within_ridgeless_band`` and ``iterations_agree`` (every seed within ``ITERATION_AGREEMENT``), and
-    ``disagreements``: the seeds where a count differs beyond the tolerance.
-    """
-    fam = family(target)
-    limits = (("L", L, 2), ("n", n, 2), ("dim", dim, 1), ("seeds", seeds, 1), ("width", width, 1))
-    limits += (("max_steps", max_steps, 1),)
-    for name, v, lo in limits:
-        if not is_integer(v) or v < lo:
-            raise ValueError(f"{name} must be an integer >= {lo}, got {v!r}")
-    if isinstance(eps, bool) or not isinstance(eps, (int, float)) or not 0 < eps < 1:
-        raise ValueError(f"eps must lie in (0, 1), got {eps!r}")
-    if not is_integer(n_test) or n_test < MIN_TEST_POINTS:
-        raise ValueError(f"n_test must be an integer >= {MIN_TEST_POINTS}, got {n_test!r}")
-    small = parse_small_inputs(small_inputs)
-    records = []
-    for seed in range(seeds):
-        X = sample_inputs(n, L, dim, seed, stream=TRAIN_STREAM, small_inputs=small)
-        Xt = sample_inputs(n_test, L, dim, seed, stream=TEST_STREAM, small_inputs=small)
-        tg = make_target(fam.name, L, dim, seed)
-        y, yt = tg(X), tg(Xt)
-        H, Hx = infinite_ntk(X), infinite_ntk(Xt, X)
-        t_kernel = kernel_gd_iterations(H, y, eps)
-        params = init_params(width, dim, seed=seed)
-        H0 = empirical_ntk(params, X)
-        t_kernel_w0 = kernel_gd_iterations(H0, y, eps)
-        known = [t for t in (t_kernel, t_kernel_w0) if t is not None]
-        steps = min(max_steps, math.ceil(ITERATION_SLACK * max(known))) if known else max_steps
-        hist = train_gd(params, X, y, steps=steps, lr=a4_step_size(params, X, H0))
-        loss = (hist.residual_sq / float(y @ y)).numpy()
-        hit = np.nonzero(loss <= eps)[0]
-        t_net = int(hit[0]) if hit.size else None
-        F = output(hist.params, Xt) - output(params, Xt)
-        rec = {
-            "seed": seed,
-            "steps": steps,
-            "iterations_kernel": t_kernel,
-            "iterations_kernel_w0": t_kernel_w0,
-            "iterations_network": t_net,
-            "network_rel_mse": relative_mse(F, yt),
-            "kernel_gd_rel_mse": relative_mse(kernel_gd_predictor(H, Hx, y, steps), yt),
-            # the same network linearized: kernel GD on H(W_0) with its A4 step, the network's own dynamics at m → ∞
-            "kernel_w0_rel_mse": relative_mse(kernel_gd_predictor(H0, empirical_ntk(params, Xt, X), y, steps), yt),
-            "ridgeless_rel_mse": relative_mse(ridgeless_predictor(H, Hx, y), yt),
-            "final_train_loss_network": float(loss[-1]),
-        }
-        rec["iterations_agree"] = (
-            t_kernel is not None and t_net is not None and abs(t_net - t_kernel) <= ITERATION_AGREEMENT * t_kernel + 1
-        )
-        records.append(rec)
-    kernel_band = _curve_band([r["kernel_gd_rel_mse"] for r in records])
-    ridge_band = _curve_band([r["ridgeless_rel_mse"] for r in records])
-    net_mean = float(np.mean([r["network_rel_mse"] for r in records]))
-
-    def inside(band):
-        return None if band["low"] is None else bool(band["low"] <= net_mean <= band["high"])
-
-    return {
-        "target": target,
-        "L": L,
-        "n": n,
-        "dim": dim,
-        "width": width,
-        "eps": eps,
-        "small_inputs": None if small is None else small.spec,
-        "records": records,
-        "network_mean": net_mean,
-        "kernel_gd_band": kernel_band,
-        "ridgeless_band": ridge_band,
-        "within_band": inside(kernel_band),
-        "within_ridgeless_band": inside(ridge_band),
-        "iterations_agree": all(r["iterations_agree"] for r in records),
-        "disagreements": [r["seed"] for r in records if not r["iterations_agree"]],
-        "iteration_tolerance": ITERATION_AGREEMENT,
-    }

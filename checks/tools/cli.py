@@ -1,4 +1,5 @@
-"""Console script ``rnn-theorems``: verify, report, audit, replay, scaling, sweep — one module, one handler each.
+"""Console script ``rnn-theorems``: verify, report, audit, replay, mutate, false-alarms here, and the measurement
+commands data, learning-curve, scaling, sweep (``checks.tools.experiment_commands``) — one handler each.
 
 Run from the repository root (the theorem modules live in ``theorems/``; ``--theorems`` names
 another folder).  Every command takes claim selectors the same way (``checks.claims.select``).
@@ -18,6 +19,8 @@ from checks.harness.jsonio import check_writable, new_run_id, read_json, write_j
 from checks.harness.schemas import check_instance, load
 from checks.harness.store import LEDGER_PATH, MUTATION_PATH, ResultsStore, attach_mutation_scores, code_fingerprint
 from checks.harness.tables import format_table
+from checks.tools.cli_common import scheduler_errors
+from checks.tools.experiment_commands import cmd_data, cmd_learning_curve, cmd_scaling, cmd_sweep
 
 EXAMPLES = {
     "verify": "rnn-theorems verify --claims C1,C3a --profile ci\n  rnn-theorems verify --profile thorough --workers 2   # one record per task",
@@ -43,44 +46,6 @@ def _theorems_dir(path) -> Path:
     return root
 
 
-def _ints(text: str, name: str) -> list[int]:
-    try:
-        values = [int(v) for v in text.split(",") if v.strip()]
-    except ValueError:
-        raise ValueError(f"--{name}: expected comma-separated integers, got {text!r}") from None
-    if not values:
-        raise ValueError(f"--{name}: empty list")
-    return values
-
-
-def cmd_data(args) -> int:
-    """List the real data sets, or measure one: a table, ``<out>/data-<name>.json`` and a plot of the C7 bound and
-    the test losses against ``n`` (its verdicts are claim records: ``rnn-theorems verify --data NAME``)."""
-    from checks.experiments.data import format_list
-    from checks.experiments.real_data import real_data_rows
-    from checks.tools.plots import plot_real_data
-
-    if args.list or not args.name:
-        print(format_list())
-        return 0
-    name, out = args.name, Path(args.out)
-    sizes = None if args.sizes is None else _ints(args.sizes, "sizes")
-    rows = real_data_rows(name, sizes, seed=args.seed, progress=lambda msg: print(f"  {msg}", flush=True))
-    print(f"data {name}: n = {', '.join(str(r['n']) for r in rows)} (kernel predictor and a trained network)", flush=True)
-    table = [
-        [r["n"], f"{r['lambda_0']:.3g}", f"{r.get('kernel_test_error', float('nan')):.3f}", f"{r.get('kernel_test_loss', float('nan')):.3f}",
-         f"{r.get('net_test_error', float('nan')):.3f}", f"{r.get('bound_true', float('nan')):.3f}", f"{r.get('bound_random', float('nan')):.3f}"]
-        for r in rows
-    ]
-    print(format_table(["n", "λ_0", "kernel 0-1 err", "kernel loss", "net 0-1 err", "bound true", "bound random"], table))
-    print(f"  verdicts (C3, C7, C7-labels on {name}) are claim records: rnn-theorems verify --data {name}")
-    out.mkdir(parents=True, exist_ok=True)
-    write_json(out / f"data-{name}.json", {"name": name, "sizes": [r["n"] for r in rows], "seed": args.seed, "rows": rows})
-    plot_real_data(name, rows, out / f"data-{name}.png")
-    print(f"written: {out / f'data-{name}.json'}, {out / f'data-{name}.png'}")
-    return 0
-
-
 def _data_selection(args) -> list[str]:
     """``verify --data NAME``: register the data set's records and select them; every option this mode does not
     honour is an error (the records of a data set are the selection; they run in this process)."""
@@ -97,42 +62,6 @@ def _data_selection(args) -> list[str]:
     except ImportError as e:
         raise ValueError(str(e)) from None
     return ids
-
-
-def cmd_learning_curve(args) -> int:
-    """C11: learning curves of the kernel predictor, n*(L), iterations, the certificate beside them; JSON and plots."""
-    from tqdm import tqdm
-
-    from checks.experiments.learning_curves import run_learning_curves
-    from checks.small_inputs import parse_small_inputs
-    from checks.tools.learning_plots import plot_certificate_vs_measured, plot_learning_curves
-
-    targets = [t.strip() for t in args.targets.split(",") if t.strip()]
-    small = parse_small_inputs(args.small_inputs)
-    bar = tqdm(unit="(L, seed)", desc="learning curves")
-
-    def progress(done, total, label):
-        bar.total = total
-        bar.n = done
-        bar.set_postfix_str(label)
-        bar.refresh()
-
-    result = run_learning_curves(targets, _ints(args.lengths, "lengths"), _ints(args.sizes, "sizes"), dim=args.dim,
-                                 seeds=args.seeds, eps=args.eps, small_inputs=small, n_test=args.n_test, progress=progress)
-    bar.close()
-    write_json(args.json, result)
-    out = Path(args.json).with_suffix("")
-    plot_learning_curves(result, out.with_name(out.name + "-curves.png"))
-    plot_certificate_vs_measured(result, out.with_name(out.name + "-certificate.png"))
-    rows = [[s["target"], s["L"], "–" if s["n_star"] is None else f"{s['n_star']:.0f}", s["n_star_status"],
-             "–" if s["iterations"] is None else f"{s['iterations']:.0f}", f"{s['phi_kappa']:.3g}",
-             "–" if s["ratio_rel"] is None else f"{s['ratio_rel']:.2f}"] for s in result["summary"]]
-    print(format_table(["target", "L", "n*", "status", "iterations", "Φ·κ̄", "Φκ̄/var y ÷ n*"], rows))
-    for target, fits in result["fits"].items():
-        growth = fits["n_star"]
-        print(f"{target}: n*(L) {'– (fewer than 4 measured n*)' if growth is None else growth['selected'] + ', ' + growth['verdict']}")
-    print(f"written: {args.json} and its -curves.png, -certificate.png")
-    return 0
 
 
 def cmd_verify(args) -> int:
@@ -187,7 +116,7 @@ def cmd_verify(args) -> int:
             raise ValueError(f"no claim test under {root} runs {what}")
         engine = args.scheduler or f"LocalCluster({args.workers} workers)"
         print(f"verify: {what}, profile {profile}, run {run_id}: {len(records)} record(s), one per task on {engine}", flush=True)
-        with _scheduler_errors(args.scheduler, SCHEDULER_TIMEOUT.rstrip("s")):
+        with scheduler_errors(args.scheduler, SCHEDULER_TIMEOUT.rstrip("s")):
             code = verify_distributed(
                 records, profile, root, ledger=args.ledger, baseline=None if args.update_baseline else old, run_id=run_id,
                 scheduler=args.scheduler, workers=args.workers, baseline_path=str(baseline),
@@ -277,175 +206,6 @@ def cmd_replay(args) -> int:
     return 0 if m.holds else 1
 
 
-def cmd_scaling(args) -> int:
-    """Φ·κ̄ against L for every scaling case: table, JSON and plot."""
-    from checks.experiments.scaling import CASES, measure
-    from checks.small_inputs import parse_small_inputs
-    from checks.tools.plots import plot_scaling
-
-    if args.max_length < 64 or args.max_length & (args.max_length - 1):
-        raise ValueError(f"--max-length must be a power of two >= 64 (six lengths for the growth-class fit), got {args.max_length}")
-    small = parse_small_inputs(args.small_inputs)
-    lengths = [2**k for k in range(3, args.max_length.bit_length())]
-    out = Path(args.out)
-    out.mkdir(parents=True, exist_ok=True)
-    results = []
-    t0 = time.perf_counter()
-    for i, case in enumerate(CASES, 1):
-        results.append(measure(case, lengths, small))
-        print(f"[{i}/{len(CASES)}] {case.name}: {results[-1]['verdict']} ({time.perf_counter() - t0:.1f} s)", flush=True)
-    stem = "scaling" if small is None else f"scaling-a6-{small.spec.replace('/', '_')}"
-    write_json(out / f"{stem}.json", {"lengths": lengths, "small_inputs": None if small is None else small.spec, "cases": results})
-    table = scaling_text(results, lengths)
-    title = "Φ·κ̄ against L" + ("" if small is None else f" under A6, ε = {small.spec}")
-    (out / f"{stem}.md").write_text(f"# {title}\n\n```\n{table}\n```\n\n![scaling]({stem}.png)\n")
-    plot_scaling(results, out / f"{stem}.png", title=title)
-    print(table)
-    print(f"written: {out / f'{stem}.md'}, {out / f'{stem}.png'}, {out / f'{stem}.json'}")
-    return 0
-
-
-def scaling_text(results: list[dict], lengths) -> str:
-    """The scaling table (Φ·κ̄ per case and L) and the fits per case."""
-    header = ["L"] + [r["case"] for r in results]
-    rows = [[str(L)] + [f"{r['rows'][i]['phi_kappa']:.3e}" for r in results] for i, L in enumerate(lengths)]
-    fits = format_table(
-        ["case", "power-law exponent", "AICc selects", "stretched b·L^c: c", "last local slope", "verdict"],
-        [
-            [
-                r["case"],
-                f"{r['power_law']['exponent']:.3f}",
-                r["selected"],
-                f"{r['stretched_exponential']['c']:.3f}",
-                f"{r['last_slope']:.2f}",
-                r["verdict"],
-            ]
-            for r in results
-        ],
-    )
-    return format_table(header, rows) + "\n\n" + fits
-
-
-def cmd_sweep(args) -> int:
-    """A training grid through dask.distributed; resumable; plots and a table."""
-    from checks.experiments.sweep import grid, run_sweep
-    from checks.tools.plots import plot_radius_ratio, plot_residuals
-
-    cells = grid(_ints(args.widths, "widths"), _ints(args.lengths, "lengths"), _ints(args.sizes, "sizes"), args.seeds, args.steps)
-    if args.workers < 1:
-        raise ValueError(f"--workers must be >= 1, got {args.workers}")
-    if not args.scheduler_timeout > 0:
-        raise ValueError(f"--scheduler-timeout must be > 0 seconds, got {args.scheduler_timeout}")
-    concurrent = 1 if args.serial else args.workers
-    check_sweep_memory(cells, concurrent, remote=bool(args.scheduler) and not args.serial)
-    check_writable(Path(args.out) / "results.jsonl", "sweep results")
-    engine = "serial" if args.serial else (args.scheduler or f"LocalCluster({args.workers} workers)")
-    print(f"sweep: {len(cells)} cells on {engine}, results in {args.out}/results.jsonl", flush=True)
-    with _scheduler_errors(None if args.serial else args.scheduler, args.scheduler_timeout):
-        results = list(
-            run_sweep(cells, args.out, scheduler=args.scheduler, workers=args.workers, serial=args.serial, timeout=f"{args.scheduler_timeout:g}s").values()
-        )
-    out = Path(args.out)
-    plot_residuals(results, out / "residuals.png")
-    plot_radius_ratio(results, out / "radius_ratio.png")
-    rows = [
-        [
-            r["m"],
-            r["L"],
-            r["n"],
-            r["seed"],
-            f"{r['residual_sq'][-1]:.2e}",
-            f"{max(a / b for a, b in zip(r['residual_sq'][1:], r['c5_bound'][1:])):.3f}",
-            f"{r['dist_fro_max'] / r['radius']:.4f}",
-            f"{r['dist_spec_final']:.4f}",
-            f"{r['test_loss']:.4f}",
-            f"{r['bound']:.3f}",
-        ]
-        for r in sorted(results, key=lambda r: (r["m"], r["L"], r["n"], r["seed"]))
-    ]
-    print(format_table(["m", "L", "n", "seed", "‖r_T‖²", "C5 ratio", "max‖ΔW‖_F/R_m", "‖ΔW_T‖_2", "test loss", "C7 bound"], rows))
-    print(f"plots: {out / 'residuals.png'}, {out / 'radius_ratio.png'}")
-    return 0
-
-
-SWEEP_MEMORY_FRACTION = 0.8
-"""Share of the machine's available memory the concurrent sweep cells may take (the rest: Python, torch, dask)."""
-REMOTE_CELL_LIMIT = 1 << 40
-"""Largest cell sent to a remote scheduler (1 TiB): its workers' memory is unknown here, no worker has more."""
-
-
-def sweep_cell_bytes(m: int, L: int, n: int, steps: int) -> int:
-    """Estimated peak bytes of one sweep cell (float64), before anything is allocated: W, its gradient and
-    the trained copy (3 m²), the forward states of the N_TEST test sequences and of the training sample
-    (h, g, activation pattern: 3 per step, twice for the trained network), the blocked empirical NTK's
-    per-step Jacobian blocks (2 n·L·m), both kernels (n², n²·L for the infinite-width recursion), and the
-    training history (steps × a few scalars)."""
-    from checks.experiments.generalization import D
-    from checks.experiments.sweep import N_TEST
-
-    floats = 3 * m * m + 6 * (N_TEST + n) * L * m + 2 * n * L * m + (N_TEST + n) * L * D + n * n * (L + 2) + 8 * steps
-    return 8 * floats
-
-
-def _available_memory() -> int:
-    try:
-        for line in Path("/proc/meminfo").read_text().splitlines():
-            if line.startswith("MemAvailable:"):
-                return int(line.split()[1]) * 1024
-    except OSError:
-        pass
-    import os
-
-    return os.sysconf("SC_PAGE_SIZE") * os.sysconf("SC_PHYS_PAGES")
-
-
-def check_sweep_memory(cells, concurrent: int, *, remote: bool = False) -> None:
-    """A one-line error, before anything is allocated, when the largest cell (times the cells that run at
-    once) cannot fit: this machine's available memory, or ``REMOTE_CELL_LIMIT`` per cell on a remote scheduler."""
-    big = max(cells, key=lambda c: sweep_cell_bytes(c.m, c.L, c.n, c.steps))
-    need = sweep_cell_bytes(big.m, big.L, big.n, big.steps)
-    if remote:
-        if need > REMOTE_CELL_LIMIT:
-            raise ValueError(
-                f"sweep cell m={big.m}, L={big.L}, n={big.n} needs about {_bytes(need)} (float64), "
-                f"over {_bytes(REMOTE_CELL_LIMIT)} per worker: use smaller --widths/--lengths/--sizes"
-            )
-        return
-    have = int(_available_memory() * SWEEP_MEMORY_FRACTION)
-    total = need * min(concurrent, len(cells))
-    if total > have:
-        per = f"{_bytes(need)} per cell × {min(concurrent, len(cells))} at once" if concurrent > 1 else _bytes(need)
-        raise ValueError(
-            f"sweep cell m={big.m}, L={big.L}, n={big.n} needs about {per} (float64: 3·m² for W, (N_TEST + n)·L·m per forward state), "
-            f"this machine has {_bytes(have)} to spare: use smaller --widths/--lengths/--sizes or fewer --workers"
-        )
-
-
-def _bytes(n: float) -> str:
-    for unit in ("B", "KiB", "MiB", "GiB", "TiB", "PiB", "EiB"):
-        if n < 1024 or unit == "EiB":
-            return f"{n:.3g} {unit}"
-        n /= 1024
-    return f"{n:.3g} EiB"
-
-
-class _scheduler_errors:
-    """Turn a dask connection failure into a one-line error naming the scheduler and the timeout."""
-
-    def __init__(self, scheduler: str | None, timeout: float | str):
-        self.scheduler, self.timeout = scheduler, timeout
-
-    def __enter__(self):
-        return self
-
-    def __exit__(self, kind, exc, tb):
-        if self.scheduler is None or exc is None or not isinstance(exc, (OSError, TimeoutError)):
-            return False
-        first = str(exc).splitlines()[0] if str(exc) else "no answer"
-        print(file=sys.stderr)  # end the progress bar's line: the error is a line of its own
-        raise ValueError(f"cannot reach the dask scheduler at {self.scheduler} within {float(self.timeout):g} s ({type(exc).__name__}: {first})") from None
-
-
 def cmd_mutate(args) -> int:
     """Run each selected record's check under each mutant in its scope; JSON rows, scores in the ledger."""
     from tqdm import tqdm
@@ -471,7 +231,7 @@ def cmd_mutate(args) -> int:
     bar = tqdm(total=len(pairs), unit="pair", desc="mutate")
     from checks.fanout import SCHEDULER_TIMEOUT
 
-    with _scheduler_errors(args.scheduler, SCHEDULER_TIMEOUT.rstrip("s")):
+    with scheduler_errors(args.scheduler, SCHEDULER_TIMEOUT.rstrip("s")):
         rows = run_pairs(pairs, profile, scheduler=args.scheduler, workers=args.workers, progress=lambda row: bar.update(1))
     bar.close()
     scores = mutation_scores(rows)
