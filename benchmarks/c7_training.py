@@ -1,4 +1,4 @@
-"""Wall time of the C7 trained-network configuration of issue 11 (n = 1000, L = 4, m = 2048), trained until the
+"""Wall time of the C7 trained-network configuration (n = 1000, L = 4, m = 2048), trained until the
 training residual reaches the stopping value (``checks.experiments.generalization.STOP_BELOW``) or a step cap,
 in float32 (the suite's choice) and float64 (the previous training), on the same machine in the same run.
 

@@ -65,7 +65,7 @@ def test_training_loop_over_seeds_baseline(benchmark, m):
     benchmark.pedantic(loop, rounds=3, iterations=1)
 
 
-# Issue 11: the C7 trained-network configuration (n = 1000, L = 4, m = 2048), float32 weights (every side
+# The C7 trained-network configuration (n = 1000, L = 4, m = 2048), float32 weights (every side
 # of the check in float64) against today's float64 training, 10 A4 steps each, same run.
 N7, L7, M7, STEPS7 = 1000, 4, 2048, 10
 X7 = torch.nn.functional.normalize(torch.randn((N7, L7, 4), generator=torch.Generator().manual_seed(4), dtype=torch.float64), dim=-1)

@@ -1,7 +1,7 @@
 """ReLU's dual activations (the arc-cosine kernels), in one place.
 
 ``κ_1(ρ) = (√(1−ρ²) + (π − arccos ρ) ρ) / π`` (``Q_l = N_l κ_1(ρ_l)``) and
-``κ_0(ρ) = (π − arccos ρ) / π`` (``2 P_l = κ_0(ρ_l)``), CLAIMS.md (S) and C8.
+``κ_0(ρ) = (π − arccos ρ) / π`` (``2 P_l = κ_0(ρ_l)``), docs/claims.md (S) and C8.
 Both have non-negative Taylor coefficients at 0, hence non-negative derivatives of every
 order on ``[0, 1)``; ``κ_1' = κ_0`` and ``κ_0' = 1/(π √(1−ρ²))``.
 

@@ -47,7 +47,7 @@ def numerical_zero(n: int, norm: float, dtype: torch.dtype = torch.float64) -> f
 
 
 def spectrum_edges(H) -> tuple[float, float]:
-    """``(λ_min, λ_max)`` of a symmetric matrix (``λ_0`` and the A4 scale of CLAIMS.md S)."""
+    """``(λ_min, λ_max)`` of a symmetric matrix (``λ_0`` and the A4 scale of docs/claims.md S)."""
     lam = torch.linalg.eigvalsh(_square(H))
     return float(lam[0]), float(lam[-1])
 
@@ -78,7 +78,7 @@ def solve_psd(H, rhs) -> torch.Tensor:
 
 
 def complexity(H, y) -> float:
-    """``yᵀ H⁻¹ y`` by a stable solve (CLAIMS.md C7, C9); clear error if ``H`` is singular.
+    """``yᵀ H⁻¹ y`` by a stable solve (docs/claims.md C7, C9); clear error if ``H`` is singular.
 
     ``y`` of shape ``(n,)`` is converted to ``H``'s dtype; a value that overflows the dtype is a
     ``ValueError`` (never a silent ``inf``).
@@ -107,7 +107,7 @@ def dyadic_radius_count(n: int) -> int:
 def grid_radius(complexity_value: float, n: int) -> float:
     """``R_k = 2^k``, the smallest radius of C7's dyadic grid ``k = 0..⌈log₂ n⌉`` with ``R_k ≥ √complexity_value``.
 
-    CLAIMS.md C7: the union bound over the grid proves the leading term with ``R_k`` in place of
+    docs/claims.md C7: the union bound over the grid proves the leading term with ``R_k`` in place of
     the raw radius ``√(yᵀH⁻¹y)`` (so ``√c ≤ R_k < 2√c`` when ``√c ≥ 1``, and ``R_0 = 1`` below).
     Returns ``math.inf`` when ``√complexity_value > 2^⌈log₂ n⌉``, the largest grid radius: the
     union bound then says nothing.  Exact: ``k`` comes from the binary exponent of ``√c``.
@@ -125,7 +125,7 @@ def grid_radius(complexity_value: float, n: int) -> float:
 
 
 def generalization_bound_terms(H, y, *, delta: float) -> dict:
-    """The terms of C7's bound as proved (CLAIMS.md C7), without the empirical loss and ``ε(m)``.
+    """The terms of C7's bound as proved (docs/claims.md C7), without the empirical loss and ``ε(m)``.
 
     ``leading = 2 R_k √(tr H) / n`` with ``R_k`` = :func:`grid_radius` of ``yᵀH⁻¹y`` (the grid
     radius the union bound proves it with, up to 2× the raw ``√(yᵀH⁻¹y)``), and
@@ -160,11 +160,11 @@ def generalization_bound_terms(H, y, *, delta: float) -> dict:
 
 
 def generalization_bound(H, y, *, delta: float) -> float:
-    """Right-hand side of C7 as proved, without the empirical loss and ``ε(m)`` (CLAIMS.md C7):
+    """Right-hand side of C7 as proved, without the empirical loss and ``ε(m)`` (docs/claims.md C7):
 
     ``2 R_k √(tr H) / n + 3 √(log(2 N_R / δ) / (2n))``, ``R_k = 2^k`` the smallest radius of the
     dyadic grid ``k = 0..⌈log₂ n⌉`` with ``R_k ≥ √(yᵀ H⁻¹ y)`` and ``N_R = ⌈log₂ n⌉ + 1``; this is
-    CLAIMS.md C7's "bound as proved" (up to 2× the bound with the raw radius ``√(yᵀH⁻¹y)``).
+    docs/claims.md C7's "bound as proved" (up to 2× the bound with the raw radius ``√(yᵀH⁻¹y)``).
     ``math.inf`` when ``√(yᵀH⁻¹y)`` is beyond the grid (the union bound says nothing).  The terms:
     :func:`generalization_bound_terms`.
     """
@@ -172,7 +172,7 @@ def generalization_bound(H, y, *, delta: float) -> float:
 
 
 def minimum_norm_radius(H0, r0, m: int) -> float:
-    """``R_m = √(r_0ᵀ H(W_0)⁻¹ r_0 / m)`` (CLAIMS.md C6): the minimum-norm interpolating change of ``W``."""
+    """``R_m = √(r_0ᵀ H(W_0)⁻¹ r_0 / m)`` (docs/claims.md C6): the minimum-norm interpolating change of ``W``."""
     m = validate.integer("m", m, minimum=1)
     return math.sqrt(complexity(H0, r0) / m)
 

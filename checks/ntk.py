@@ -1,6 +1,6 @@
 """The neural tangent kernel of setting (S): finite width and infinite width side by side.
 
-Finite width (``empirical_ntk``), CLAIMS.md (S):
+Finite width (``empirical_ntk``), docs/claims.md (S):
     ``∇_W f(x) = Σ_{l=1}^{L} δ_l h_{l-1}ᵀ`` with ``δ_l = D_l b_l``, ``b_L = Bᵀ``,
     ``b_{l-1} = Wᵀ δ_l``, hence
     ``H_ij = (1/m) Σ_{l,l'} ⟨δ_l(x_i), δ_{l'}(x_j)⟩ ⟨h_{l-1}(x_i), h_{l'-1}(x_j)⟩``
@@ -8,7 +8,7 @@ Finite width (``empirical_ntk``), CLAIMS.md (S):
     backward vectors and the hidden states, blocked over samples under a memory budget; the
     ``n × m²`` Jacobian is never formed.
 
-Infinite width (``infinite_ntk``), CLAIMS.md (S):
+Infinite width (``infinite_ntk``), docs/claims.md (S):
     ``S_l = Q_{l-1} + G_l``, ``ρ_l = S_l / √(a_l b_l)``, ``θ_l = arccos ρ_l``,
     ``Q_l = √(a_l b_l)/π · (sin θ_l + (π − θ_l) cos θ_l)``, ``P_l = (π − θ_l)/(2π)``,
     ``H∞ = Σ_l P_l Π_{j>l} (2 P_j) Q_{l-1}``, evaluated by the forward recursion
@@ -46,7 +46,7 @@ DEFAULT_MEMORY_BUDGET = 1 << 30  # bytes for the per-block Gram matrices of empi
 def backward_vectors(params: Params, X) -> tuple[torch.Tensor, torch.Tensor]:
     """``(δ, h_prev)``: ``δ_l = D_l b_l`` and ``h_{l-1}``, each of shape ``(..., n, L, m)``.
 
-    ``∇_W f(x_i) = Σ_l δ_l(x_i) h_{l-1}(x_i)ᵀ`` (CLAIMS.md S).  Batched parameters give a
+    ``∇_W f(x_i) = Σ_l δ_l(x_i) h_{l-1}(x_i)ᵀ`` (docs/claims.md S).  Batched parameters give a
     leading batch dimension.
     """
     trace, delta = backward_trace(params, X)
@@ -75,7 +75,7 @@ def block_size_for(L: int, itemsize: int, memory_budget: int) -> int:
 
 
 def empirical_ntk(params: Params, X, X2=None, *, memory_budget: int = DEFAULT_MEMORY_BUDGET) -> torch.Tensor:
-    """Exact empirical NTK ``H(W)_ij = (1/m) ⟨∇_W f(x_i), ∇_W f(x_j)⟩_F`` (CLAIMS.md S).
+    """Exact empirical NTK ``H(W)_ij = (1/m) ⟨∇_W f(x_i), ∇_W f(x_j)⟩_F`` (docs/claims.md S).
 
     All ``L²`` time pairs, blocked over samples so the block Gram matrices stay within
     ``memory_budget`` bytes.  ``X2`` gives the cross kernel ``(n, n2)``.  Batched parameters
@@ -156,7 +156,7 @@ def power_of_two_rescaling(X: torch.Tensor, X2: torch.Tensor | None = None) -> i
 
 
 def hidden_kernel_diag(X) -> torch.Tensor:
-    """``Q_l(x, x) = Σ_{k≤l} ‖X_k‖²`` for ``l = 0..L`` (shape ``(n, L+1)``), the limit of ``‖h_l‖²`` (CLAIMS.md S).
+    """``Q_l(x, x) = Σ_{k≤l} ‖X_k‖²`` for ``l = 0..L`` (shape ``(n, L+1)``), the limit of ``‖h_l‖²`` (docs/claims.md S).
 
     ``X`` is checked by ``as_sample`` (float32/float64, sums of squares representable).
     """
@@ -185,7 +185,7 @@ pool (measured fastest on 2 cores; 16 MiB arrays were 1.5× slower from allocati
 
 
 def infinite_ntk(X, X2=None, *, block_rows: int | None = None) -> torch.Tensor:
-    """Infinite-width NTK ``H∞(X, X2)`` by the recursion of CLAIMS.md (S); ``X2=None`` gives ``H∞(X, X)``.
+    """Infinite-width NTK ``H∞(X, X2)`` by the recursion of docs/claims.md (S); ``X2=None`` gives ``H∞(X, X)``.
 
     Any input norms (no smallness, A6 not assumed).  Where a prefix of a sequence is all
     zero, ``g_l = 0`` exactly, so ``Q_l = 0`` and ``P_l = 0`` (the strict sign ``1[g > 0]``).

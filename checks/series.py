@@ -1,4 +1,4 @@
-"""The power series of ``H∞`` in the per-step inner products (CLAIMS.md C8).
+"""The power series of ``H∞`` in the per-step inner products (docs/claims.md C8).
 
 For fixed per-step norms ``‖X_l‖ = ‖X'_l‖ = r_l`` the diagonals are ``a_l = b_l = N_l = Σ_{k≤l} r_k²``
 and, with ``ρ_l = (Q_{l-1} + G_l) / N_l``,
@@ -26,7 +26,7 @@ import numpy as np
 from checks import validate
 from checks.arccos import kappa1_gap, local_taylor, theta_from_gap
 
-__all__ = ["TruncatedKernel", "kernel_coefficient", "kernel_series", "step_norms", "truncated_kernel"]
+__all__ = ["TruncatedKernel", "kernel_coefficient", "kernel_series", "step_norms"]
 
 
 def step_norms(L: int, norms=None) -> np.ndarray:
@@ -137,7 +137,7 @@ def _unit(ring: _Ring, axis: int) -> np.ndarray:
 
 
 def kernel_coefficient(L: int, alpha: Mapping[int, int], norms=None) -> float:
-    """``c_α``: the coefficient of ``Π_l G_l^{α_l}`` in ``H∞`` at fixed per-step norms (CLAIMS.md C8).
+    """``c_α``: the coefficient of ``Π_l G_l^{α_l}`` in ``H∞`` at fixed per-step norms (docs/claims.md C8).
 
     ``alpha`` maps a 1-based step to its exponent (``{}`` is the constant term); ``norms``
     are the per-step norms ``r_l`` (default all 1).
@@ -145,12 +145,6 @@ def kernel_coefficient(L: int, alpha: Mapping[int, int], norms=None) -> float:
     steps, coeffs = kernel_series(L, alpha, norms)
     alpha = _validate_alpha(L, alpha)
     return float(coeffs[tuple(alpha[s] for s in steps)]) if steps else float(coeffs.ravel()[0])
-
-
-def truncated_kernel(G, degree: int, norms=None) -> float:
-    """``Σ_{|α| ≤ degree} c_α Π_l G_l^{α_l}`` for one pair with per-step inner products ``G (L,)``."""
-    G = np.asarray(G, dtype=float).ravel()
-    return TruncatedKernel.build(G.size, degree, norms)(G)
 
 
 @dataclass(frozen=True)

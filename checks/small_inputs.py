@@ -35,7 +35,7 @@ _SPEC_SHAPES = {"1/l": "1/L", "1/sqrt(l)": "1/sqrt(L)", "1/√l": "1/sqrt(L)"}
 
 
 def parse_small_inputs(spec) -> SmallInputs | None:
-    """The A6 contrast option (CLAIMS.md A6; issue 12 item 7), as the command line takes it.
+    """The A6 contrast option (docs/claims.md A6), as the command line takes it.
 
     ``None`` (or ``"none"``): no A6.  ``"1/L"``, ``"1/sqrt(L)"``: ``ε`` shrinking with ``L``.  A number or a
     numeric string (``"0.1"``): a fixed ``ε ∈ (0, 1]`` (an ``ε > 1`` would not be a smallness condition).

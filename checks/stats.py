@@ -1,6 +1,6 @@
 """Statistics for claim checks: rate fits, implied constants, exact binomial limits.
 
-CLAIMS.md "What every check reports": fitted rate and implied constant for O(·) claims,
+docs/claims.md "What every check reports": fitted rate and implied constant for O(·) claims,
 Clopper–Pearson limits for the statistical claim C7.
 """
 
@@ -23,7 +23,6 @@ __all__ = [
     "clopper_pearson_lower",
     "clopper_pearson_upper",
     "fit_growth_classes",
-    "fit_leading_exponent",
     "fit_rate",
     "fit_stretched_exponential",
     "implied_constant",
@@ -70,33 +69,6 @@ def fit_rate(x, y, *, confidence: float = 0.95) -> RateFit:
         intercept=float(res.intercept),
         ci_low=float(res.slope - half),
         ci_high=float(res.slope + half),
-        confidence=confidence,
-        rms_residual=float(np.sqrt(np.mean(resid**2))),
-        points=int(x.size),
-    )
-
-
-def fit_leading_exponent(x, y, *, confidence: float = 0.95) -> RateFit:
-    """Exponent ``s`` of ``y = a x^s (1 + c x + …)`` as ``x → 0``: least squares of ``log y`` on
-    ``[1, log x, x / max x]``; the linear term absorbs the next order of a Taylor expansion so
-    that curvature at the top of the grid does not bias the leading exponent.
-    """
-    x = np.asarray(x, dtype=float).ravel()
-    y = np.asarray(y, dtype=float).ravel()
-    if x.shape != y.shape or x.size < 4 or np.any(x <= 0) or np.any(y <= 0):
-        raise ValueError("fit_leading_exponent needs at least 4 matching, strictly positive points")
-    design = np.column_stack([np.ones_like(x), np.log(x), x / x.max()])
-    coef, *_ = np.linalg.lstsq(design, np.log(y), rcond=None)
-    resid = np.log(y) - design @ coef
-    dof = x.size - 3
-    sigma2 = float(resid @ resid) / dof
-    cov = sigma2 * np.linalg.inv(design.T @ design)
-    half = stats.t.ppf(0.5 + confidence / 2, df=dof) * math.sqrt(max(cov[1, 1], 0.0))
-    return RateFit(
-        slope=float(coef[1]),
-        intercept=float(coef[0]),
-        ci_low=float(coef[1] - half),
-        ci_high=float(coef[1] + half),
         confidence=confidence,
         rms_residual=float(np.sqrt(np.mean(resid**2))),
         points=int(x.size),

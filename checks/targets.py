@@ -1,4 +1,4 @@
-"""Concept classes and their complexity certificates (CLAIMS.md C9, C10).
+"""Concept classes and their complexity certificates (docs/claims.md C9, C10).
 
 Each target evaluates on a sample and gives a certificate ``Φ ≥ yᵀ H∞⁻¹ y`` built from the
 kernel's power series (``checks.series``): a monomial ``Π_j (β_jᵀ X_{l_j})^{α_j}`` lies in the
@@ -70,7 +70,7 @@ class Term:
 
 @dataclass(frozen=True)
 class Additive:
-    """Additive target ``y = Σ_l Σ_k a_{l,k} (β_lᵀ X_l)^k`` (CLAIMS.md C9)."""
+    """Additive target ``y = Σ_l Σ_k a_{l,k} (β_lᵀ X_l)^k`` (docs/claims.md C9)."""
 
     terms: tuple[Term, ...]
 
@@ -133,7 +133,7 @@ class Additive:
 
 @dataclass(frozen=True)
 class NVariable:
-    """``y = Σ_k a_k (βᵀ [X_{l_1}; …; X_{l_N}])^k`` with distinct steps (CLAIMS.md C10)."""
+    """``y = Σ_k a_k (βᵀ [X_{l_1}; …; X_{l_N}])^k`` with distinct steps (docs/claims.md C10)."""
 
     steps: tuple[int, ...]
     betas: tuple[np.ndarray, ...]  # β split into the blocks β_j acting on X_{l_j}
@@ -149,11 +149,6 @@ class NVariable:
         if len(betas) != len(steps):
             raise ValueError(f"need one β block per step: {len(steps)} steps, {len(betas)} blocks")
         return NVariable(steps, tuple(_beta(b) for b in betas), _coeffs(coeffs))
-
-    @property
-    def lag_span(self) -> int:
-        """``l_0 = max l_i − min l_i``."""
-        return max(self.steps) - min(self.steps)
 
     def __call__(self, X) -> torch.Tensor:
         """The labels ``y_i = Σ_k a_k (βᵀ [X_{l_1}; …; X_{l_N}]^{(i)})^k`` of a sample (checked by ``as_sample``)."""

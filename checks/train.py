@@ -75,7 +75,7 @@ def train_gd(
 ) -> History:
     """Full-batch gradient descent ``W ← W − η ∇_W ½‖u(W) − y‖²``.
 
-    ``u = f(·; W) − f(·; W_0)`` when ``centered`` (CLAIMS.md S), else ``u = f(·; W)``.
+    ``u = f(·; W) − f(·; W_0)`` when ``centered`` (docs/claims.md S), else ``u = f(·; W)``.
     ``lr=None`` uses the A4 step :func:`a4_step_size` per network; a float or a tensor of
     shape ``batch`` sets it.  ``y`` has shape ``(n,)`` or ``(*batch, n)``.  The spectral
     distance (an ``O(m³)`` SVD) is recorded every ``spec_stride`` steps (default: only at the
@@ -136,7 +136,7 @@ def train_gd(
                 spec.append(torch.linalg.matrix_norm(delta, ord=2).reshape(batch) if t else fro[-1] * 0)
                 spec_steps.append(t)
             break
-        # η ∇_W ½‖r‖² = η Σ_i r_i Σ_l δ_l(x_i) h_{l-1}(x_i)ᵀ (CLAIMS.md S): one batched matmul,
+        # η ∇_W ½‖r‖² = η Σ_i r_i Σ_l δ_l(x_i) h_{l-1}(x_i)ᵀ (docs/claims.md S): one batched matmul,
         # accumulated in place into W and W − W_0.
         weighted = (delta_vecs * r[..., :, None, None]).reshape(-1, n * L, m) * step
         hprev = trace.h[..., :-1, :].reshape(-1, n * L, m)

@@ -177,7 +177,7 @@ def array(name: str, value, *, dtype: torch.dtype | None = None, device=None, fi
 def check_square_sums(name: str, X: torch.Tensor, *, dtype: torch.dtype | None = None) -> None:
     """Refuse a sample ``X (n, L, d)`` whose kernels would overflow ``dtype`` (default: ``X``'s dtype).
 
-    Both NTKs are built from the prefix sums ``Q_l(x, x) = Σ_{k≤l} ‖X_k‖²`` (CLAIMS.md S), and
+    Both NTKs are built from the prefix sums ``Q_l(x, x) = Σ_{k≤l} ‖X_k‖²`` (docs/claims.md S), and
     ``H∞(x, x) = ½ Σ_{l<L} Q_l(x, x) ≤ (L/2) Σ_l ‖X_l‖²``; so the rule is
     ``L · max_i Σ_l ‖X_l^{(i)}‖² ≤ finfo(dtype).max / SQUARE_HEADROOM``.  Evaluated without
     overflow (entries divided by the largest one first); the message names the largest entry

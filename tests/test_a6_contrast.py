@@ -1,6 +1,6 @@
-"""The A6 contrast of the audit (issue 12 item 7): growth class per normalization ε = 0.1, 1/L, 1/√L for the
+"""The A6 contrast of the audit: growth class per normalization ε = 0.1, 1/L, 1/√L for the
 growth records C9b, C10b (the certificate Φ·κ̄) and C11 (the measured n*), beside no A6; and the C11 grid by
-profile (issue 12: ci keeps the baseline's grid, thorough measures a larger one)."""
+profile (ci keeps the baseline's grid, thorough measures a larger one)."""
 
 import json
 from pathlib import Path

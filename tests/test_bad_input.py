@@ -77,7 +77,7 @@ def test_inputs_are_not_modified():
     assert torch.equal(X, GOOD)
 
 
-# --- Numeric inputs, checked (issue 13 item 3): the same ValueError on every path. -------------
+# --- Numeric inputs, checked: the same ValueError on every path. -------------
 
 SMALL = torch.randn((3, 4, 3), generator=torch.Generator().manual_seed(1), dtype=torch.float64)
 

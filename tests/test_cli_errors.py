@@ -1,5 +1,4 @@
-"""Careless input to the console script: a one-line ``error: …`` naming the problem, exit 2, never a traceback
-(issue 13, items 2–4)."""
+"""Careless input to the console script: a one-line ``error: …`` naming the problem, exit 2, never a traceback."""
 
 import json
 

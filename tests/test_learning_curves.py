@@ -1,4 +1,4 @@
-"""Measured learning curves (CLAIMS.md C11) and the growth-class fits (checks.stats.fit_growth_classes)."""
+"""Measured learning curves (docs/claims.md C11) and the growth-class fits (checks.stats.fit_growth_classes)."""
 
 import json
 import math

@@ -1,4 +1,4 @@
-"""The library's NTKs against independent computations (CLAIMS.md S)."""
+"""The library's NTKs against independent computations (docs/claims.md S)."""
 
 import math
 
@@ -84,7 +84,7 @@ def test_initialization_variances_and_seeds():
 
 @given(X=samples(norm_range=(0.05, 10.0)))
 def test_infinite_ntk_diagonal_identity(X):
-    """H∞(x, x) = ½ Σ_l Σ_{k<l} ‖X_k‖² (CLAIMS.md S), to 1e-13 relative (O(L) roundings)."""
+    """H∞(x, x) = ½ Σ_l Σ_{k<l} ‖X_k‖² (docs/claims.md S), to 1e-13 relative (O(L) roundings)."""
     X = torch.as_tensor(X)
     H = infinite_ntk(X)
     expected = 0.5 * hidden_kernel_diag(X)[:, :-1].sum(1)

@@ -1,4 +1,4 @@
-"""Power of the redesigned claim checks (issue 10): the instances and sides that let C3, C6, C8 and C9/C10
+"""Power of the redesigned claim checks: the instances and sides that let C3, C6, C8 and C9/C10
 see a wrong implementation, tested against independent computations and on the correct code.
 
 The full mutation table is ``rnn-theorems mutate``; the pairs here are the fast ones (seconds each).

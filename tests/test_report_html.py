@@ -1,4 +1,4 @@
-"""The report reads in a browser (issue 13, item 6): real HTML with tables and images, the findings first,
+"""The report reads in a browser: real HTML with tables and images, the findings first,
 plots and tables from the same ledger records.  Rendered in headless Chromium (Debian's ``chromium``,
 installed by ``.ci/run``)."""
 

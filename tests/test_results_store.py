@@ -1,4 +1,4 @@
-"""The results store keeps everything (issue 13, item 1): subset runs, runs listed with their outcome,
+"""The results store keeps everything: subset runs, runs listed with their outcome,
 Ctrl-C, concurrent writers, problems found before the checks, missing and stale records."""
 
 import json

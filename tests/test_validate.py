@@ -1,4 +1,4 @@
-"""The validation helpers (``checks.validate``) and C7's bound as proved (``checks.bounds``, CLAIMS.md C7)."""
+"""The validation helpers (``checks.validate``) and C7's bound as proved (``checks.bounds``, docs/claims.md C7)."""
 
 import math
 import re

@@ -15,7 +15,7 @@ from checks.rnn import init_params
 from checks.strategies import derive_seed
 
 LENGTHS = (2, 4, 8, 16, 32)
-"""Sequence lengths of the ``K_2``-against-``L`` report (CLAIMS.md C2: "how it grows with L")."""
+"""Sequence lengths of the ``K_2``-against-``L`` report (docs/claims.md C2: "how it grows with L")."""
 
 
 def deviations(instance: dict):

@@ -60,7 +60,7 @@ SCENARIOS = (None, "-A1", "-A4")
 TRAINING = attrgetter("train_examples")
 """The profile's example budget for training claims: each instance trains every width of the grid."""
 MIN_TRAIN_EXAMPLES = 8
-"""At least this many instances per training record (issue 10: 2–3 could not show a wrong training)."""
+"""At least this many instances per training record (2–3 instances could not show a wrong training: a mutant of the training survived them)."""
 
 
 def training_budget(profile) -> int:

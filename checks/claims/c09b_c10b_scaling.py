@@ -8,7 +8,7 @@ stretched exponential when AICc selects it with ``b > 0`` (else 0), ``rhs`` the 
 growth is super-polynomial carries its finding as ``expected_fail`` (a strict expected failure: CI
 flags a flip either way).  The falsified twin tests ``Φ`` itself, not ``κ̄``: "``Φ = O(L^{-1})``".
 
-The A6 contrast (issue 12 item 7): under the audit scenarios ``+A6`` (``ε = 0.1``), ``+A6:1/L`` and
+The A6 contrast: under the audit scenarios ``+A6`` (``ε = 0.1``), ``+A6:1/L`` and
 ``+A6:1/sqrt(L)`` the instance carries ``small_inputs`` and the per-step norms are ``r_1 = 1``,
 ``r_l = ε(L)`` for ``l ≥ 2`` (``checks.experiments.scaling.measure``); the audit row records the selected
 growth class and ``c`` (``rnn-theorems audit --add A6 --claims C9b,C10b``).  Without a scenario the

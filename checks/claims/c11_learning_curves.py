@@ -14,7 +14,7 @@ with the censored lengths in the details.  Such a family carries the finding as 
 Grid by profile (:func:`grid`): ci and dev measure ``LENGTHS × SIZES`` with ``SEEDS`` seeds (the baseline's
 grid); thorough measures ``THOROUGH_LENGTHS × THOROUGH_SIZES`` with ``THOROUGH_SEEDS`` seeds (cost stated there).
 
-The A6 contrast (issue 12 item 7): under the audit scenarios ``+A6`` (``ε = 0.1``), ``+A6:1/L`` and
+The A6 contrast: under the audit scenarios ``+A6`` (``ε = 0.1``), ``+A6:1/L`` and
 ``+A6:1/sqrt(L)`` the instance carries ``small_inputs`` and the steps ``l ≥ 2`` are clipped to ``‖X_l‖ ≤ ε(L)``
 (``checks.experiments.learning_curves.sample_inputs``); ``rnn-theorems audit --add A6 --claims C11`` records the
 growth class of ``n*(L)`` selected under each normalization.  Without a scenario the instance is unchanged.

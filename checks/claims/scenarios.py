@@ -38,7 +38,7 @@ SMALL_INPUT = 0.1
 """The ``ε`` of the ``+A6`` scenario: ``‖X_l‖ ≤ 0.1`` for ``l ≥ 2``."""
 
 A6_SCENARIOS = {"+A6": repr(SMALL_INPUT), "+A6:1/L": "1/L", "+A6:1/sqrt(L)": "1/sqrt(L)"}
-"""The A6 normalizations of the audit (issue 12 item 7): scenario → ``ε(L)`` as
+"""The A6 normalizations of the audit: scenario → ``ε(L)`` as
 ``checks.small_inputs.parse_small_inputs`` reads it (a fixed ``ε = 0.1``, ``ε = 1/L``,
 ``ε = 1/√L``).  The growth records (C9b, C10b, C11) carry it in their instance as ``small_inputs``."""
 GROWTH_SCENARIOS = (None, *A6_SCENARIOS)

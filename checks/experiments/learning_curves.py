@@ -1,9 +1,9 @@
-"""Measured learning curves (CLAIMS.md C11): the samples and iterations that learning actually takes, against ``L``.
+"""Measured learning curves (docs/claims.md C11): the samples and iterations that learning actually takes, against ``L``.
 
 The certificate ``Φ · κ̄`` of C9/C10 is an *upper bound* on the complexity; this module measures the other side.
 
 Sample complexity.  For a target family, a length ``L`` and a sample of ``n`` sequences, the kernel predictor is
-ridgeless regression with ``H∞`` (the limit of the trained centered network ``F``, CLAIMS.md S):
+ridgeless regression with ``H∞`` (the limit of the trained centered network ``F``, docs/claims.md S):
 ``u(x) = H∞(x, X) H∞(X, X)⁻¹ y`` (a Cholesky solve, ``checks.bounds.solve_psd``).  Its test error is the relative
 mean squared error ``mean (u − y)² / var y`` on ``n_test ≥ 500`` fresh sequences.  Over a grid of ``n`` and several
 seeds this is a learning curve (mean and a 95% confidence band over seeds), and ``n*(L, ε)`` is the smallest ``n``
@@ -36,7 +36,7 @@ from __future__ import annotations
 
 import math
 from collections.abc import Callable, Iterable
-from dataclasses import asdict, dataclass
+from dataclasses import dataclass
 
 import numpy as np
 import torch
@@ -79,7 +79,7 @@ CONFIDENCE = 0.95
 """Two-sided level of the confidence band over seeds (the same default as ``checks.stats.fit_rate``)."""
 
 MIN_TEST_POINTS = 500
-"""Issue 12 measures test error on ≥ 500 fresh points: the relative standard error of a mean squared error
+"""Test error is measured on ≥ 500 fresh points: the relative standard error of a mean squared error
 from 500 points is about ``√(2/500) ≈ 6%`` for Gaussian errors, small beside the spread over seeds."""
 
 ITERATION_SIZE_CAP = 2048
@@ -158,10 +158,8 @@ class NStar:
 
     @property
     def reached(self) -> bool:
+        """``n*`` was reached on the grid (interpolated or at its minimum)."""
         return self.value is not None
-
-    def as_dict(self) -> dict:
-        return asdict(self)
 
 
 def n_star(curve, eps: float) -> NStar:
@@ -252,7 +250,7 @@ def run_learning_curves(
     progress: Callable[[int, int, str], None] | None = None,
     memory_budget: int = MEMORY_BUDGET,
 ) -> dict:
-    """Measured sample and iteration complexity against ``L`` (CLAIMS.md C11), JSON-able.
+    """Measured sample and iteration complexity against ``L`` (docs/claims.md C11), JSON-able.
 
     For each ``L`` and seed ``s ∈ 0..seeds−1``: one nested training sample of ``max(sizes)`` sequences, one test
     sample of ``n_test``, ``H∞`` on both (``infinite_ntk``, blocked); for each target the ridgeless predictor's

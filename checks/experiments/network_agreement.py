@@ -44,7 +44,7 @@ def network_agreement(
     n_test: int = MIN_TEST_POINTS,
     small_inputs=None,
 ) -> dict:
-    """Trained finite networks against the kernel (C11; issue 12 items 2–3), at small scale
+    """Trained finite networks against the kernel (C11), at small scale
     (intended: ``width ≥ 1024``, ``n ≤ 512``, ``L ≤ 16``).
 
     Per seed, on the same nested sample :func:`run_learning_curves` uses at this ``n``: the kernel-GD iteration

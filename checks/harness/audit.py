@@ -4,7 +4,7 @@ For each claim × scenario the verdict is ``holds`` (no failure in the searched 
 ``breaks`` (a shrunk counterexample, kept under ``results/counterexamples/``) or ``n/a``
 (the claim has no instances for that scenario, e.g. dropping A4 from a kernel identity).
 
-The A6 contrast (issue 12 item 7): ``--add A6`` runs every A6 normalization of
+The A6 contrast: ``--add A6`` runs every A6 normalization of
 ``checks.claims.scenarios.A6_SCENARIOS`` (``+A6``: ``ε = 0.1``; ``+A6:1/L``; ``+A6:1/sqrt(L)``), and
 ``--add A6:1/L`` one of them.  For a growth record (C9b, C10b, C11: its measurement names the
 ``selected`` growth class) the row also records that class and ``c`` (the record's lhs: the
@@ -172,7 +172,7 @@ def audit_table(rows: list[dict]) -> tuple[list[str], list[list[str]]]:
 
 
 def a6_contrast_table(rows: list[dict], records: dict | None = None) -> tuple[list[str], list[list[str]]] | None:
-    """The A6 contrast (issue 12 item 7): for each growth record audited under an A6 normalization, the growth
+    """The A6 contrast: for each growth record audited under an A6 normalization, the growth
     class and ``c`` selected without A6 (from the ledger ``records``, if given) and under ``ε = 0.1``, ``1/L``,
     ``1/√L``, with the verdict (holds: almost-polynomial).  ``None`` when no audit row carries a growth class."""
     grown = [r for r in rows if r.get("growth") and r["scenario"] in A6_SCENARIOS]

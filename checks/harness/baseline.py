@@ -26,7 +26,7 @@ __all__ = [
 
 BASELINE_PATH = Path("ledger-baseline.json")
 
-# Baseline tolerances (issue 13, item 5).  A quantity moved when
+# Baseline tolerances.  A quantity moved when
 #     |current − baseline| > relative · |baseline| + ROUNDOFF_FLOOR · scale
 # where scale is the size of the numbers the quantity is computed from: the larger of |lhs|, |rhs|
 # and 1 for a margin (sides are scale-free by convention, so 1 is their natural size), and the

@@ -33,7 +33,7 @@ def jacobian_ntk(params: Params, X: torch.Tensor, X2: torch.Tensor | None = None
 
 
 def infinite_ntk_mpmath(X, digits: int = 50) -> torch.Tensor:
-    """``H∞`` by the plain ``arccos`` recursion of CLAIMS.md (S) in ``digits``-digit arithmetic (mpmath).
+    """``H∞`` by the plain ``arccos`` recursion of docs/claims.md (S) in ``digits``-digit arithmetic (mpmath).
 
     Slow (pure Python, per pair); for a handful of short sequences in tests.
     """

@@ -1,4 +1,4 @@
-"""Plots of the measured learning curves (CLAIMS.md C11; issue 12 items 4, 7, 8): matplotlib (Agg), PNG.
+"""Plots of the measured learning curves (docs/claims.md C11): matplotlib (Agg), PNG.
 
 Each function takes the JSON-able dict of ``checks.experiments.learning_curves.run_learning_curves`` (or a mapping
 of normalization label to such dicts for the A6 contrast) and writes one figure.  A complexity that was not reached
@@ -19,7 +19,7 @@ from matplotlib.ticker import NullFormatter
 
 from checks.tools.plots import _save  # one figure writer for every plot
 
-__all__ = ["plot_a6_contrast", "plot_certificate_vs_measured", "plot_learning_curves"]
+__all__ = ["plot_certificate_vs_measured", "plot_learning_curves"]
 
 COLUMNS = 4
 """Targets per row of the certificate figure (eight targets make two readable rows)."""
@@ -101,7 +101,7 @@ def _censored(ax, L, values, n_max, color, label, statuses=None):
 
 
 def plot_certificate_vs_measured(result: dict, path) -> Path:
-    """The certificate, the measured ``n*`` and the kernel-GD iteration count against ``L`` (C11, issue 12 item 4),
+    """The certificate, the measured ``n*`` and the kernel-GD iteration count against ``L`` (C11),
     one column per target: ``Φ·κ̄ / var y`` (dashed, the certificate in the units of the relative error) and the raw
     ``Φ·κ̄`` (dotted); below, the ratios certificate / ``n*`` (how loose the certificate is, and whether the
     looseness grows with ``L``).  Legends carry each quantity's selected growth class."""
@@ -142,32 +142,4 @@ def plot_certificate_vs_measured(result: dict, path) -> Path:
         bx.set_ylabel("certificate / measured")
     eps = result["config"]["eps"]
     fig.suptitle(f"C11: certificate vs measured complexity (ε = {eps}, {_label(result)})", fontsize=9)
-    return _save(fig, path)
-
-
-def plot_a6_contrast(results: dict, path, targets=None) -> Path:
-    """The A6 contrast (issue 12 item 7): measured ``n*`` (solid) and the certificate ``Φ·κ̄ / var y`` (dashed; the
-    relative error's units, which A6 changes for targets at clipped steps) against ``L`` under each normalization
-    (``results``: label → result of ``run_learning_curves``), one panel per target (default: every target of the
-    first result), legends with the selected growth classes."""
-    first = next(iter(results.values()))
-    targets = list(first["config"]["targets"] if targets is None else targets)
-    fig, axes = plt.subplots(1, len(targets), figsize=(4.6 * len(targets), 5.0), squeeze=False)
-    for ax, target in zip(axes[0], targets):
-        for i, (label, res) in enumerate(results.items()):
-            rows = _by_target(res).get(target)
-            if not rows:
-                continue
-            color = f"C{i % 10}"
-            L = [s["L"] for s in rows]
-            n_label = f"{label}: n*" + _selected(res, target, "n_star")
-            statuses = [s["n_star_status"] for s in rows]
-            _censored(ax, L, [s["n_star"] for s in rows], res["config"]["sizes"][-1], color, n_label, statuses)
-            cert_label = f"{label}: Φ·κ̄/var y" + _selected(res, target, "phi_kappa_rel")
-            ax.loglog(L, [s["phi_kappa_rel"] for s in rows], "--", color=color, lw=1, label=cert_label)
-            _plain_ticks(ax, L)
-        ax.set_title(target, fontsize=10)
-        ax.set_xlabel("L")
-        ax.legend(fontsize=5.5)
-    fig.suptitle("A6 contrast: measured n* (solid), certificate Φ·κ̄ / var y (dashed), per normalization", fontsize=10)
     return _save(fig, path)
