@@ -15,6 +15,7 @@ from checks.assumptions import satisfies_a3
 from checks.ntk import ntk_diagonal
 
 __all__ = [
+    "SAMPLE_OPTIONS",
     "degenerate_samples",
     "derive_seed",
     "near_degenerate_samples",
@@ -41,41 +42,35 @@ def _scaled_sample(draw, dirs: np.ndarray, norm_range, fixed_norms: bool, a3: bo
     return X
 
 
-def _shape(draw, n, L, d) -> tuple[int, int, int]:
-    return draw(st.integers(*n), label="n"), draw(st.integers(*L), label="L"), draw(st.integers(*d), label="d")
+SAMPLE_OPTIONS = {"n": (2, 5), "L": (2, 5), "d": (2, 3), "norm_range": (0.05, 10.0), "fixed_norms": False, "a3": True}
+"""The options of :func:`samples` and :func:`seeded_samples` and their defaults: ranges of ``n``, ``L``, ``d`` and of
+the per-step norms, ``fixed_norms`` (every sequence has the same norm ``r_l`` at step ``l``: the C8–C10 setting) and
+``a3`` (keep only samples satisfying A3, ``checks.assumptions.satisfies_a3``)."""
+
+
+def _options(options: dict) -> dict:
+    unknown = sorted(set(options) - set(SAMPLE_OPTIONS))
+    if unknown:
+        raise TypeError(f"unknown sample option(s) {unknown}; known: {', '.join(SAMPLE_OPTIONS)}")
+    return {**SAMPLE_OPTIONS, **options}
+
+
+def _shape(draw, o: dict) -> tuple[int, int, int]:
+    return draw(st.integers(*o["n"]), label="n"), draw(st.integers(*o["L"]), label="L"), draw(st.integers(*o["d"]), label="d")
 
 
 @st.composite
-def samples(
-    draw,
-    n: tuple[int, int] = (2, 5),
-    L: tuple[int, int] = (2, 5),
-    d: tuple[int, int] = (2, 3),
-    norm_range: tuple[float, float] = (0.05, 10.0),
-    fixed_norms: bool = False,
-    a3: bool = True,
-) -> np.ndarray:
-    """A sample ``X (n, L, d)`` (float64).
-
-    ``fixed_norms``: every sequence has the same norm ``r_l`` at step ``l`` (C8–C10 setting).
-    ``a3``: keep only samples satisfying A3 (``checks.assumptions.satisfies_a3``).
-    """
-    n_, L_, d_ = _shape(draw, n, L, d)
+def samples(draw, **options) -> np.ndarray:
+    """A sample ``X (n, L, d)`` (float64), directions drawn float by float; options: :data:`SAMPLE_OPTIONS`."""
+    o = _options(options)
+    n_, L_, d_ = _shape(draw, o)
     size = n_ * L_ * d_
     dirs = np.array(draw(st.lists(_floats(-1.0, 1.0), min_size=size, max_size=size), label="directions"))
-    return _scaled_sample(draw, dirs.reshape(n_, L_, d_), norm_range, fixed_norms, a3)
+    return _scaled_sample(draw, dirs.reshape(n_, L_, d_), o["norm_range"], o["fixed_norms"], o["a3"])
 
 
 @st.composite
-def seeded_samples(
-    draw,
-    n: tuple[int, int] = (2, 5),
-    L: tuple[int, int] = (2, 5),
-    d: tuple[int, int] = (2, 3),
-    norm_range: tuple[float, float] = (0.05, 10.0),
-    fixed_norms: bool = False,
-    a3: bool = True,
-) -> np.ndarray:
+def seeded_samples(draw, **options) -> np.ndarray:
     """Like :func:`samples`, but the directions are uniform on the sphere from a drawn seed (numpy's
     ``default_rng``), not drawn float by float.
 
@@ -84,9 +79,10 @@ def seeded_samples(
     about 9 times in 10 at ``n = 10``.  The instance records the sample itself, so it replays exactly; it
     shrinks through the seed and the norms only.
     """
-    n_, L_, d_ = _shape(draw, n, L, d)
+    o = _options(options)
+    n_, L_, d_ = _shape(draw, o)
     rng = np.random.default_rng(draw(seeds(), label="direction seed"))
-    return _scaled_sample(draw, rng.standard_normal((n_, L_, d_)), norm_range, fixed_norms, a3)
+    return _scaled_sample(draw, rng.standard_normal((n_, L_, d_)), o["norm_range"], o["fixed_norms"], o["a3"])
 
 
 @st.composite

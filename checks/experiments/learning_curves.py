@@ -60,6 +60,7 @@ __all__ = [
     "MIN_TEST_POINTS",
     "NStar",
     "certificate",
+    "check_error_and_test_set",
     "compare_n_star",
     "curve_band",
     "label_variance",
@@ -206,6 +207,16 @@ def _int_list(name: str, values, minimum: int) -> list[int]:
     return sorted(int(v) for v in out)
 
 
+def check_error_and_test_set(eps, n_test, small_inputs):
+    """The options every C11 measurement shares: ``ε ∈ (0, 1)``, ``n_test ≥ MIN_TEST_POINTS`` and the A6 option;
+    returns the parsed A6 normalization.  Raises ``ValueError`` naming the option."""
+    if isinstance(eps, bool) or not isinstance(eps, (int, float)) or not 0 < eps < 1:
+        raise ValueError(f"eps must lie in (0, 1), got {eps!r}")
+    if not is_integer(n_test) or n_test < MIN_TEST_POINTS:
+        raise ValueError(f"n_test must be an integer >= {MIN_TEST_POINTS}, got {n_test!r}")
+    return parse_small_inputs(small_inputs)
+
+
 def _validate(targets, lengths, sizes, dim, seeds, eps, small_inputs, n_test, memory_budget):
     if isinstance(targets, str):
         targets = [t.strip() for t in targets.split(",") if t.strip()]
@@ -222,11 +233,7 @@ def _validate(targets, lengths, sizes, dim, seeds, eps, small_inputs, n_test, me
         raise ValueError(f"dim must be an integer >= 1, got {dim!r}")
     if not is_integer(seeds) or seeds < 1:
         raise ValueError(f"seeds must be an integer >= 1 (the number of seeds), got {seeds!r}")
-    if isinstance(eps, bool) or not isinstance(eps, (int, float)) or not 0 < eps < 1:
-        raise ValueError(f"eps must lie in (0, 1), got {eps!r}")
-    if not is_integer(n_test) or n_test < MIN_TEST_POINTS:
-        raise ValueError(f"n_test must be an integer >= {MIN_TEST_POINTS}, got {n_test!r}")
-    small = parse_small_inputs(small_inputs)
+    small = check_error_and_test_set(eps, n_test, small_inputs)
     n_max = sizes[-1]
     need = 8 * (3 * n_max * n_max + n_test * n_max)
     if need > memory_budget:

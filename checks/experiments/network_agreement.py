@@ -9,11 +9,17 @@ import math
 
 import numpy as np
 
-from checks.experiments.learning_curves import MIN_TEST_POINTS, TEST_STREAM, TRAIN_STREAM, curve_band, sample_inputs
+from checks.experiments.learning_curves import (
+    MIN_TEST_POINTS,
+    TEST_STREAM,
+    TRAIN_STREAM,
+    check_error_and_test_set,
+    curve_band,
+    sample_inputs,
+)
 from checks.kernel_regression import kernel_gd_iterations, kernel_gd_predictor, relative_mse, ridgeless_predictor
 from checks.ntk import empirical_ntk, infinite_ntk
 from checks.rnn import init_params, output
-from checks.small_inputs import parse_small_inputs
 from checks.target_families import family, make_target
 from checks.train import a4_step_size, train_gd
 from checks.validate import is_integer
@@ -67,11 +73,7 @@ def network_agreement(
     for name, v, lo in limits:
         if not is_integer(v) or v < lo:
             raise ValueError(f"{name} must be an integer >= {lo}, got {v!r}")
-    if isinstance(eps, bool) or not isinstance(eps, (int, float)) or not 0 < eps < 1:
-        raise ValueError(f"eps must lie in (0, 1), got {eps!r}")
-    if not is_integer(n_test) or n_test < MIN_TEST_POINTS:
-        raise ValueError(f"n_test must be an integer >= {MIN_TEST_POINTS}, got {n_test!r}")
-    small = parse_small_inputs(small_inputs)
+    small = check_error_and_test_set(eps, n_test, small_inputs)
     records = []
     for seed in range(seeds):
         X = sample_inputs(n, L, dim, seed, stream=TRAIN_STREAM, small_inputs=small)
