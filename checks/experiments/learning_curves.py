@@ -41,6 +41,8 @@ from dataclasses import asdict, dataclass
 import numpy as np
 import torch
 
+from checks.experiments.scaling import PHI_KAPPA_SIGMA
+from checks.growth import fit_growth_classes
 from checks.kernel_regression import (
     iterations_from_spectrum,
     kernel_gd_iterations,
@@ -53,7 +55,7 @@ from checks.kernel_regression import (
 from checks.ntk import empirical_ntk, infinite_ntk, kappa_bar
 from checks.rnn import init_params, output
 from checks.small_inputs import clip_steps, expected_norms, parse_small_inputs
-from checks.stats import fit_growth_classes, mean_band
+from checks.stats import mean_band
 from checks.target_families import TARGETS, family, make_target
 from checks.train import a4_step_size, train_gd
 from checks.validate import is_integer
@@ -382,13 +384,19 @@ def _summarize(target, L, sizes, rows, iterations, seeds, eps, dim, small, n_ite
     }
 
 
-def _growth(L, y) -> dict | None:
+N_STAR_SIGMA = 0.05
+"""Noise of ``log n*`` per length for the growth classifier: the measured seed-bootstrap spread of the n* of the mean
+curve (C11's ci grid, 4 seeds: 0.01–0.06 in log n*; docs/claims.md C11), rounded up.  Used for the iteration counts and
+the ratios too, whose noise is that of ``n*`` or less."""
+
+
+def _growth(L, y, sigma: float = N_STAR_SIGMA) -> dict | None:
     """``fit_growth_classes`` on the finite positive points (an infinite certificate, ``c_α = 0``, is left out),
-    ``None`` with fewer than 4 distinct ``L``."""
+    ``None`` with fewer than 5 distinct ``L``."""
     keep = [(a, b) for a, b in zip(L, y) if b is not None and math.isfinite(b) and b > 0]
-    if len({a for a, _ in keep}) < 4:
+    if len({a for a, _ in keep}) < 5:
         return None
-    return fit_growth_classes([a for a, _ in keep], [b for _, b in keep]).as_dict()
+    return fit_growth_classes([a for a, _ in keep], [b for _, b in keep], sigma=sigma).as_dict()
 
 
 def _fits(summary: list[dict], iterations: dict, target: str, seeds: int) -> dict:
@@ -401,9 +409,9 @@ def _fits(summary: list[dict], iterations: dict, target: str, seeds: int) -> dic
         "n_star": _growth([s["L"] for s in reached], [s["n_star"] for s in reached]),
         "n_star_censored": [s["L"] for s in summary if s["n_star_status"] != "interpolated"],
         "iterations": _growth([L for L, _ in its], [i for _, i in its]),
-        "phi_kappa": _growth([s["L"] for s in summary], [s["phi_kappa"] for s in summary]),
+        "phi_kappa": _growth([s["L"] for s in summary], [s["phi_kappa"] for s in summary], PHI_KAPPA_SIGMA),
         "ratio": _growth([s["L"] for s in ratio], [s["ratio"] for s in ratio]),
-        "phi_kappa_rel": _growth([s["L"] for s in summary], [s["phi_kappa_rel"] for s in summary]),
+        "phi_kappa_rel": _growth([s["L"] for s in summary], [s["phi_kappa_rel"] for s in summary], PHI_KAPPA_SIGMA),
         "ratio_rel": _growth([s["L"] for s in ratio_rel], [s["ratio_rel"] for s in ratio_rel]),
     }
 
