@@ -18,7 +18,21 @@ import numpy as np
 
 from checks.growth import fit_growth_classes
 
-__all__ = ["CURVES", "ClassRate", "confusion"]
+__all__ = ["CURVES", "GRIDS", "STATED_RATES", "ClassRate", "confusion", "grids"]
+
+REPS = 40
+"""Noisy draws per law in the committed calibration (each rate known to ±8% at 0.5, ±3.5% at 0.05)."""
+STATED_RATES = {
+    "C9b/C10b": {},
+    "C11": {law: 1.0 for law in (
+        *(f"L^{p}·exp({b} L^{c})" for c in (0.2, 0.3, 0.5) for b in (0.25, 0.5, 1.0, 2.0) for p in (0, 2, 3)),
+        "κ̄·exp(L^0.3)", "L^3·exp(0.5 L^0.3)", "κ̄·exp(L^0.25)")},
+}
+"""Measured error rate per law on each grid (``REPS`` draws, seed 0), laws not listed: 0.  C9b/C10b (L = 8 … 1024 at
+the resolution 1e-4): every law right.  C11 (L = 4 … 32 at the seed-bootstrap noise of ``log n*``): every
+almost-polynomial law right, and *no* stretched exponential read super-polynomial — on three doublings of ``L`` at a
+few percent noise ``L^p exp(b L^c)`` is within the noise of a quasi-polynomial or offset power law: the stated
+limitation; C11's super-polynomial evidence is the jump test (``checks.experiments.n_star_bootstrap``)."""
 
 
 def _poly(p):
@@ -86,6 +100,18 @@ def confusion(lengths, sigma: float, *, reps: int = 100, seed: int = 0, laws=Non
             deltas.append(fit.delta)
         out.append(ClassRate(law, truth, reps, errors, float(np.median(deltas))))
     return out
+
+
+def grids() -> dict:
+    """Each record family's grid and noise: ``{name: (lengths, sigma)}`` (the records' own constants)."""
+    from checks.claims.c11_learning_curves import LENGTHS as C11_LENGTHS
+    from checks.experiments.learning_curves import N_STAR_SIGMA
+    from checks.experiments.scaling import LENGTHS, PHI_KAPPA_SIGMA
+
+    return {"C9b/C10b": (LENGTHS, PHI_KAPPA_SIGMA), "C11": (C11_LENGTHS, N_STAR_SIGMA)}
+
+
+GRIDS = ("C9b/C10b", "C11")
 
 
 def summary(rates: list[ClassRate]) -> dict:

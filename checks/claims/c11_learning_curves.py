@@ -2,14 +2,16 @@
 
 One record per target family of ``checks.target_families`` checked here.  The kernel
 predictor (ridgeless regression with ``H∞``, the limit of the trained centered network) is run on a
-doubling grid of ``n`` for each ``L``; ``n*(L, ε)`` is the smallest ``n`` reaching relative test error
-``ε`` (log-log interpolation on the grid).  The three growth classes are fitted to ``n*(L)`` and AICc or
-hold-out selects one (``checks.stats.fit_growth_classes``), as for C9b/C10b.
+doubling grid of ``n`` for each ``L`` and seed; ``n*(L, ε)`` is the smallest ``n`` at which the mean curve reaches
+relative test error ``ε`` (log-log interpolation on the grid).  The verdict (``checks.experiments.n_star_bootstrap``):
+a *jump* — ``n*`` (or its lower limit ``n_max`` where it left the grid) more than 3 standard errors above the best
+almost-polynomial extrapolation from the shorter lengths — reads super-polynomial; otherwise the calibrated growth
+classifier (``checks.growth``) decides at the seed-bootstrap noise of each ``log n*``; leaving the grid within the
+extrapolation's reach is undecided.  The verdict counts only when it agrees on ≥ 95% of 200 seed-bootstrap resamples.
 
-Sides: ``lhs`` is the super-polynomial exponent ``c`` (0 unless ``exp(a + b L^c)`` is selected with
-``b > 0``), ``rhs`` the threshold 0.15.  A family whose ``n*`` leaves the grid (``n* > n_max``) at some
-``L`` while it was measured at smaller ``L`` has no almost-polynomial fit within the grid: ``lhs = ∞``,
-with the censored lengths in the details.  Such a family carries the finding as ``expected_fail``.
+Sides: ``lhs`` the detection ratio ``max(jump z / 3, Δ / 9)`` (> 1 reads super-polynomial), ``∞`` when the record
+cannot decide (undecided, or stable on fewer than 95% of the resamples — stated in ``details["note"]``); ``rhs`` 1.
+``compared``: ``n*`` at the largest ``L``, the class index, the stability and the detection ratio.
 
 Grid by profile (:func:`grid`): ci and dev measure ``LENGTHS × SIZES`` with ``SEEDS`` seeds (the baseline's
 grid); thorough measures ``THOROUGH_LENGTHS × THOROUGH_SIZES`` with ``THOROUGH_SEEDS`` seeds (cost stated there).
@@ -42,13 +44,15 @@ SIZES = tuple(2**k for k in range(4, 11))
 DIM, SEEDS, EPS = 4, 6, 0.5
 """Input dimension; seeds per (L, n) (the seed bootstrap resamples them); relative test error ε that defines n*."""
 SUPER = (
-    "measured super-polynomial: n* of the first-step target jumps from ~150 at L = 8 to > 2048 at L = 16 "
-    "(d = 4, ε = 0.5, n ≤ 2048), as the certificate Φ·κ̄ of C9b predicts (stretched exponential, c ≈ 0.55)"
+    "cannot decide at ci: n* of the first-step target is 22, 68, 154, 770 at L = 4, 6, 8, 12 and > 1024 from L = 16 "
+    "(d = 4, ε = 0.5, 6 seeds); the jump at L = 12 (3.7 standard errors above the power-law extrapolation) agrees on "
+    "only 83% of the seed-bootstrap resamples, and leaving the grid at L = 16 is within the almost-polynomial "
+    "extrapolation's reach — a steep polynomial (local exponent ≈ 4) is not excluded on this grid"
 )
 FAMILIES = {"last-linear": None, "first-linear": SUPER}
 THOROUGH_LENGTHS = (4, 8, 16, 32, 64, 128)
 THOROUGH_SIZES = tuple(2**k for k in range(4, 14))
-THOROUGH_SEEDS = 6
+THOROUGH_SEEDS = 3
 """The thorough grid: L = 4 … 128, n = 16 … 8192, 3 seeds (ci: L ≤ 64, n ≤ 2048, 2 seeds).
 
 Measured: a thorough run of both records (``verify --profile thorough --claims C11``, one process, one torch
