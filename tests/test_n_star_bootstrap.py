@@ -7,7 +7,7 @@ from checks.experiments.n_star_bootstrap import SIGMA_FLOOR, verdict
 
 STATED_FALSE_ALARM = 0.01
 """The rule's stated false-alarm rate on almost-polynomial n*: the jump test is one-sided 3σ over ≤ 4 lengths
-(≤ 0.6%), the classifier's Δ > 9 about 0.3%; measured below: 0.3% (power law) and 0% (quasi-polynomial), 1000 draws."""
+(≤ 0.6%), the classifier's Δ > 9 about 0.3%; measured below: 0.3% (power law) and 0.8% (quasi-polynomial), 1000 draws each."""
 NOISE = np.array([0.116, 0.05, 0.064, 0.05, 0.05, 0.05, 0.05])
 """The seed-bootstrap noise of log n* measured for the last-step target at ci (6 seeds; floor SIGMA_FLOOR)."""
 
