@@ -18,7 +18,7 @@ import numpy as np
 
 from checks.growth import fit_growth_classes
 
-__all__ = ["CURVES", "GRIDS", "STATED_RATES", "ClassRate", "confusion", "grids"]
+__all__ = ["CURVES", "GRIDS", "STATED_RATES", "ClassRate", "confusion"]
 
 REPS = 40
 """Noisy draws per law in the committed calibration (each rate known to ±8% at 0.5, ±3.5% at 0.05)."""
@@ -102,16 +102,8 @@ def confusion(lengths, sigma: float, *, reps: int = 100, seed: int = 0, laws=Non
     return out
 
 
-def grids() -> dict:
-    """Each record family's grid and noise: ``{name: (lengths, sigma)}`` (the records' own constants)."""
-    from checks.claims.c11_learning_curves import LENGTHS as C11_LENGTHS
-    from checks.experiments.learning_curves import N_STAR_SIGMA
-    from checks.experiments.scaling import LENGTHS, PHI_KAPPA_SIGMA
-
-    return {"C9b/C10b": (LENGTHS, PHI_KAPPA_SIGMA), "C11": (C11_LENGTHS, N_STAR_SIGMA)}
-
-
 GRIDS = ("C9b/C10b", "C11")
+"""The record families calibrated; their grids and noise: ``checks.claims.growth_grids.grids``."""
 
 
 def summary(rates: list[ClassRate]) -> dict:

@@ -385,9 +385,10 @@ def _summarize(target, L, sizes, rows, iterations, seeds, eps, dim, small, n_ite
 
 
 N_STAR_SIGMA = 0.05
-"""Noise of ``log n*`` per length for the growth classifier: the measured seed-bootstrap spread of the n* of the mean
-curve (C11's ci grid, 4 seeds: 0.01–0.06 in log n*; docs/claims.md C11), rounded up.  Used for the iteration counts and
-the ratios too, whose noise is that of ``n*`` or less."""
+"""Noise of ``log n*`` per length for fits without a bootstrap (this module's growth summaries; the C11 calibration
+grid): the floor ``checks.experiments.n_star_bootstrap.SIGMA_FLOOR`` (the interpolation error on the doubling ``n``
+grid), which is the measured seed-bootstrap noise at every ci length but the shortest (L = 4: 0.12, 6 seeds).  Used
+for the iteration counts and the ratios too, whose noise is that of ``n*`` or less."""
 
 
 def _growth(L, y, sigma: float = N_STAR_SIGMA) -> dict | None:
