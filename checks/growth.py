@@ -15,7 +15,7 @@ Four classes are least-squares fitted to ``log y`` against ``L`` (natural logs, 
 
 Decision rule (a likelihood-ratio test at the stated noise level ``sigma`` of ``log y`` per point): the
 improvement ``Δ = χ²_almost − χ²_super`` (``χ² = Σ (residual/sigma)²``) of the super-polynomial fit over the best of the three
-almost-polynomial fits (divided by ``χ²_super/(N − 5)`` where that exceeds 1: the misfit guard); **super-polynomial** when ``Δ > DELTA_THRESHOLD``.  The threshold is calibrated on
+almost-polynomial fits (divided by the smallest ``χ²/(N − K)`` of the four where that exceeds 1: the misfit guard); **super-polynomial** when ``Δ > DELTA_THRESHOLD``.  The threshold is calibrated on
 synthetic curves of known class on the records' own grids with their noise (``checks.growth_calibration``,
 docs/claims.md "Growth classifier").  The almost-polynomial class reported (``selected``) is the first of
 ``ALMOST_POLYNOMIAL`` whose χ² is within the same threshold of the best one.
@@ -58,8 +58,8 @@ STRETCHED_C_GRID = 60
 grid neighbours of the best point."""
 OFFSET_GRID = 30
 """Log-spaced profile grid of ``L₀`` over ``[L_min/2, L_max/2]``."""
-SUPER_PARAMETERS = 5
-"""Parameters of the super-polynomial class (``a, p, r, b, c``): its χ² has ``N − 5`` degrees of freedom."""
+PARAMETERS = {"power_law": 3, "quasi_polynomial": 4, "offset_power_law": 5, "stretched_exponential": 5}
+"""Fitted parameters per class (``a, p, r`` and ``q``; ``q, L₀``; ``b, c``): a χ² has ``N − K`` degrees of freedom."""
 LOG_RESOLUTION = 1e-9
 """Floor of a χ² per point (exactly fitted synthetic data)."""
 
@@ -210,11 +210,10 @@ def fit_growth_classes(L, y, *, sigma) -> GrowthClasses:
         chi2 = float(np.sum((w * resid) ** 2))
         fits[name] = GrowthClassFit(name, params, resid.tolist(), max(chi2, L.size * LOG_RESOLUTION**2))
     almost = min(ALMOST_POLYNOMIAL, key=lambda k: (fits[k].rss, ALMOST_POLYNOMIAL.index(k)))
-    # Misfit guard: where even the super-polynomial class misses the data beyond the stated noise (χ² per degree of
-    # freedom > 1: a non-monotone Φκ̄, a law outside every class), the residual scatter is the noise scale; else a
-    # likelihood ratio of two wrong models would read as evidence.
-    dof = max(L.size - SUPER_PARAMETERS, 1)
-    misfit = max(1.0, fits["stretched_exponential"].rss / dof)
+    # Misfit guard: where every class misses the data beyond the stated noise (the smallest χ² per degree of freedom
+    # > 1: a non-monotone Φκ̄, a law outside every class), the residual scatter is the noise scale; else a likelihood
+    # ratio of two wrong models would read as evidence.
+    misfit = max(1.0, min(f.rss / max(L.size - PARAMETERS[k], 1) for k, f in fits.items()))
     delta = (fits[almost].rss - fits["stretched_exponential"].rss) / misfit
     if delta > DELTA_THRESHOLD:
         selected, verdict = "stretched_exponential", "super-polynomial"

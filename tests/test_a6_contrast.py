@@ -73,7 +73,7 @@ def _scaling_rows(monkeypatch, tmp_path):
 def _check_contrast(rows):
     """What the measured A6 contrast of the certificate says (the table of docs/claims.md C9b, calibrated classifier):
     the first-step target stays super-polynomial under every normalization with c ≈ 0.64–0.66; the last-step target
-    is almost-polynomial under every one (a quasi-polynomial at ε = 1/L, a power law at ε = 0.1 and 1/√L)."""
+    is almost-polynomial under every one (an offset power law at ε = 1/L, a power law at ε = 0.1 and 1/√L)."""
     first = {s: rows[("C9b-add-first", s)] for s in A6_SCENARIOS}
     last = {s: rows[("C9b-add-last", s)] for s in A6_SCENARIOS}
     assert all(r["verdict"] == "breaks" and r["growth"] == "stretched_exponential" for r in first.values())
@@ -81,7 +81,7 @@ def _check_contrast(rows):
     assert first["+A6:1/sqrt(L)"]["c"] == pytest.approx(0.66, abs=0.03)
     assert first["+A6"]["c"] == pytest.approx(0.65, abs=0.03)
     assert all(r["verdict"] == "holds" and r["c"] == 0.0 for r in last.values())
-    assert last["+A6:1/L"]["growth"] == "quasi_polynomial" and last["+A6"]["growth"] == "power_law"
+    assert last["+A6:1/L"]["growth"] == "offset_power_law" and last["+A6"]["growth"] == "power_law"
 
 
 def test_audit_rows_record_the_growth_class_per_normalization(monkeypatch, tmp_path, capsys):
@@ -144,5 +144,5 @@ def test_report_shows_the_a6_contrast(tmp_path):
     write_json(tmp_path / "audit.json", {"rows": rows})
     text = render_report(tmp_path / "ledger.json", tmp_path / "report", tmp_path / "audit.json", mutation_path=None).read_text()
     section = text[text.index("### A6 contrast"):]
-    assert "| C9b-add-first | expected-fail: exp(b L^c), c = 0.63 |" in section
+    assert "| C9b-add-first | expected-fail: L^p exp(b L^c), c = 0.63 |" in section
     assert "| C11-first-linear | expected-fail: none fitted: n* > 2048 at L = [16, 32, 64] | holds: L^p |" in section
