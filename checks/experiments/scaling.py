@@ -66,7 +66,7 @@ def _nvariable(offsets: tuple[int, ...], anchor: str):
 
 SUPER_POLYNOMIAL = (
     "measured super-polynomial: the calibrated classifier prefers L^p exp(b·L^c) with c ≈ 0.66 over every "
-    "almost-polynomial class for Φ·κ̄ over L = 8 … 1024 by Δ ≈ 4·10⁸ (threshold 9; the local log-log slope keeps "
+    "almost-polynomial class for Φ·κ̄ over L = 8 … 1024 by Δ ≈ 8·10⁵–3·10⁶ (threshold 9; the local log-log slope keeps "
     "growing, 57 at L = 1024)"
 )
 
