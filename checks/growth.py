@@ -14,8 +14,9 @@ Four classes are least-squares fitted to ``log y`` against ``L`` (natural logs, 
   ``Φ·κ̄ = Φ · L(L−1)/4`` with ``Φ = exp(L^0.3)`` is in the class.
 
 Decision rule (a likelihood-ratio test at the stated noise level ``sigma`` of ``log y`` per point): the
-improvement ``Δ = χ²_almost − χ²_super`` (``χ² = Σ (residual/sigma)²``) of the super-polynomial fit over the best of the three
-almost-polynomial fits (divided by the smallest ``χ²/(N − K)`` of the four where that exceeds 1: the misfit guard); **super-polynomial** when ``Δ > DELTA_THRESHOLD``.  The threshold is calibrated on
+improvement ``Δ = χ²_almost − χ²_super`` (``χ² = Σ (residual/sigma)²``) of the super-polynomial fit over the best
+of the three almost-polynomial fits (divided by the smallest ``χ²/(N − K)`` of the four where that exceeds 1: the
+misfit guard); **super-polynomial** when ``Δ > DELTA_THRESHOLD``.  The threshold is calibrated on
 synthetic curves of known class on the records' own grids with their noise (``checks.growth_calibration``,
 docs/claims.md "Growth classifier").  The almost-polynomial class reported (``selected``) is the first of
 ``ALMOST_POLYNOMIAL`` whose χ² is within the same threshold of the best one.

@@ -3,8 +3,8 @@
 import numpy as np
 import pytest
 
-from checks.growth import fit_growth_classes
 from checks.claims.growth_grids import grids
+from checks.growth import fit_growth_classes
 from checks.growth_calibration import CURVES, GRIDS, REPS, STATED_RATES, confusion
 
 RATE_RESOLUTION = 0.1

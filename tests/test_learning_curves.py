@@ -8,10 +8,10 @@ import pytest
 import torch
 
 from checks.experiments.learning_curves import certificate, compare_n_star, n_star, network_agreement, run_learning_curves, sample_inputs
+from checks.growth import GROWTH_CLASSES, fit_growth_classes
 from checks.kernel_regression import kernel_gd_iterations, kernel_gd_predictor
 from checks.ntk import infinite_ntk
 from checks.small_inputs import expected_norms, parse_small_inputs
-from checks.growth import GROWTH_CLASSES, fit_growth_classes
 from checks.stats import mean_band
 from checks.target_families import TARGETS, make_target
 

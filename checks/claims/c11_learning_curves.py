@@ -56,7 +56,8 @@ THOROUGH_SEEDS = 8
 """The thorough grid: the ci lengths and L = 64, 128, n = 16 … 8192, 8 seeds (ci: L ≤ 32, n ≤ 1024, 6 seeds).
 Not yet run on this grid: by the cost per length and seed of the former thorough grid below, about 2 hours.
 
-Measured on the former thorough grid (L = 4, 8, … 128, 3 seeds, the former AICc rule): a thorough run of both records (``verify --profile thorough --claims C11``, one process, one torch
+Measured on the former thorough grid (L = 4, 8, … 128, 3 seeds, the former AICc rule): a thorough run of both
+records (``verify --profile thorough --claims C11``, one process, one torch
 thread, beside another job on the 2-core machine) took 32 min 43 s at a peak RSS of 2.0 GiB — both records share
 one set of curves (:func:`_learning_curves`), so that is the cost of one grid.  It recorded C11-first-linear as
 its expected failure (``n*`` = 22, 150, 3212 at L = 4, 8, 16 and > 8192 from L = 32) and C11-last-linear as

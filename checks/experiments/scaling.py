@@ -20,9 +20,9 @@ from dataclasses import dataclass
 
 import numpy as np
 
+from checks.growth import fit_growth_classes
 from checks.ntk import kappa_bar
 from checks.small_inputs import expected_norms, parse_small_inputs
-from checks.growth import fit_growth_classes
 from checks.stats import fit_rate
 from checks.targets import Additive, NVariable
 
