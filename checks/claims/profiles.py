@@ -18,6 +18,9 @@ __all__ = ["ENV_VAR", "HEALTH_CHECKS_OFF", "PROFILES", "Profile", "get_profile",
 ENV_VAR = "RNN_THEOREMS_PROFILE"
 
 HEALTH_CHECKS_OFF = ("too_slow", "filter_too_much", "data_too_large", "function_scoped_fixture")
+"""Claim checks run linear algebra of varying size and filter to assumptions. ``filter_too_much`` is off but not
+unseen: a record that tries markedly fewer instances than its baseline is a baseline diff with the reason printed
+(``checks.harness.baseline.INSTANCE_FRACTION``)."""
 """Hypothesis health checks the suite turns off: checks are slow by nature (training, large kernels), the A3 filter
 rejects samples by design, instances are large arrays, and the library's property tests use function-scoped
 fixtures that hold no per-example state."""

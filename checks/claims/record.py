@@ -27,6 +27,7 @@ from typing import Any
 
 __all__ = [
     "ASSUMPTIONS",
+    "ClaimFailure",
     "EXAMPLES",
     "SCENARIOS",
     "Claim",
@@ -61,6 +62,12 @@ EXAMPLES = attrgetter("max_examples")
 """The default example budget: the profile's ``max_examples`` Hypothesis examples."""
 
 _ID = re.compile(r"^C(\d+)([a-z]?)(-[A-Za-z0-9-]+)?$")
+
+
+class ClaimFailure(AssertionError):
+    """A claim's inequality fails on an instance: the only exception a recorded finding (``expected_fail``) expects.
+
+    Any other exception out of a check (a crash) is an error, also for a record whose failure is expected."""
 
 
 @dataclass(frozen=True)

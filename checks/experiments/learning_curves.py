@@ -41,6 +41,8 @@ from dataclasses import dataclass
 import numpy as np
 import torch
 
+from checks.experiments.scaling import PHI_KAPPA_SIGMA
+from checks.growth import fit_growth_classes
 from checks.kernel_regression import (
     iterations_from_spectrum,
     kernel_test_errors,
@@ -48,7 +50,7 @@ from checks.kernel_regression import (
 )
 from checks.ntk import infinite_ntk, kappa_bar
 from checks.small_inputs import clip_steps, expected_norms, parse_small_inputs
-from checks.stats import fit_growth_classes, mean_band
+from checks.stats import mean_band
 from checks.target_families import TARGETS, family, make_target
 from checks.validate import is_integer
 
@@ -373,13 +375,20 @@ def _summarize(target, L, sizes, rows, iterations, seeds, eps, dim, small, n_ite
     }
 
 
-def _growth(L, y) -> dict | None:
+N_STAR_SIGMA = 0.05
+"""Noise of ``log n*`` per length for fits without a bootstrap (this module's growth summaries; the C11 calibration
+grid): the floor ``checks.experiments.n_star_bootstrap.SIGMA_FLOOR`` (the interpolation error on the doubling ``n``
+grid), which is the measured seed-bootstrap noise at every ci length but the shortest (L = 4: 0.12, 6 seeds).  Used
+for the iteration counts and the ratios too, whose noise is that of ``n*`` or less."""
+
+
+def _growth(L, y, sigma: float = N_STAR_SIGMA) -> dict | None:
     """``fit_growth_classes`` on the finite positive points (an infinite certificate, ``c_α = 0``, is left out),
-    ``None`` with fewer than 4 distinct ``L``."""
+    ``None`` with fewer than 5 distinct ``L``."""
     keep = [(a, b) for a, b in zip(L, y) if b is not None and math.isfinite(b) and b > 0]
-    if len({a for a, _ in keep}) < 4:
+    if len({a for a, _ in keep}) < 5:
         return None
-    return fit_growth_classes([a for a, _ in keep], [b for _, b in keep]).as_dict()
+    return fit_growth_classes([a for a, _ in keep], [b for _, b in keep], sigma=sigma).as_dict()
 
 
 def _fits(summary: list[dict], iterations: dict, target: str, seeds: int) -> dict:
@@ -392,9 +401,9 @@ def _fits(summary: list[dict], iterations: dict, target: str, seeds: int) -> dic
         "n_star": _growth([s["L"] for s in reached], [s["n_star"] for s in reached]),
         "n_star_censored": [s["L"] for s in summary if s["n_star_status"] != "interpolated"],
         "iterations": _growth([L for L, _ in its], [i for _, i in its]),
-        "phi_kappa": _growth([s["L"] for s in summary], [s["phi_kappa"] for s in summary]),
+        "phi_kappa": _growth([s["L"] for s in summary], [s["phi_kappa"] for s in summary], PHI_KAPPA_SIGMA),
         "ratio": _growth([s["L"] for s in ratio], [s["ratio"] for s in ratio]),
-        "phi_kappa_rel": _growth([s["L"] for s in summary], [s["phi_kappa_rel"] for s in summary]),
+        "phi_kappa_rel": _growth([s["L"] for s in summary], [s["phi_kappa_rel"] for s in summary], PHI_KAPPA_SIGMA),
         "ratio_rel": _growth([s["L"] for s in ratio_rel], [s["ratio_rel"] for s in ratio_rel]),
     }
 

@@ -40,8 +40,8 @@ __all__ = [
     "scenario_names",
 ]
 
-GROWTH_NAMES = {"power_law": "L^p", "quasi_polynomial": "exp(c ln²L)", "stretched_exponential": "exp(b L^c)"}
-"""Short names of the growth classes of ``checks.stats.fit_growth_classes`` for the tables."""
+GROWTH_NAMES = {"power_law": "L^p", "quasi_polynomial": "L^p exp(q ln²L)", "offset_power_law": "(L+L₀)^q L^p", "stretched_exponential": "L^p exp(b L^c)"}
+"""Short names of the growth classes of ``checks.growth.fit_growth_classes`` for the tables."""
 
 
 @dataclass(frozen=True)
@@ -108,7 +108,8 @@ def growth_of(details: dict, lhs) -> tuple[str | None, float | None]:
         growth = "none fitted: " + str(details.get("note", "no growth class selected"))
     else:
         return None, None
-    return growth, None if lhs is None else _finite(lhs)
+    c = details.get("c", lhs)  # the growth records state c in their details; older records carried it as lhs
+    return growth, None if c is None else _finite(c)
 
 
 def run_audit(claim_ids, scenario: str, profile: Profile, *, max_examples: int = 20, progress=print) -> list[AuditRow]:

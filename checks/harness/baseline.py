@@ -14,6 +14,7 @@ from checks.harness.store import SCHEMA_VERSION
 
 __all__ = [
     "BASELINE_PATH",
+    "INSTANCE_FRACTION",
     "ROUNDOFF_FLOOR",
     "TOLERANCES",
     "Diff",
@@ -43,6 +44,10 @@ TOLERANCES = {
     "implied_constant": 0.25,  # relative
     "compared": 0.10,  # relative: a headline quantity (Measurement.compared); a 25% move must be a diff
 }
+INSTANCE_FRACTION = 0.5
+"""A record that tries fewer than this fraction of its baseline's instances is a diff: its strategy silently
+yields far fewer instances (Hypothesis's ``filter_too_much`` health check is off for claim checks, see
+``checks.claims.profiles.HEALTH_CHECKS_OFF``), so the verdict rests on less evidence than the baseline's."""
 ROUNDOFF_FLOOR = 1e-11
 """Absolute floor of every baseline tolerance, in units of the quantity's scale (see above)."""
 
@@ -112,8 +117,9 @@ def _moved(name: str, base, cur, scale: float = 1.0) -> bool:
 
 
 def compare(current: dict, baseline: dict, claims: set[str] | None = None) -> list[Diff]:
-    """Differences that matter between two ledgers: a status flip, a missing record, or a margin, ratio,
-    slope or implied constant that moved beyond its tolerance (:data:`TOLERANCES`, relative to its own
+    """Differences that matter between two ledgers: a status flip, a missing record, markedly fewer instances
+    (:data:`INSTANCE_FRACTION`), or a margin, ratio, slope, implied constant or compared headline that moved beyond
+    its tolerance (:data:`TOLERANCES`, relative to its own
     size, with the :data:`ROUNDOFF_FLOOR`)."""
     diffs = []
     cur_records, base_records = current.get("records", {}), baseline.get("records", {})
@@ -127,6 +133,10 @@ def compare(current: dict, baseline: dict, claims: set[str] | None = None) -> li
             continue
         if b["status"] != c["status"]:
             diffs.append(Diff(key, "status", b["status"], c["status"], "no flip"))
+        bi, ci = b.get("instances"), c.get("instances")
+        if bi is not None and ci is not None and ci < INSTANCE_FRACTION * bi:
+            diffs.append(Diff(key, "instances", bi, ci, f">= {INSTANCE_FRACTION:.0%} of baseline (the strategy yields far "
+                                                        "fewer instances: filtered by assumptions or a changed strategy)"))
         sides = max(abs(v) for v in (b.get("lhs"), b.get("rhs"), 1.0) if v is not None)
         checks = [
             ("worst_margin", b.get("worst_margin"), c.get("worst_margin"), sides),

@@ -18,12 +18,10 @@ import hashlib
 import pytest
 from hypothesis import Phase, given, seed, settings
 
-from checks.claims import Claim, Profile, get, select
+from checks.claims import Claim, ClaimFailure, Profile, get, select
 from checks.claims.profiles import hypothesis_settings
 
 __all__ = ["claim_test", "run_claim", "seed_for"]
-
-"""Claim checks run linear algebra of varying size and filter to assumptions; speed is benchmarked, not timed."""
 
 
 def seed_for(claim_id: str, profile_name: str, salt: int | None = None) -> int:
@@ -77,14 +75,16 @@ def claim_test(selector: str):
     """The pytest test of the records ``selector`` names (a family such as ``"C3"``, or one record id).
 
     Every generated item carries the mark ``claim(<record id>)`` (how ``--claims`` selects) and,
-    for a recorded finding, a strict ``xfail`` with the finding as its reason.
+    for a recorded finding, a strict ``xfail`` with the finding as its reason that expects only
+    :class:`~checks.claims.ClaimFailure` (a check that crashes is an error, not an expected failure).
     """
     params = []
     for claim_id in select(selector):
         claim = get(claim_id)
         marks = [pytest.mark.claim(claim_id)]
         if claim.expected_fail:
-            marks.append(pytest.mark.xfail(strict=True, reason=claim.expected_fail))
+            # Expected is the recorded claim failure only: a crash (any other exception) stays an error.
+            marks.append(pytest.mark.xfail(strict=True, raises=ClaimFailure, reason=claim.expected_fail))
         params.append(pytest.param(claim_id, marks=marks, id=claim_id))
 
     @pytest.mark.parametrize("claim_id", params)

@@ -239,6 +239,29 @@ def _train_transposed_gradient(original):
     return backward_trace
 
 
+def _certificate_times_stretched(original):
+    """A certificate multiplied by ``exp(L^0.3)``: a stretched exponential hidden under the certificate's ``κ̄ ∝ L²``."""
+
+    def certificate(self, L, norms=None):
+        return original(self, L, norms) * math.exp(L**0.3)
+
+    return certificate
+
+
+def _n_star_target_per_length(original):
+    """``n*`` measured with a relative-error target that depends on ``L``: ``ε · 4/L`` (the target set per step)."""
+
+    def bootstrap_n_star(rows, target, lengths, sizes, eps, **kwargs):
+        parts = [original(rows, target, [L], sizes, eps * min(1.0, 4.0 / L), **kwargs) for L in lengths]
+        out = {k: [x for p in parts for x in p[k]] for k in ("lengths", "n_star", "censored", "sigma", "interval")}
+        import numpy as np
+
+        return {**out, "boot": np.concatenate([p["boot"] for p in parts], axis=1), "n_max": parts[0]["n_max"],
+                "seeds": parts[0]["seeds"]}
+
+    return bootstrap_n_star
+
+
 MUTANTS: dict[str, Mutant] = {
     m.id: m
     for m in [
@@ -292,6 +315,21 @@ MUTANTS: dict[str, Mutant] = {
         Mutant("target-steps-reversed", "learning-curve targets read X_(L+1−l) for X_l (steps counted from the end)",
                "checks.target_families:TargetFamily.steps", _target_steps_reversed,
                kills=("C11-last-linear", "C11-first-linear")),
+        Mutant("certificate-times-exp-L0.3", "the additive certificate Φ_add multiplied by exp(L^0.3)",
+               "checks.targets:Additive.certificate", _certificate_times_stretched,
+               kills=("C9b-add-last", "C9b-add-end-2"),
+               equivalent={"C9": "a larger certificate is still an upper bound on yᵀH⁻¹y",
+                           "C9b-add-first": "already super-polynomial: the extra factor keeps it so (its finding stands)"}),
+        Mutant("certificate-times-exp-L0.3-nvar", "the N-variable certificate Φ_N multiplied by exp(L^0.3)",
+               "checks.targets:NVariable.certificate", _certificate_times_stretched,
+               kills=("C10b-nvar-N1-l0", "C10b-nvar-N2-l1", "C10b-nvar-N2-l2", "C10b-nvar-N2-l4", "C10b-nvar-N3-l2",
+                      "C10b-nvar-N3-l4"),
+               equivalent={"C10": "a larger certificate is still an upper bound on yᵀH⁻¹y",
+                           "C10b-nvar-N2-l1-start": "already super-polynomial: the extra factor keeps it so"}),
+        Mutant("n-star-target-per-length", "n* measured to relative error ε·4/L instead of ε (the target depends on L)",
+               "checks.experiments.n_star_bootstrap:bootstrap_n_star", _n_star_target_per_length,
+               kills=("C11-last-linear",),
+               equivalent={"C11-first-linear": "already undecided at ε: a harder target at L > 4 leaves it undecided"}),
         Mutant("c7-bound-no-trace", "the C7 bound without its √tr H", "checks.bounds:generalization_bound",
                _bound_without_trace, kills=("=C7", "C7-data")),
         Mutant("data-split-with-replacement", "real-data training sets drawn with replacement (repeated sequences)",

@@ -40,7 +40,7 @@ import time
 import pytest
 from hypothesis import settings
 
-from checks.claims import PROFILES, get_profile, select, sort_key
+from checks.claims import PROFILES, ClaimFailure, get_profile, select, sort_key
 from checks.claims.profiles import ENV_VAR, hypothesis_settings
 from checks.fanout import use_fixed_threads
 from checks.harness.baseline import check_profiles, comparable_ratio, compare
@@ -168,6 +168,13 @@ def pytest_collection_modifyitems(config, items):
                 item.user_properties.append(("rnn_claim", mark.args[0]))
 
 
+def pytest_deselected(items):
+    """Any deselection (``--claims``, ``-k``, ``-m``) makes the run partial: its baseline comparison covers only the
+    records it planned."""
+    if items:
+        items[0].config._rnn_partial = True
+
+
 def pytest_collection_finish(session):
     """When claim tests will run, before the first one: the store's folder is writable, an existing ledger
     and ``results/mutation.json`` are valid (a usage error naming the file otherwise); then the run is
@@ -263,7 +270,7 @@ class ClaimChecker:
         self.ledger.collector(claim, scenario).add(instance, m)
         if not m.holds:
             path = save_counterexample(claim, scenario, instance, m)
-            raise AssertionError(
+            raise ClaimFailure(
                 f"{claim.id} fails: {claim.lhs_name} = {m.lhs:.6g} > {claim.rhs_name} = {m.rhs:.6g} "
                 f"+ tol {m.tol:.3g} (margin {m.margin:.4g}); counterexample kept at {path}"
             )
@@ -327,16 +334,21 @@ def pytest_sessionfinish(session, exitstatus):
             if session.exitstatus == 0:
                 session.exitstatus = 1
     if config._rnn_baseline is not None and completed:
-        diffs = baseline_diffs(data, config._rnn_baseline)
+        full = config._rnn_selected is None and not getattr(config, "_rnn_partial", False)
+        diffs = baseline_diffs(data, config._rnn_baseline, None if full else set(config._rnn_planned.values()))
         config._rnn_diffs = diffs
         if diffs and session.exitstatus == 0:
             session.exitstatus = 1
 
 
-def baseline_diffs(current: dict, baseline: dict):
-    """Diffs of the claims that ran; statuses only when the profiles differ (allowed explicitly)."""
-    ran = {key.split()[0] for key in current["records"]}
-    diffs = compare(current, baseline, claims=ran)
+def baseline_diffs(current: dict, baseline: dict, planned: set[str] | None = None):
+    """Diffs against the baseline; statuses only when the profiles differ (allowed explicitly).
+
+    ``planned``: the record ids a partial run (``--claims``, ``-k``) planned — its comparison covers those, so a
+    planned record that left no record (it crashed before measuring) is a "missing" diff.  ``None`` (a full run):
+    every baseline record must be present — a record that vanished from the registry is a diff."""
+    scope = None if planned is None else set(planned) | {key.split()[0] for key in current["records"]}
+    diffs = compare(current, baseline, claims=scope)
     if current.get("profile") != baseline.get("profile"):
         diffs = [d for d in diffs if d.field in ("status", "record")]
     return diffs

@@ -114,7 +114,7 @@ def plot_table(title: str, rows: list[dict], x: str, ys: list[str], path: Path, 
 def plot_scaling(results: list[dict], path: Path, title: str = "Certificate growth in L (degree-2 targets, unit norms)") -> Path:
     """Φ·κ̄ against L for every scaling case (C9b, C10b), log-log: measured points and the growth class
     AICc selected as a line (dashed where the verdict is super-polynomial)."""
-    from checks.stats import GrowthClassFit
+    from checks.growth import GrowthClassFit
 
     fig, ax = plt.subplots(figsize=(7, 4.5))
     for r in results:
@@ -122,9 +122,12 @@ def plot_scaling(results: list[dict], path: Path, title: str = "Certificate grow
         y = [row["phi_kappa"] for row in r["rows"]]
         points = ax.loglog(L, y, "o", ms=3)[0]
         fit = r.get("growth_classes", {}).get("fits", {}).get(r.get("selected"))
-        if fit:
+        if fit and {"name", "params", "residuals", "rss"} <= set(fit):
             grid = np.geomspace(L.min(), L.max(), 100)
-            curve = np.exp(GrowthClassFit(**fit).predict(grid))
+            try:
+                curve = np.exp(GrowthClassFit(fit["name"], fit["params"], fit["residuals"], fit["rss"]).predict(grid))
+            except KeyError:  # a record of the former classes (other parameters): points only
+                continue
             style = "-" if r["verdict"] == "almost-polynomial" else "--"
             ax.loglog(grid, curve, style, color=points.get_color(), lw=1, label=f"{r['case']}: {r['selected'].replace('_', ' ')}")
     ax.set_xlabel("sequence length L")

@@ -71,6 +71,7 @@ def render_report(
         "ratio: lhs/rhs of the worst instance (rhs/lhs when both sides are negative, as for exponents); ≤ 1 iff the inequality holds; – where rhs = 0.",
     ]
     lines += _scaling_section(records, plots)
+    lines += _calibration_section()
     for key, r in records.items():
         lines += _record_section(key, r, plots, fresh["stale"].get(key))
     lines += _notes_section(ledger.get("notes", {}), plots)
@@ -81,10 +82,10 @@ def render_report(
         contrast = a6_contrast_markdown(audit["rows"], records)
         if contrast:
             lines += ["", "### A6 contrast: growth class per normalization (C9b, C10b, C11)", "",
-                      "Which growth class AICc (or hold-out) selects for Φ·κ̄ (C9b, C10b) and for the measured n* (C11) "
-                      "with the steps l ≥ 2 held to ‖X_l‖ ≤ ε(L), beside the ledger's record without A6 "
-                      "(`rnn-theorems audit --add A6 --claims C9b,C10b,C11`); c is the stretched-exponential exponent "
-                      "when that class is selected (super-polynomial above 0.15).", "", contrast]
+                      "Which growth class the calibrated classifier selects for Φ·κ̄ (C9b, C10b) and for the measured n* "
+                      "(C11) with the steps l ≥ 2 held to ‖X_l‖ ≤ ε(L), beside the ledger's record without A6 "
+                      "(`rnn-theorems audit --add A6 --claims C9b,C10b,C11`); c is the exponent of L^p exp(b L^c) "
+                      "when the verdict is super-polynomial.", "", contrast]
     md = "\n".join(lines) + "\n"
     (out / "index.md").write_text(md)
     (out / "index.html").write_text(render_html(md))
@@ -176,7 +177,7 @@ def findings_markdown(records: dict, audit: dict | None, mutation: dict | None, 
                     f"{_fmt(last.get('phi_kappa'))} at L = {last.get('L', '–')}",
                 ]
             )
-        lines.append(format_markdown_table(["record", "verdict", "AICc selects", "stretched c", "power-law exponent", "last local slope", "Φ·κ̄"], rows))
+        lines.append(format_markdown_table(["record", "verdict", "class selected", "stretched c", "power-law exponent", "last local slope", "Φ·κ̄"], rows))
     else:
         lines.append("No scaling record in this ledger.")
 
@@ -305,6 +306,28 @@ def _scaling_section(records: dict, plots: Path) -> list[str]:
         "",
         f"![Φ·κ̄ against L]({PLOTS}/{png.name})",
     ]
+
+
+def _calibration_section() -> list[str]:
+    """The growth classifier's confusion matrix per grid: the stated error rates that
+    ``tests/test_growth_calibration.py`` asserts against the measured ones."""
+    from checks.claims.growth_grids import grids
+    from checks.growth import DELTA_THRESHOLD
+    from checks.growth_calibration import CURVES, GRIDS, REPS, STATED_RATES
+
+    rows = []
+    for grid in GRIDS:
+        lengths, sigma = grids()[grid]
+        for truth in ("almost-polynomial", "super-polynomial"):
+            laws = [law for law, (t, _) in CURVES.items() if t == truth]
+            rates = [STATED_RATES[grid].get(law, 0.0) for law in laws]
+            wrong = [f"{law} ({r:.0%})" for law, r in zip(laws, rates) if r > 0]
+            rows.append([grid, f"L = {lengths[0]} … {lengths[-1]}, σ = {sigma:g}", truth, len(laws), f"{sum(rates) / len(rates):.0%}",
+                         f"{max(rates):.0%}", ", ".join(wrong[:4]) + (f" and {len(wrong) - 4} more" if len(wrong) > 4 else "") or "–"])
+    return ["", "## Growth classifier: confusion matrix (C9b, C10b, C11)", "",
+            f"Error rate per right answer on each record family's grid and noise ({REPS} seeded noisy draws per law; "
+            f"super-polynomial iff the χ² improvement Δ > {DELTA_THRESHOLD:g}; docs/claims.md, growth classifier).", "",
+            format_markdown_table(["records", "grid, noise of log y", "right answer", "laws", "mean error", "worst law", "laws misread"], rows)]
 
 
 def _record_section(key: str, r: dict, plots: Path, stale: str | None) -> list[str]:
