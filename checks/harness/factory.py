@@ -16,7 +16,7 @@ from __future__ import annotations
 import hashlib
 
 import pytest
-from hypothesis import HealthCheck, Phase, given, seed, settings
+from hypothesis import HealthCheck, Phase, given, seed, settings, target
 
 from checks.claims import Claim, Profile, get, select
 
@@ -42,7 +42,8 @@ def run_claim(claim: Claim, profile: Profile, check, *, shrink: bool = True, see
 
     ``shrink=False`` reports the first failing instance as found (the mutation analysis only needs
     to know that the check fails).  A statistical record (``claim.aggregate``) records every
-    experiment and is checked once, on the pooled instance ``{"experiments": [...]}``.
+    experiment and is checked once, on the pooled instance ``{"experiments": [...]}``; with a ``claim.score``
+    each experiment is evaluated as it is drawn and Hypothesis targets the score.
 
     ``seed_salt`` (an integer) draws the instances from ``seed_for(id, profile, seed_salt)`` instead,
     under any profile and without Hypothesis's example database: each salt is a fresh, independent
@@ -56,6 +57,8 @@ def run_claim(claim: Claim, profile: Profile, check, *, shrink: bool = True, see
             check(claim, instance)
         else:
             experiments.append(instance)
+            if claim.score is not None:  # steer the search (the experiment's result is cached for the aggregate)
+                target(float(claim.score(claim.evaluate(instance))), label=f"{claim.id} score")
 
     body.__name__ = body.__qualname__ = f"claim_{claim.id.replace('-', '_')}"  # Hypothesis's database key
     test = given(instance=strategy)(body)
