@@ -17,9 +17,10 @@ import torch
 
 from checks.bounds import clipped_loss
 from checks.experiments.generalization import STOP_BELOW, draw_inputs
-from checks.experiments.learning_curves import kernel_gd_iterations, make_target
+from checks.kernel_regression import kernel_gd_iterations
 from checks.ntk import empirical_ntk
 from checks.rnn import init_params, output
+from checks.target_families import make_target
 from checks.train import train_gd
 
 

@@ -24,7 +24,7 @@ import torch
 
 from checks import validate
 from checks.arccos import sin_minus, theta_from_gap
-from checks.rnn import Params, Trace, as_sample, check_params, forward, output
+from checks.rnn import Params, Trace, as_sample, check_params, forward
 
 __all__ = [
     "BLOCK_ELEMENTS",
@@ -36,9 +36,6 @@ __all__ = [
     "hidden_kernel_diag",
     "infinite_ntk",
     "kappa_bar",
-    "kernel_drift",
-    "linearization_error",
-    "linearized_change",
     "power_of_two_rescaling",
 ]
 
@@ -53,35 +50,6 @@ def backward_vectors(params: Params, X) -> tuple[torch.Tensor, torch.Tensor]:
     """
     trace, delta = backward_trace(params, X)
     return delta, trace.h[..., :-1, :]
-
-
-def linearized_change(params: Params, W, X) -> torch.Tensor:
-    """``⟨∇_W f(x_i; W_0), W − W_0⟩ = Σ_l δ_l(x_i)ᵀ (W − W_0) h_{l−1}(x_i)`` for each sequence (CLAIMS.md S):
-    the change of the output predicted by the linearization at ``params`` (``W_0``); shape ``(..., n)``.
-
-    ``W`` has ``params.W``'s shape; both in the parameters' dtype."""
-    delta, h_prev = backward_vectors(params, X)
-    change = W - params.W
-    return torch.einsum("...ilm,...mk,...ilk->...i", delta, change, h_prev)
-
-
-def kernel_drift(H0: torch.Tensor, H: torch.Tensor) -> float:
-    """``‖H − H_0‖_2 / λ_min(H_0)``: how far the empirical NTK moved during training, in units of its smallest
-    eigenvalue (C6's ``o(1)`` made explicit: the trained distance may exceed ``R_m`` by this factor; → 0 with ``m``)."""
-    return float(torch.linalg.matrix_norm(H - H0, ord=2)) / float(torch.linalg.eigvalsh(H0)[0])
-
-
-def linearization_error(start: Params, trained: Params, X) -> float:
-    """``ε(m)`` of C7, the one definition of the project: the mean over the sequences of ``X`` of
-    ``|F(x; W_T) − ⟨∇f(x; W_0), W_T − W_0⟩|``, with ``F(x; W_T) = f(x; W_T) − f(x; W_0)`` the centered network.
-
-    Why the mean absolute value: the loss of C7 is 1-Lipschitz, so the expected loss of the network and of its
-    linearization (the predictor the kernel bound is proved for) differ by at most ``E|F − F_lin|``; on fresh test
-    points this is its unbiased estimate.  Evaluated in float64 from the given weights (unbatched)."""
-    p0, pT = (Params(p.W.double(), p.A.double(), p.B.double()) for p in (start, trained))
-    X = as_sample(X, p0.d, dtype=torch.float64)
-    F = output(pT, X) - output(p0, X)
-    return float((F - linearized_change(p0, pT.W, X)).abs().mean())
 
 
 def backward_trace(params: Params, X) -> tuple[Trace, torch.Tensor]:

@@ -10,7 +10,7 @@ from hypothesis import strategies as st
 
 from checks.claims import SCENARIOS, Claim, Measurement, Twin, get, get_profile, load_all, register, select, unregister
 from checks.harness.audit import run_audit
-from checks.harness.ledger import read_json, write_json
+from checks.harness.jsonio import read_json, write_json
 from checks.harness.search import falsified_twin_failure
 from checks.tools.cli import main
 from checks.tools.report import render_report

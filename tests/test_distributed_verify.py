@@ -6,7 +6,7 @@ import pytest
 
 from checks.claims import select
 from checks.harness.distributed import RUN_STAMPS, planned_records
-from checks.harness.ledger import read_json
+from checks.harness.jsonio import read_json
 from checks.tools.cli import main
 
 ROOT = Path(__file__).resolve().parents[1]

@@ -12,7 +12,7 @@ from hypothesis import strategies as st
 from checks.claims import Claim, Measurement, Twin, get, get_profile, register, unregister
 from checks.harness.factory import run_claim, seed_for
 from checks.harness.false_alarms import measure_false_alarms, run_counts, stated_records, verdict
-from checks.harness.ledger import read_json
+from checks.harness.jsonio import read_json
 from checks.stats import clopper_pearson_lower
 from checks.tools.cli import main
 

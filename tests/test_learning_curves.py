@@ -7,22 +7,12 @@ import numpy as np
 import pytest
 import torch
 
-from checks.experiments.learning_curves import (
-    TARGETS,
-    certificate,
-    compare_n_star,
-    expected_norms,
-    kernel_gd_iterations,
-    kernel_gd_predictor,
-    make_target,
-    n_star,
-    network_agreement,
-    parse_small_inputs,
-    run_learning_curves,
-    sample_inputs,
-)
+from checks.experiments.learning_curves import certificate, compare_n_star, n_star, network_agreement, run_learning_curves, sample_inputs
+from checks.kernel_regression import kernel_gd_iterations, kernel_gd_predictor
 from checks.ntk import infinite_ntk
+from checks.small_inputs import expected_norms, parse_small_inputs
 from checks.stats import GROWTH_CLASSES, fit_growth_classes, mean_band
+from checks.target_families import TARGETS, make_target
 
 SMALL = {"dim": 2, "seeds": 2, "eps": 0.5}
 """A grid small enough for a unit test (d = 2 keeps the kernels cheap; 2 seeds give a band)."""

@@ -9,7 +9,10 @@ import textwrap
 import pytest
 
 from checks.claims import Measurement, get
-from checks.harness.ledger import ROUNDOFF_FLOOR, Ledger, SchemaError, check_instance, compare, load, read_json, validate, write_json
+from checks.harness.baseline import ROUNDOFF_FLOOR, compare
+from checks.harness.jsonio import read_json, write_json
+from checks.harness.ledger import Ledger
+from checks.harness.schemas import SchemaError, check_instance, load, validate
 
 
 def _ledger():
@@ -79,7 +82,7 @@ def test_round_off_below_the_floor_is_not_a_change():
 
 
 def test_the_ratio_is_comparable_across_signs():
-    from checks.harness.ledger import comparable_ratio
+    from checks.harness.baseline import comparable_ratio
 
     assert comparable_ratio({"lhs": -0.6, "rhs": -0.5}) == pytest.approx(0.5 / 0.6)  # an exponent that holds: ≤ 1
     assert comparable_ratio({"lhs": 0.2, "rhs": 0.4}) == 0.5
@@ -93,11 +96,11 @@ def test_atomic_write_survives_a_killed_writer(tmp_path):
     script = textwrap.dedent(
         f"""
         import os, signal
-        from checks.harness import ledger
+        from checks.harness import jsonio
         class Bomb:
             def tolist(self):
                 os.kill(os.getpid(), signal.SIGKILL)
-        ledger.write_json({str(path)!r}, {{"records": {{"new": Bomb()}}}})
+        jsonio.write_json({str(path)!r}, {{"records": {{"new": Bomb()}}}})
         """
     )
     proc = subprocess.run([sys.executable, "-c", script], env={**os.environ, "PYTHONPATH": os.getcwd()})

@@ -8,7 +8,8 @@ import pytest
 import torch
 
 from checks.claims import get_profile, load_all
-from checks.harness.mutants import MUTANTS, mutation_pairs, run_pair, run_pairs
+from checks.harness.mutants import MUTANTS
+from checks.harness.mutation import mutation_pairs, run_pair, run_pairs
 from checks.ntk import infinite_ntk
 
 CI = get_profile("ci")
@@ -70,7 +71,7 @@ def test_distributed_run_equals_serial():
 
 def test_target_steps_reversed_exchanges_first_and_last():
     """The C11 mutant (its pairs take minutes: `rnn-theorems mutate --claims C11`) reads step L + 1 − l."""
-    from checks.experiments.learning_curves import FAMILIES
+    from checks.target_families import FAMILIES
 
     with MUTANTS["target-steps-reversed"].applied():
         assert FAMILIES["first-linear"].steps(8) == (8,)

@@ -14,7 +14,6 @@ from hypothesis import strategies as st
 
 from checks.bounds import spectrum_edges
 from checks.claims import get, get_profile
-from checks.claims.c05_c06_training import _linear_deviation, _status
 from checks.claims.c08_kernel_series import (
     evaluate_convergence,
     finite_difference_coefficient,
@@ -23,7 +22,9 @@ from checks.claims.c08_kernel_series import (
 from checks.claims.c09_c10_concept_classes import _tight_additive_target, _tight_nvariable_target, _tight_sample
 from checks.claims.width_rate import FAMILY_FALSE_ALARM, limit_measurement
 from checks.constants import EPS
-from checks.harness.mutants import MUTANTS, run_pair
+from checks.harness.mutants import MUTANTS
+from checks.harness.mutation import run_pair
+from checks.linearization import drift_status, linear_deviation
 from checks.ntk import empirical_ntk, infinite_ntk
 from checks.rnn import init_params
 from checks.series import kernel_coefficient
@@ -176,16 +177,16 @@ def test_linear_deviation_is_round_off_for_a_linear_run_and_large_after_a_sign_f
         H0 = empirical_ntk(params, X)
         lr = scale * a4_step_size(params, X, H0)
         hist = train_gd(params, X, y, steps=50, lr=lr)
-        deviation = _linear_deviation(H0, lr * m, y, hist.residual_sq)
+        deviation = linear_deviation(H0, lr * m, y, hist.residual_sq)
         assert (deviation < 1e-12) == linear, deviation
 
 
 def test_seed_status():
-    assert _status(2, 0.0, 0, True) == "linear"
-    assert _status(2, 0.0, 0, False) == "transient"
-    assert _status(2, 0.0, 3, True) == "unrecomputed"
-    assert _status(3, 0.0, 0, True) == "unrecomputed"
-    assert _status(3, 1e-3, 0, False) == "measured"
+    assert drift_status(2, 0.0, 0, True) == "linear"
+    assert drift_status(2, 0.0, 0, False) == "transient"
+    assert drift_status(2, 0.0, 3, True) == "unrecomputed"
+    assert drift_status(3, 0.0, 0, True) == "unrecomputed"
+    assert drift_status(3, 1e-3, 0, False) == "measured"
 
 
 SMALL_TRAINING = {

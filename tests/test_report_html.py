@@ -12,7 +12,7 @@ from pathlib import Path
 import numpy as np
 import pytest
 
-from checks.harness.ledger import write_json
+from checks.harness.jsonio import write_json
 from checks.stats import fit_growth_classes
 from checks.tools.report import render_report
 

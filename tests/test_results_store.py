@@ -14,7 +14,9 @@ import pytest
 from hypothesis import strategies as st
 
 from checks.claims import Claim, Measurement, Twin, register, unregister
-from checks.harness.ledger import Ledger, ResultsStore, freshness, run_state, write_json
+from checks.harness.jsonio import write_json
+from checks.harness.ledger import Ledger
+from checks.harness.store import ResultsStore, freshness, run_state
 from checks.tools.cli import main
 from checks.tools.report import render_report
 
@@ -108,7 +110,8 @@ def test_a_run_that_died_is_seen_as_incomplete(tmp_path):
 
 def _finish(path, key, barrier):
     from checks.claims import get
-    from checks.harness.ledger import Ledger, ResultsStore
+    from checks.harness.ledger import Ledger
+    from checks.harness.store import ResultsStore
 
     led = Ledger("ci")
     led.collector(get("C3a")).add({"X": [[[1.0]]]}, Measurement(lhs=0.1, rhs=0.5))

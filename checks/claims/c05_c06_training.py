@@ -36,9 +36,18 @@ from hypothesis import strategies as st
 from checks.bounds import complexity, linear_convergence_bound, minimum_norm_radius, spectrum_edges
 from checks.claims import Claim, Measurement, Twin, register
 from checks.claims.scenarios import instance_sample, inverse_condition, sample_strategy
-from checks.constants import EPS
-from checks.ntk import backward_vectors, empirical_ntk, infinite_ntk
-from checks.rnn import Params, forward, init_params, output
+from checks.linearization import (
+    kernel_drift,
+    drift_status,
+    f64,
+    linear_deviation,
+    linearization_gap,
+    output_roundoff,
+    ratio_roundoff,
+    unfitted_fraction,
+)
+from checks.ntk import empirical_ntk, infinite_ntk
+from checks.rnn import forward, init_params, output
 from checks.strategies import seeds
 from checks.train import a4_step_size, train_gd
 
@@ -96,21 +105,19 @@ def _runs(key: str) -> dict:
         hist = train_gd(params, X, y, steps=inst["steps"], lr=lr)
         H_T = empirical_ntk(hist.params, X)
         # float64 throughout: torch.tensor of Python floats defaults to float32 (a 6e-8 error in R_m).
-        radius = _f64([minimum_norm_radius(h, -y, m) for h in H0])  # centered: r_0 = −y
-        drift = _f64(
-            [float(torch.linalg.matrix_norm(H_T[s] - H0[s], ord=2)) / spectrum_edges(H0[s])[0] for s in range(len(H0))]
-        )
+        radius = f64([minimum_norm_radius(h, -y, m) for h in H0])  # centered: r_0 = −y
+        drift = f64([kernel_drift(H0[s], H_T[s]) for s in range(len(H0))])
         r_T = output(hist.params, X) - output(params, X) - y  # final residual of the centered predictor
-        unfitted = _f64([_unfitted(h, r, y) for h, r in zip(H0, r_T)])  # res_T
+        unfitted = f64([unfitted_fraction(h, r, y) for h, r in zip(H0, r_T)])  # res_T
         start, end = forward(params, X), forward(hist.params, X)
         flips = (end.D != start.D).flatten(1).sum(-1)  # sign flips per seed
-        cond = _f64([spectrum_edges(h)[1] / spectrum_edges(h)[0] for h in H0])
-        noise = _output_roundoff(start.h[..., -1, :], params.B, X.shape[1])  # ‖e‖ per seed
-        lin, lin_noise = _linearization(params, hist.params, X, r_T + y, H0, y)  # lin_T and its round-off
+        cond = f64([spectrum_edges(h)[1] / spectrum_edges(h)[0] for h in H0])
+        noise = output_roundoff(start.h[..., -1, :], params.B, X.shape[1])  # ‖e‖ per seed
+        lin, lin_noise = linearization_gap(params, hist.params, X, r_T + y, H0, y)  # lin_T and its round-off
         linear = torch.tensor(
             [
-                _linear_deviation(H0[s], lr[s] * m, y, hist.residual_sq[s])
-                <= _ratio_roundoff(inst["steps"], len(y), float(cond[s])) + 2 * float(noise[s] / y.norm())
+                linear_deviation(H0[s], lr[s] * m, y, hist.residual_sq[s])
+                <= ratio_roundoff(inst["steps"], len(y), float(cond[s])) + 2 * float(noise[s] / y.norm())
                 for s in range(len(H0))
             ]
         )
@@ -126,74 +133,11 @@ def _runs(key: str) -> dict:
             "noise": noise,
             "linearization": lin,
             "linearization_noise": lin_noise,
-            "label_noise": _f64(
+            "label_noise": f64(
                 [float(noise[s]) / math.sqrt(spectrum_edges(H0[s])[0] * complexity(H0[s], y)) for s in range(len(H0))]
             ),
         }
     return out
-
-
-def _output_roundoff(h_L: torch.Tensor, B: torch.Tensor, L: int) -> torch.Tensor:
-    """``‖e‖``, per seed, for the rounding error ``e`` of the centered outputs ``u = f(x; W) − f(x; W_0)``.
-
-    Each ``f(x_i) = Σ_k B_k h_{L,k}`` comes from ``L + 1`` chained length-``m`` dot products, each off by at most
-    ``γ_m = m·eps`` times its sum of absolute terms (Higham, Accuracy and Stability, §3.1); the two evaluations
-    that ``u`` subtracts double it: ``|e_i| ≤ 2 (L + 1) m eps Σ_k |B_k h_{L,k}(x_i)|`` (a round-off model: the terms of
-    the inner products are bounded through ``|B_k| |h_{L,k}|``).  Training fits ``u`` to ``y`` up to ``e``, so the
-    trained distance and the residuals carry it (it dominates the ratio's round-off: measured excess ``1.6e-12``
-    on an exactly linear path, against ``T·eps = 4e-14`` from the accumulation)."""
-    magnitude = (h_L.abs() * B.abs().unsqueeze(-2)).sum(-1)  # (*batch, n)
-    m = h_L.shape[-1]
-    return 2 * (L + 1) * m * EPS * torch.linalg.vector_norm(magnitude, dim=-1)
-
-
-def _linearization(params, trained, X, u_T: torch.Tensor, H0: torch.Tensor, y: torch.Tensor):
-    """Per seed ``lin_T = ‖u_T − J_0 Δ‖_{H_0⁻¹} / ‖y‖_{H_0⁻¹}`` with ``Δ = W_T − W_0`` and ``J_0`` the Jacobian at
-    ``W_0`` (``(J_0 Δ)_i = Σ_l δ_l(x_i)ᵀ Δ h_{l−1}(x_i)``, CLAIMS.md S): the trained network's departure from its
-    linearization, the ``o(1)`` of the NTK regime.  Also the round-off of ``J_0 Δ`` in the same units: ``Δ`` is a
-    difference of weights, off by ``eps |W_T|`` per entry, so ``|err_i| ≤ eps ‖W_T‖_F √(m H_0,ii)``."""
-    out, noise = [], []
-    for s in range(H0.shape[0]):
-        p0 = Params(params.W[s], params.A[s], params.B[s])
-        delta, h_prev = backward_vectors(p0, X)
-        change = trained.W[s] - params.W[s]
-        linear = torch.einsum("ilm,mk,ilk->i", delta, change, h_prev)
-        scale = math.sqrt(spectrum_edges(H0[s])[0] * complexity(H0[s], y))  # √λ_min · ‖y‖_{H_0⁻¹}
-        try:
-            out.append(math.sqrt(complexity(H0[s], u_T[s] - linear) / complexity(H0[s], y)))
-        except ValueError:  # diverged (-A4): not finite
-            out.append(math.inf)
-        err = (
-            EPS
-            * float(torch.linalg.matrix_norm(trained.W[s]))
-            * float(torch.sqrt(params.m * torch.diagonal(H0[s])).norm())
-        )
-        noise.append(err / scale)
-    return _f64(out), _f64(noise)
-
-
-def _f64(values) -> torch.Tensor:
-    """Python floats as a float64 tensor (``torch.tensor`` alone would make them float32)."""
-    return torch.tensor(values, dtype=torch.float64)
-
-
-def _unfitted(H0: torch.Tensor, r_T: torch.Tensor, y: torch.Tensor) -> float:
-    """``res_T = ‖r_T‖_{H_0⁻¹} / ‖r_0‖_{H_0⁻¹}`` (``r_0 = −y``); ``inf`` when training diverged (``-A4``) and
-    ``r_Tᵀ H_0⁻¹ r_T`` is not finite: the lower bound is then vacuous, not an error."""
-    try:
-        return math.sqrt(complexity(H0, r_T) / complexity(H0, y))
-    except ValueError:  # non-finite r_T, or r_Tᵀ H_0⁻¹ r_T beyond float64
-        return math.inf
-
-
-def _linear_deviation(H0: torch.Tensor, step: torch.Tensor, y: torch.Tensor, residual_sq: torch.Tensor) -> float:
-    """``max_t |‖r_t‖² − ‖(I − ηm H(W_0))^t r_0‖²| / ‖r_0‖²``: how far training left the linear dynamics of
-    its initial kernel (0 up to round-off when no activation sign flipped at any step)."""
-    lam, U = torch.linalg.eigh(H0)
-    c = U.T @ y  # r_0 = −y; only squares enter
-    t = torch.arange(residual_sq.shape[-1], dtype=H0.dtype)
-    predicted = ((1 - step * lam)[:, None] ** (2 * t) * (c * c)[:, None]).sum(0)
-    return float((residual_sq - predicted).abs().max() / predicted[0])
 
 
 def training_runs(instance: dict) -> dict:
@@ -203,7 +147,7 @@ def training_runs(instance: dict) -> dict:
 
 def _residual_floor(run: dict) -> torch.Tensor:
     """Per seed ``(S, 1)``: squared residuals below ``‖e‖²`` are rounding noise of ``u − y``, not signal
-    (:func:`_output_roundoff`; the old floor ``(64·n·eps·‖y‖_∞)²`` sat below that noise at ``m = 1024``)."""
+    (:func:`output_roundoff`; the old floor ``(64·n·eps·‖y‖_∞)²`` sat below that noise at ``m = 1024``)."""
     return (run["noise"] ** 2)[:, None]
 
 
@@ -236,8 +180,8 @@ def evaluate_c5(instance, speedup: float = 1.0) -> Measurement:
 
 def _radius_sides(instance) -> dict:
     """Per width and per seed: ``max_t`` and final ``‖W_t − W_0‖_F / R_m``, the drift, ``res_T``, sign flips at
-    ``T``, whether the path kept to its initial kernel's linear dynamics, the seed's status (:func:`_status`)
-    and the round-off tolerance of the ratio (:func:`_ratio_roundoff`)."""
+    ``T``, whether the path kept to its initial kernel's linear dynamics, the seed's status (:func:`drift_status`)
+    and the round-off tolerance of the ratio (:func:`ratio_roundoff`)."""
     runs = training_runs(instance)
     L = len(instance["X"][0])
     by_width = {}
@@ -253,45 +197,19 @@ def _radius_sides(instance) -> dict:
             "sign_flips": [int(v) for v in run["flips"]],
             "linear_path": [bool(v) for v in run["linear_path"]],
             "tol": [
-                _ratio_roundoff(h.residual_sq.shape[-1] - 1, len(instance["X"]), float(c)) + float(e)
+                ratio_roundoff(h.residual_sq.shape[-1] - 1, len(instance["X"]), float(c)) + float(e)
                 for c, e in zip(run["cond"], run["label_noise"])
             ],
             "spectral_distance": float(h.dist_spec[:, -1].max()),
         }
-        w["status"] = [_status(L, *v) for v in zip(w["drift"], w["sign_flips"], w["linear_path"])]
+        w["status"] = [drift_status(L, *v) for v in zip(w["drift"], w["sign_flips"], w["linear_path"])]
         by_width[m] = w
     return by_width
 
 
-def _status(L: int, drift: float, flips: int, linear_path: bool) -> str:
-    """How a seed's drift allowance stands.
-
-    ``measured``: a positive drift.  A drift of exactly 0 is exact only at ``L = 2`` with no sign flipped at
-    ``T`` (``H`` depends on ``W`` through ``D_2`` alone); then ``linear``: the residuals followed the linear
-    dynamics of ``H(W_0)`` at every step, so no sign flipped on the way either and the ratio is ``≤ 1`` exactly
-    (allowance 0); or ``transient``: signs flipped on the way and back (measured: the residual leaves the linear
-    prediction by 10⁻⁵ and more, against 10⁻¹⁵ round-off), which ``H(W_T) = H(W_0)`` cannot show: the
-    allowance is unmeasured and the seed is not compared (reported).  Otherwise (``L ≥ 3``, or a sign flipped)
-    ``unrecomputed``: the kernel at ``W_T`` cannot equal ``H(W_0)``; it was not recomputed, and the check fails.
-    """
-    if drift > 0:
-        return "measured"
-    if L == 2 and flips == 0:
-        return "linear" if linear_path else "transient"
-    return "unrecomputed"
-
-
-def _ratio_roundoff(steps: int, n: int, cond: float) -> float:
-    """Relative round-off of ``‖W_t − W_0‖_F / R_m`` (and of ``‖r_t‖²`` against the linear prediction) from the
-    arithmetic of training: ``W_t − W_0`` is ``t ≤ steps`` in-place rank-``nL`` updates (``steps·eps`` relative),
-    ``R_m²`` a Cholesky solve (``cond(H_0)·n·eps``); 64× their sum.  The outputs' own rounding is added
-    separately: ``‖e‖_{H_0⁻¹}/‖y‖_{H_0⁻¹} ≤ ‖e‖ / (√λ_min(H_0) ‖y‖_{H_0⁻¹})`` (:func:`_output_roundoff`)."""
-    return 64 * (steps + cond * n) * EPS
-
-
 def evaluate_c6(instance) -> Measurement:
     """C6 upper side, per seed at the largest width: ``max_t ‖W_t − W_0‖_F / R_m ≤ 1 + drift`` with
-    ``drift = ‖H(W_T) − H(W_0)‖_2 / λ_min(H(W_0))`` of the same seed (seed statuses: :func:`_status`); sides of
+    ``drift = ‖H(W_T) − H(W_0)‖_2 / λ_min(H(W_0))`` of the same seed (seed statuses: :func:`drift_status`); sides of
     the seed with the least margin."""
     by_width = _radius_sides(instance)
     w = by_width[max(by_width)]

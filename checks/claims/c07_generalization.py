@@ -150,6 +150,8 @@ def violation_rate(measurements: list[Measurement]) -> Measurement:
     k_max = max((j for j in range(N + 1) if clopper_pearson_upper(j, N, confidence=CONFIDENCE) <= DELTA), default=-1)
     power = float(scipy_stats.binom.cdf(k_max, N, DELTA / 10)) if k_max >= 0 else 0.0
     tight = max((t["test_loss"] / t["bound"] for t in counted), default=0.0)
+    # what the constant-probing mutants would leave of the bound (their equivalence numbers, docs/claims.md C7)
+    no_confidence = max((t["test_loss"] / (t["bound"] - t["confidence"]) for t in counted), default=0.0)
     network = [t for t in counted if t["predictor"] == "network"]
     cells: dict[str, list[dict]] = {}
     for t in counted:
@@ -171,6 +173,7 @@ def violation_rate(measurements: list[Measurement]) -> Measurement:
             "violations": k,
             "detectable_factor": 1 / tight if tight > 0 else None,
             "max_tightness": tight,
+            "max_tightness_without_confidence": no_confidence,
             "vacuous": len(left["vacuous"]),
             "vacuous_cells": dict(Counter(f"{_cell(t)} {t['target']}" for t in left["vacuous"])),
             "capped_networks": [{k: t[k] for k in ("L", "n", "seed", "steps")} for t in left["capped"]],

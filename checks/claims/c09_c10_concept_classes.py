@@ -16,7 +16,7 @@ from hypothesis import strategies as st
 
 from checks.bounds import complexity, spectrum_edges
 from checks.claims import Claim, Measurement, Twin, register
-from checks.claims.scenarios import NORM_RANGES, _small_after_first, instance_sample, inverse_condition, sample_strategy
+from checks.claims.scenarios import NORM_RANGES, instance_sample, inverse_condition, sample_strategy, small_after_first
 from checks.constants import EPS
 from checks.ntk import infinite_ntk
 from checks.strategies import degenerate_samples, seeded_samples
@@ -103,7 +103,7 @@ def _tight_sample(scenario):
     if scenario == "-A3":
         return degenerate_samples(**shape)
     base = seeded_samples(norm_range=NORM_RANGES[scenario if scenario == "-A2" else None], **shape)
-    return base.map(_small_after_first) if scenario == "+A6" else base
+    return base.map(small_after_first) if scenario == "+A6" else base
 
 
 def _nontrivial(instance) -> bool:

@@ -1,6 +1,6 @@
 """C11 measured complexity in L: the samples that learning a target actually takes grow almost-polynomially.
 
-One record per target family of ``checks.experiments.learning_curves`` checked here.  The kernel
+One record per target family of ``checks.target_families`` checked here.  The kernel
 predictor (ridgeless regression with ``H∞``, the limit of the trained centered network) is run on a
 doubling grid of ``n`` for each ``L``; ``n*(L, ε)`` is the smallest ``n`` reaching relative test error
 ``ε`` (log-log interpolation on the grid).  The three growth classes are fitted to ``n*(L)`` and AICc or

@@ -76,7 +76,7 @@ class Measurement:
     compared: dict | None = None
     """Headline quantities the baseline comparison watches besides the margin (name → finite float), e.g. C7's
     maximal tightness and counted N, a growth record's fitted ``c`` or ``Φ·κ̄`` at the largest ``L``: a record whose
-    sides are constant by construction still shows a move (``checks.harness.ledger.compare``, tolerance
+    sides are constant by construction still shows a move (``checks.harness.baseline.compare``, tolerance
     ``TOLERANCES["compared"]``)."""
 
     @property
@@ -181,7 +181,11 @@ class Claim:
 
     ``score`` (statistical records): a number Hypothesis' targeted search maximizes over the experiments of a
     run (``hypothesis.target``), e.g. C7's tightness of a counted experiment, so the run climbs toward the
-    experiments that could show a violation.  ``rnn-theorems false-alarms`` reruns
+    experiments that could show a violation.
+
+    ``seed_id``: records with the same strategy and the same ``seed_id`` draw the same instances under a
+    fixed-seed profile (``checks.harness.factory.seed_for``), so costly experiments are computed once and shared
+    through their caches (C7-radius and C7-linearization read the same trained networks).  ``rnn-theorems false-alarms`` reruns
     the record with fresh seeds and sets the observed fraction beside it.
     """
 
@@ -201,6 +205,7 @@ class Claim:
     note: Callable[[Any], dict] | None = None
     aggregate: Callable[[list[Measurement]], Measurement] | None = None
     score: Callable[[Measurement], float] | None = None  # a statistical record's search target (hypothesis.target)
+    seed_id: str | None = None  # draw instances from this id's seed (records sharing experiments); None: own id
     false_alarm: float | None = None  # stated P(check fails | correct implementation), one run at a profile
 
     def __post_init__(self):

@@ -13,8 +13,8 @@ import torch
 from hypothesis import strategies as st
 
 from checks.bounds import spectrum_edges
-from checks.experiments.learning_curves import parse_small_inputs
 from checks.ntk import infinite_ntk
+from checks.small_inputs import clip_steps, parse_small_inputs
 from checks.strategies import degenerate_samples, samples
 
 __all__ = [
@@ -25,6 +25,7 @@ __all__ = [
     "instance_sample",
     "inverse_condition",
     "sample_strategy",
+    "small_after_first",
     "small_inputs_of",
     "with_small_inputs",
     "step_norm_lists",
@@ -38,7 +39,7 @@ SMALL_INPUT = 0.1
 
 A6_SCENARIOS = {"+A6": repr(SMALL_INPUT), "+A6:1/L": "1/L", "+A6:1/sqrt(L)": "1/sqrt(L)"}
 """The A6 normalizations of the audit (issue 12 item 7): scenario → ``ε(L)`` as
-``checks.experiments.learning_curves.parse_small_inputs`` reads it (a fixed ``ε = 0.1``, ``ε = 1/L``,
+``checks.small_inputs.parse_small_inputs`` reads it (a fixed ``ε = 0.1``, ``ε = 1/L``,
 ``ε = 1/√L``).  The growth records (C9b, C10b, C11) carry it in their instance as ``small_inputs``."""
 GROWTH_SCENARIOS = (None, *A6_SCENARIOS)
 """The scenarios of the growth records (C9b, C10b, C11): no A6, and the three A6 normalizations of the contrast."""
@@ -85,12 +86,10 @@ def sample_strategy(scenario: str | None, **kwargs) -> st.SearchStrategy:
         kwargs.pop("a3", None)
         return degenerate_samples(**kwargs)
     if scenario == "+A6":
-        return samples(**kwargs).map(_small_after_first)
+        return samples(**kwargs).map(small_after_first)
     return samples(**kwargs)
 
 
-def _small_after_first(X: np.ndarray) -> np.ndarray:
-    X = X.copy()
-    norms = np.linalg.norm(X[:, 1:], axis=-1, keepdims=True)
-    X[:, 1:] *= np.minimum(1.0, SMALL_INPUT / norms)
-    return X
+def small_after_first(X: np.ndarray) -> np.ndarray:
+    """The ``+A6`` scenario's sample: steps ``l ≥ 2`` clipped to ``‖X_l‖ ≤ SMALL_INPUT`` (``checks.small_inputs.clip_steps``)."""
+    return clip_steps(X, SMALL_INPUT)

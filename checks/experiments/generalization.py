@@ -2,7 +2,7 @@
 
 One place for C7's inputs (:func:`draw_inputs`: unit-norm steps uniform on the sphere, so targets
 with a unit ``β`` have ``|y| ≤ 1``, A5), its targets (the families of C11:
-``checks.experiments.learning_curves.make_target``, at the first, a middle or the last step), its
+``checks.target_families.make_target``, at the first, a middle or the last step), its
 loss (``checks.bounds.clipped_loss``), its bound (``checks.bounds.generalization_bound``, the
 dyadic grid radius as proved) and ``δ`` (``checks.constants.DELTA``); the claim records of C7, the
 training sweep and the real-data experiments use them.
@@ -29,16 +29,17 @@ from functools import lru_cache
 
 import torch
 
-from checks.bounds import clipped_loss, generalization_bound_terms, solve_psd
+from checks.bounds import clipped_loss, generalization_bound_terms
 from checks.constants import DELTA
-from checks.experiments.learning_curves import make_target
-from checks.ntk import empirical_ntk, infinite_ntk, kernel_drift, linearization_error
+from checks.kernel_regression import ridgeless_predictor
+from checks.linearization import kernel_drift, linearization_error
+from checks.ntk import empirical_ntk, infinite_ntk
 from checks.rnn import init_params, output
 from checks.strategies import derive_seed
+from checks.target_families import make_target
 from checks.train import train_gd
 
-__all__ = ["D", "N_TEST", "TARGETS", "draw_inputs", "kernel_predictor", "kernel_sample", "kernel_trial", "labels", "network_trial",
-           "train_centered"]
+__all__ = ["D", "N_TEST", "TARGETS", "draw_inputs", "kernel_sample", "kernel_trial", "labels", "network_trial", "train_centered"]
 
 N_TEST = 2000
 """Test points per trial: the clipped test loss (values in [0, 1]) has standard error ≤ 0.011."""
@@ -47,7 +48,7 @@ D = 4
 CAUCHY_SCALE = 0.1
 """Scale of the heavy-tailed label noise of the ``-A5`` scenario."""
 TARGETS = ("first-linear", "middle-linear", "last-linear", "first-quadratic", "middle-quadratic", "last-quadratic")
-"""Target families of C7 (``checks.experiments.learning_curves.FAMILIES``): a step at the start, middle or end."""
+"""Target families of C7 (``checks.target_families.FAMILIES``): a step at the start, middle or end."""
 STOP_BELOW = 1e-3
 """Training stops when ``‖r_t‖² ≤ 10⁻³ ‖y‖²`` (train loss well below the bound's other terms) or at the step cap."""
 TEST_STREAM, LABEL_STREAM, INIT_STREAM = 1, 2, 3
@@ -80,11 +81,6 @@ def _sample(target: str, L: int, n: int, seed: int, random_labels: bool, heavy_t
     return X, labels(f, X, gen, random_labels, heavy_tailed), Xt, labels(f, Xt, gen, random_labels, heavy_tailed)
 
 
-def kernel_predictor(X: torch.Tensor, y: torch.Tensor, Xt: torch.Tensor) -> torch.Tensor:
-    """The kernel interpolant's test outputs ``H∞(Xt, X) H∞⁻¹ y`` (Cholesky solve with a checked condition)."""
-    return infinite_ntk(Xt, X) @ solve_psd(infinite_ntk(X), y)
-
-
 def _terms_row(H, y) -> dict:
     """The bound's terms (``checks.bounds.generalization_bound_terms``, as the bound computes them) kept in a row."""
     t = generalization_bound_terms(H, y, delta=DELTA)
@@ -103,7 +99,7 @@ def kernel_trial(target: str, L: int, n: int, seed: int, random_labels: bool = F
     """One C7 trial of the kernel interpolant: clipped test loss on ``N_TEST`` fresh points, the bound and its terms."""
     X, y, Xt, yt = _sample(target, L, n, seed, random_labels, heavy_tailed)
     H = infinite_ntk(X)
-    u = infinite_ntk(Xt, X) @ solve_psd(H, y)
+    u = ridgeless_predictor(H, infinite_ntk(Xt, X), y)
     test = float(clipped_loss(u, yt).mean())
     return {"predictor": "kernel", "target": target, "L": L, "n": n, "seed": seed, "train_loss": 0.0,
             "test_loss": test} | _terms_row(H, y)  # the interpolant's train loss is 0

@@ -35,42 +35,41 @@ Layer rule: imports only the mathematics (``checks.rnn`` … ``checks.stats``).
 from __future__ import annotations
 
 import math
-import re
-from collections.abc import Callable, Iterable, Sequence
+from collections.abc import Callable, Iterable
 from dataclasses import asdict, dataclass
 
 import numpy as np
 import torch
 
-from checks.bounds import SingularKernelError, solve_psd
+from checks.kernel_regression import (
+    iterations_from_spectrum,
+    kernel_gd_iterations,
+    kernel_gd_predictor,
+    kernel_test_errors,
+    relative_mse,
+    ridgeless_predictor,
+    spectrum,
+)
 from checks.ntk import empirical_ntk, infinite_ntk, kappa_bar
 from checks.rnn import init_params, output
+from checks.small_inputs import clip_steps, expected_norms, parse_small_inputs
 from checks.stats import fit_growth_classes, mean_band
-from checks.targets import Additive, NVariable
+from checks.target_families import TARGETS, family, make_target
 from checks.train import a4_step_size, train_gd
+from checks.validate import is_integer
 
 __all__ = [
     "CONFIDENCE",
     "DEFAULT_EPS",
-    "FAMILIES",
     "ITERATION_SIZE_CAP",
+    "MEMORY_BUDGET",
     "MIN_TEST_POINTS",
     "NStar",
-    "SmallInputs",
-    "TARGETS",
-    "TargetFamily",
     "certificate",
     "compare_n_star",
-    "expected_norms",
-    "kernel_gd_iterations",
-    "kernel_gd_predictor",
-    "kernel_test_errors",
     "label_variance",
-    "make_target",
     "n_star",
     "network_agreement",
-    "parse_small_inputs",
-    "relative_mse",
     "run_learning_curves",
     "sample_inputs",
 ]
@@ -109,9 +108,9 @@ one step).  ``H(W_0)`` differs from ``H∞`` by O(1/√m) (C2: about 2% entrywis
 scales like ``λ_max / λ`` of the eigendirections carrying ``y``, so kernel error moves it by a few percent; a quarter
 leaves room for the O(1/√m) drift of the kernel during training (C4) and still catches a factor of 1.5."""
 
-TRAIN_STREAM, TEST_STREAM, BETA_STREAM, VARIANCE_STREAM = 0, 1, 2, 3
-"""Independent random streams of one seed: ``np.random.default_rng([seed, L, d, stream])`` (``β``: ``[seed, d, 2,
-blocks]``, independent of ``L``; the label variance: seed 0, its own stream)."""
+TRAIN_STREAM, TEST_STREAM, VARIANCE_STREAM = 0, 1, 3
+"""Independent random streams of one seed: ``np.random.default_rng([seed, L, d, stream])`` (``β``:
+``checks.target_families.BETA_STREAM`` = 2, independent of ``L``; the label variance: seed 0, its own stream)."""
 
 VARIANCE_DRAWS = 20000
 """Monte-Carlo draws for the label variance ``var y`` of :func:`label_variance`: relative standard error
@@ -119,127 +118,7 @@ VARIANCE_DRAWS = 20000
 certificate is compared at; memory ``20000 · L · d`` floats (41 MB at L = 64, d = 4)."""
 
 
-# ----------------------------------------------------------------------------------------------- targets
-
-
-@dataclass(frozen=True)
-class TargetFamily:
-    """A target family of C11: ``(βᵀX_l)^degree`` at one anchored step, or ``(βᵀ[X_l1; X_l2])²`` at adjacent steps."""
-
-    name: str
-    description: str
-    degree: int  # 1: linear, 2: quadratic
-    anchor: str  # "first", "middle", "last" (one step) or "start", "end" (two adjacent steps)
-    blocks: int  # 1: additive target (C9); 2: N-variable target (C10)
-
-    def steps(self, L: int) -> tuple[int, ...]:
-        """1-based steps the target reads: 1, ``⌈L/2⌉``, ``L``; ``(1, 2)`` or ``(L−1, L)`` for two blocks."""
-        if self.anchor == "first":
-            return (1,)
-        if self.anchor == "middle":
-            return (math.ceil(L / 2),)
-        if self.anchor == "last":
-            return (L,)
-        return (1, 2) if self.anchor == "start" else (L - 1, L)
-
-
-FAMILIES = {
-    f.name: f
-    for f in (
-        TargetFamily("first-linear", "βᵀX_1: linear, first step", 1, "first", 1),
-        TargetFamily("middle-linear", "βᵀX_⌈L/2⌉: linear, middle step", 1, "middle", 1),
-        TargetFamily("last-linear", "βᵀX_L: linear, last step", 1, "last", 1),
-        TargetFamily("first-quadratic", "(βᵀX_1)²: quadratic, first step", 2, "first", 1),
-        TargetFamily("middle-quadratic", "(βᵀX_⌈L/2⌉)²: quadratic, middle step", 2, "middle", 1),
-        TargetFamily("last-quadratic", "(βᵀX_L)²: quadratic, last step", 2, "last", 1),
-        TargetFamily("nvar2-start", "(βᵀ[X_1; X_2])²: N = 2, l_0 = 1, at the start", 2, "start", 2),
-        TargetFamily("nvar2-end", "(βᵀ[X_(L-1); X_L])²: N = 2, l_0 = 1, at the end", 2, "end", 2),
-    )
-}
-TARGETS = tuple(FAMILIES)
-"""Target names as the command line takes them."""
-
-
-def _family(name: str) -> TargetFamily:
-    if name not in FAMILIES:
-        raise ValueError(f"unknown target {name!r}; known targets: {', '.join(TARGETS)}")
-    return FAMILIES[name]
-
-
-def _beta_blocks(dim: int, blocks: int, seed: int) -> list[np.ndarray]:
-    """``β`` of unit norm split into ``blocks`` blocks of norm ``1/√blocks`` each, directions uniform (seeded).
-
-    Equal block norms make the certificate (which depends on ``‖β_j‖``) the same for every seed."""
-    rng = np.random.default_rng([seed, dim, BETA_STREAM, blocks])
-    out = []
-    for _ in range(blocks):
-        v = rng.standard_normal(dim)
-        out.append(v / np.linalg.norm(v) / math.sqrt(blocks))
-    return out
-
-
-def make_target(name: str, L: int, dim: int, seed: int = 0) -> Additive | NVariable:
-    """The C11 target ``name`` at length ``L``: ``Additive.of((l, β, a))`` with ``a = [0, 1]`` (``βᵀX_l``) or
-    ``[0, 0, 1]`` (``(βᵀX_l)²``), or ``NVariable.of((l1, l2), (β_1, β_2), [0, 0, 1])``; ``‖β‖ = 1``, seeded."""
-    fam = _family(name)
-    steps = fam.steps(L)
-    coeffs = [0.0] * fam.degree + [1.0]
-    betas = _beta_blocks(dim, fam.blocks, seed)
-    if fam.blocks == 1:
-        return Additive.of((steps[0], betas[0], coeffs))
-    return NVariable.of(steps, betas, coeffs)
-
-
-# ----------------------------------------------------------------------------------------------- inputs, A6
-
-
-@dataclass(frozen=True)
-class SmallInputs:
-    """The A6 normalization ``‖X_l‖ ≤ ε(L)`` for ``l ≥ 2``: ``spec`` is ``"1/L"``, ``"1/sqrt(L)"`` or a number."""
-
-    spec: str
-
-    def epsilon(self, L: int) -> float:
-        """``ε(L)``: ``1/L``, ``1/√L`` or the fixed value."""
-        if self.spec == "1/L":
-            return 1.0 / L
-        if self.spec == "1/sqrt(L)":
-            return 1.0 / math.sqrt(L)
-        return float(self.spec)
-
-
-_SPEC_SHAPES = {"1/l": "1/L", "1/sqrt(l)": "1/sqrt(L)", "1/√l": "1/sqrt(L)"}
-
-
-def parse_small_inputs(spec) -> SmallInputs | None:
-    """The A6 contrast option (CLAIMS.md A6; issue 12 item 7), as the command line takes it.
-
-    ``None`` (or ``"none"``): no A6.  ``"1/L"``, ``"1/sqrt(L)"``: ``ε`` shrinking with ``L``.  A number or a
-    numeric string (``"0.1"``): a fixed ``ε ∈ (0, 1]`` (an ``ε > 1`` would not be a smallness condition).
-    Raises ``ValueError`` naming the accepted forms otherwise.
-    """
-    if spec is None or isinstance(spec, SmallInputs):
-        return spec
-    accepted = "accepted: None, '1/L', '1/sqrt(L)' or a number in (0, 1] such as '0.1'"
-    if isinstance(spec, bool):
-        raise ValueError(f"small_inputs {spec!r} not understood; {accepted}")
-    if isinstance(spec, str):
-        key = re.sub(r"\s+", "", spec).lower()
-        if key in ("none", ""):
-            return None
-        if key in _SPEC_SHAPES:
-            return SmallInputs(_SPEC_SHAPES[key])
-        try:
-            value = float(key)
-        except ValueError:
-            raise ValueError(f"small_inputs {spec!r} not understood; {accepted}") from None
-    elif isinstance(spec, (int, float, np.integer, np.floating)):
-        value = float(spec)
-    else:
-        raise ValueError(f"small_inputs {spec!r} not understood; {accepted}")
-    if not (math.isfinite(value) and 0 < value <= 1):
-        raise ValueError(f"small_inputs ε = {value!r} must lie in (0, 1]; {accepted}")
-    return SmallInputs(repr(value))
+# ----------------------------------------------------------------------------------------------- inputs, certificate
 
 
 def sample_inputs(
@@ -255,20 +134,8 @@ def sample_inputs(
     rng = np.random.default_rng([seed, L, dim, stream])
     X = rng.standard_normal((n, L, dim)) / math.sqrt(dim)
     if small is not None:
-        eps = small.epsilon(L)
-        norms = np.linalg.norm(X[:, 1:], axis=-1, keepdims=True)
-        X[:, 1:] *= np.minimum(1.0, eps / np.maximum(norms, np.finfo(float).tiny))  # tiny: a zero step stays zero
+        X = clip_steps(X, small.epsilon(L))
     return torch.from_numpy(X)
-
-
-def expected_norms(L: int, small_inputs=None) -> np.ndarray:
-    """Per-step norms the certificate uses (C9, fixed norms): ``r_l = 1`` (RMS norm of ``N(0, I_d/d)``), and
-    ``r_l = min(1, ε(L))`` for ``l ≥ 2`` under A6 (the clipped norm)."""
-    small = parse_small_inputs(small_inputs)
-    r = np.ones(L)
-    if small is not None:
-        r[1:] = min(1.0, small.epsilon(L))
-    return r
 
 
 def label_variance(name: str, L: int, dim: int, small_inputs=None) -> float:
@@ -292,102 +159,6 @@ def certificate(name: str, L: int, dim: int, small_inputs=None) -> dict:
 
 
 # ----------------------------------------------------------------------------------------------- measurements
-
-
-def relative_mse(u, y) -> float:
-    """Relative test error of C11: ``mean (u − y)² / var y`` (population variance of the test labels)."""
-    u = torch.as_tensor(u, dtype=torch.float64)
-    y = torch.as_tensor(y, dtype=torch.float64)
-    var = float(y.var(unbiased=False))
-    if not var > 0:
-        raise ValueError("test labels have zero variance: the relative error is undefined")
-    return float(((u - y) ** 2).mean()) / var
-
-
-def kernel_test_errors(
-    H: torch.Tensor, Hx: torch.Tensor, y: torch.Tensor, yt: torch.Tensor, sizes: Sequence[int]
-) -> list:
-    """Relative test MSE of the ridgeless ``H∞`` predictor ``u = H∞(Xt, X_n) H∞(X_n, X_n)⁻¹ y_n`` on each nested
-    prefix ``X_n`` (C11), from the kernel of the largest sample.  ``y`` may be ``(n_max,)`` or ``(n_max, k)``
-    (``k`` targets, one Cholesky solve); ``yt`` matches.  A singular prefix gives ``None`` entries."""
-    out = []
-    Y = y[:, None] if y.ndim == 1 else y
-    Yt = yt[:, None] if yt.ndim == 1 else yt
-    for n in sizes:
-        try:
-            U = Hx[:, :n] @ solve_psd(H[:n, :n], Y[:n])
-        except SingularKernelError:
-            out.append([None] * Y.shape[1] if y.ndim > 1 else None)
-            continue
-        errs = [relative_mse(U[:, j], Yt[:, j]) for j in range(Y.shape[1])]
-        out.append(errs if y.ndim > 1 else errs[0])
-    return out
-
-
-def _spectrum(H: torch.Tensor) -> tuple[np.ndarray, np.ndarray]:
-    lam, V = torch.linalg.eigh(H)
-    return lam.numpy(), V.numpy()
-
-
-def _iterations_from_spectrum(lam: np.ndarray, weights: np.ndarray, eps: float) -> int | None:
-    """Smallest ``t`` with ``Σ_i w_i (1 − λ_i/λ_max)^{2t} ≤ ε Σ_i w_i`` (``w_i = (v_iᵀy)²``), or ``None`` if never
-    (mass beyond ``ε`` on numerically non-positive eigenvalues).  Exponential search, then bisection on integers."""
-    ratio = np.clip(lam / float(lam.max()), 0.0, 1.0)
-    with np.errstate(divide="ignore"):
-        log_factor = np.log1p(-ratio)  # −inf at λ = λ_max: that direction is solved in one step
-    total = float(weights.sum())
-    goal = eps * total
-
-    def loss(t: int) -> float:  # t ≥ 1, so 2t · (−inf) = −inf and exp gives 0
-        return float(weights @ np.exp(2.0 * t * log_factor))
-
-    if total == 0:
-        return 0
-    if float(weights[ratio == 0].sum()) > goal:
-        return None
-    hi = 1
-    while loss(hi) > goal:
-        hi *= 2
-    lo = hi // 2  # loss(lo) > goal: lo = 0 has loss = total > goal since ε < 1
-    while hi - lo > 1:
-        mid = (lo + hi) // 2
-        if loss(mid) <= goal:
-            hi = mid
-        else:
-            lo = mid
-    return hi
-
-
-def kernel_gd_iterations(H, y, eps: float) -> int | None:
-    """Iteration complexity of C11: kernel gradient descent on ``½‖u − y‖²`` with ``u_0 = 0`` and the A4 step in
-    kernel units ``η = 1/λ_max(H)``, residual ``r_t = −(I − ηH)^t y``; the smallest ``t`` with
-    ``½‖r_t‖² / ½‖y‖² ≤ ε``, exactly from the eigendecomposition ``H = V Λ Vᵀ``:
-    ``‖r_t‖² = Σ_i (1 − λ_i/λ_max)^{2t} (v_iᵀ y)²``.  ``None`` if never reached."""
-    if not 0 < eps < 1:
-        raise ValueError(f"eps must lie in (0, 1), got {eps}")
-    H = torch.as_tensor(H, dtype=torch.float64)
-    lam, V = _spectrum(H)
-    return _iterations_from_spectrum(lam, (V.T @ np.asarray(y, dtype=float)) ** 2, eps)
-
-
-def kernel_gd_predictor(H, Hx, y, steps: int, lr: float | None = None) -> torch.Tensor:
-    """Kernel gradient descent after ``steps`` steps (from ``u_0 = 0``), evaluated at test points:
-    ``u_T(Xt) = H(Xt, X) V diag((1 − (1 − ηλ_i)^T) / λ_i) Vᵀ y`` with ``η = lr`` (default ``1/λ_max(H)``, A4).
-    This is the function a linearized centered network reaches after ``T`` A4 steps (C11 item 3)."""
-    if not _is_int(steps) or steps < 0:
-        raise ValueError(f"steps must be an integer >= 0, got {steps!r}")
-    H = torch.as_tensor(H, dtype=torch.float64)
-    lam, V = _spectrum(H)
-    eta = 1.0 / float(lam.max()) if lr is None else float(lr)
-    x = eta * lam
-    # α_T = Σ_{s<T} η (1 − ηλ)^s (vᵀy) = (1 − (1 − ηλ)^T)/λ · (vᵀy) per eigendirection; ηT at λ = 0.
-    # 1 − (1 − x)^T by expm1/log1p where |x| < 1 (no cancellation for small x), directly otherwise.
-    mid = (np.abs(x) < 1) & (x != 0)
-    with np.errstate(divide="ignore", invalid="ignore"):
-        one_minus = np.where(mid, -np.expm1(steps * np.log1p(-np.where(mid, x, 0.0))), 1.0 - np.power(1.0 - x, steps))
-        gain = np.where(lam != 0, one_minus / np.where(lam != 0, lam, 1.0), eta * steps)
-    coef = V @ (gain * (V.T @ np.asarray(y, dtype=float)))
-    return torch.as_tensor(Hx, dtype=torch.float64) @ torch.from_numpy(coef)
 
 
 @dataclass(frozen=True)
@@ -438,10 +209,6 @@ def n_star(curve, eps: float) -> NStar:
 # ----------------------------------------------------------------------------------------------- the sweep
 
 
-def _is_int(v) -> bool:
-    return isinstance(v, (int, np.integer)) and not isinstance(v, bool)
-
-
 def _int_list(name: str, values, minimum: int) -> list[int]:
     if isinstance(values, str):
         values = [v for v in values.split(",") if v.strip()]
@@ -449,7 +216,7 @@ def _int_list(name: str, values, minimum: int) -> list[int]:
         out = [int(v) if isinstance(v, str) else v for v in values]
     except (TypeError, ValueError):
         raise ValueError(f"{name} must be a list of integers >= {minimum}, got {values!r}") from None
-    if not out or any(not _is_int(v) or v < minimum for v in out):
+    if not out or any(not is_integer(v) or v < minimum for v in out):
         raise ValueError(f"{name} must be a non-empty list of integers >= {minimum}, got {values!r}")
     if len(set(out)) != len(out):
         raise ValueError(f"{name} has repeated values: {out}")
@@ -463,18 +230,18 @@ def _validate(targets, lengths, sizes, dim, seeds, eps, small_inputs, n_test, me
     if not targets:
         raise ValueError(f"targets is empty; known targets: {', '.join(TARGETS)}")
     for t in targets:
-        _family(t)
+        family(t)
     if len(set(targets)) != len(targets):
         raise ValueError(f"targets has repeated names: {targets}")
     lengths = _int_list("lengths", lengths, 2)  # L ≥ 2: a middle step, the N = 2 targets and A3's step l ≥ 2
     sizes = _int_list("sizes", sizes, 2)  # n ≥ 2: a regression on one point has no learning curve
-    if not _is_int(dim) or dim < 1:
+    if not is_integer(dim) or dim < 1:
         raise ValueError(f"dim must be an integer >= 1, got {dim!r}")
-    if not _is_int(seeds) or seeds < 1:
+    if not is_integer(seeds) or seeds < 1:
         raise ValueError(f"seeds must be an integer >= 1 (the number of seeds), got {seeds!r}")
     if isinstance(eps, bool) or not isinstance(eps, (int, float)) or not 0 < eps < 1:
         raise ValueError(f"eps must lie in (0, 1), got {eps!r}")
-    if not _is_int(n_test) or n_test < MIN_TEST_POINTS:
+    if not is_integer(n_test) or n_test < MIN_TEST_POINTS:
         raise ValueError(f"n_test must be an integer >= {MIN_TEST_POINTS}, got {n_test!r}")
     small = parse_small_inputs(small_inputs)
     n_max = sizes[-1]
@@ -542,12 +309,12 @@ def run_learning_curves(
             Y = torch.stack([tg(X) for tg in made], dim=1)
             Yt = torch.stack([tg(Xt) for tg in made], dim=1)
             errors = kernel_test_errors(H, Hx, Y, Yt, sizes)
-            lam, V = _spectrum(H[:n_iter, :n_iter])
+            lam, V = spectrum(H[:n_iter, :n_iter])
             proj = (V.T @ Y[:n_iter].numpy()) ** 2
             for j, t in enumerate(targets):
                 for n, errs in zip(sizes, errors):
                     rows.append({"target": t, "L": L, "n": n, "seed": seed, "test_rel_mse": errs[j]})
-                iterations[(t, L, seed)] = _iterations_from_spectrum(lam, proj[:, j], eps)
+                iterations[(t, L, seed)] = iterations_from_spectrum(lam, proj[:, j], eps)
             del H, Hx
             done += 1
             if progress is not None:
@@ -691,15 +458,15 @@ def network_agreement(
     ``within_ridgeless_band`` and ``iterations_agree`` (every seed within ``ITERATION_AGREEMENT``), and
     ``disagreements``: the seeds where a count differs beyond the tolerance.
     """
-    fam = _family(target)
+    fam = family(target)
     limits = (("L", L, 2), ("n", n, 2), ("dim", dim, 1), ("seeds", seeds, 1), ("width", width, 1))
     limits += (("max_steps", max_steps, 1),)
     for name, v, lo in limits:
-        if not _is_int(v) or v < lo:
+        if not is_integer(v) or v < lo:
             raise ValueError(f"{name} must be an integer >= {lo}, got {v!r}")
     if isinstance(eps, bool) or not isinstance(eps, (int, float)) or not 0 < eps < 1:
         raise ValueError(f"eps must lie in (0, 1), got {eps!r}")
-    if not _is_int(n_test) or n_test < MIN_TEST_POINTS:
+    if not is_integer(n_test) or n_test < MIN_TEST_POINTS:
         raise ValueError(f"n_test must be an integer >= {MIN_TEST_POINTS}, got {n_test!r}")
     small = parse_small_inputs(small_inputs)
     records = []
@@ -730,7 +497,7 @@ def network_agreement(
             "kernel_gd_rel_mse": relative_mse(kernel_gd_predictor(H, Hx, y, steps), yt),
             # the same network linearized: kernel GD on H(W_0) with its A4 step, the network's own dynamics at m → ∞
             "kernel_w0_rel_mse": relative_mse(kernel_gd_predictor(H0, empirical_ntk(params, Xt, X), y, steps), yt),
-            "ridgeless_rel_mse": relative_mse(Hx @ solve_psd(H, y), yt),
+            "ridgeless_rel_mse": relative_mse(ridgeless_predictor(H, Hx, y), yt),
             "final_train_loss_network": float(loss[-1]),
         }
         rec["iterations_agree"] = (

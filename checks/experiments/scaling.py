@@ -20,8 +20,8 @@ from dataclasses import dataclass
 
 import numpy as np
 
-from checks.experiments.learning_curves import expected_norms, parse_small_inputs
 from checks.ntk import kappa_bar
+from checks.small_inputs import expected_norms, parse_small_inputs
 from checks.stats import fit_growth_classes, fit_rate
 from checks.targets import Additive, NVariable
 

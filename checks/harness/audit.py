@@ -21,10 +21,10 @@ from dataclasses import asdict, dataclass
 
 from checks.claims import SCENARIOS, Measurement, Profile, load_all, sort_key
 from checks.claims.scenarios import A6_SCENARIOS
-from checks.experiments.learning_curves import parse_small_inputs
-from checks.harness.ledger import save_counterexample
+from checks.harness.counterexamples import save_counterexample
 from checks.harness.search import find_failure
 from checks.harness.tables import format_markdown_table, format_table
+from checks.small_inputs import parse_small_inputs
 
 __all__ = [
     "AuditRow",

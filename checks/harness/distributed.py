@@ -25,8 +25,10 @@ from pathlib import Path
 
 from checks.claims import sort_key
 from checks.fanout import map_tasks
-from checks.harness.ledger import MUTATION_PATH, ResultsStore, load, read_json
+from checks.harness.jsonio import read_json
 from checks.harness.pytest_plugin import SUMMARY_HEADER, baseline_diffs, summary_rows
+from checks.harness.schemas import load
+from checks.harness.store import MUTATION_PATH, ResultsStore
 from checks.harness.tables import fmt, format_table
 
 __all__ = ["planned_records", "run_record_task", "verify_distributed"]

@@ -72,9 +72,9 @@ def run_claim(claim: Claim, profile: Profile, check, *, shrink: bool = True, see
         phases=tuple(Phase) if shrink else (Phase.explicit, Phase.reuse, Phase.generate),
     )(test)
     if seed_salt is not None:
-        test = seed(seed_for(claim.id, profile.name, seed_salt))(test)
+        test = seed(seed_for(claim.seed_id or claim.id, profile.name, seed_salt))(test)
     elif profile.fixed_seed:
-        test = seed(seed_for(claim.id, profile.name))(test)
+        test = seed(seed_for(claim.seed_id or claim.id, profile.name))(test)
     test()
     if claim.aggregate is not None:
         check(claim, {"experiments": experiments})

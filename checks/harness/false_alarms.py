@@ -7,7 +7,7 @@ behind the limit (normal residuals of a log-log fit, independent seeds), so it i
 runs ``K`` times, run ``k`` drawing its instances from the salted seed ``seed_for(id, profile, k)``
 (``run_claim(..., seed_salt=k)``; the committed, unsalted instances are not among them), and a run that
 fails — a failing measurement or a crash, the same detection as the mutation analysis
-(``checks.harness.mutants``) — is a false alarm.
+(``checks.harness.mutation``) — is a false alarm.
 
 Per record: failures out of ``K``, the observed fraction, the stated rate, the exact one-sided
 Clopper–Pearson limits (``CONFIDENCE``) of the true rate, and the verdict: ``exceeds`` when the
@@ -30,7 +30,7 @@ import torch
 
 from checks.claims import Profile, get, select, sort_key
 from checks.claims.record import match_selector
-from checks.harness.mutants import check_failure
+from checks.harness.mutation import check_failure
 from checks.stats import clopper_pearson_lower, clopper_pearson_upper
 from checks.strategies import freeze_example_constants
 
@@ -150,7 +150,7 @@ def run_counts(text: str, ids: list[str]) -> dict[str, int]:
 def run_once(claim_id: str, profile: Profile, salt: int) -> tuple[bool, str, float]:
     """One run of a record's check on the instances of ``salt``: ``(failed, reason, seconds)``.
 
-    Failed when a measurement fails or the check crashes (``checks.harness.mutants.check_failure``)."""
+    Failed when a measurement fails or the check crashes (``checks.harness.mutation.check_failure``)."""
     started = time.perf_counter()
     why = check_failure(get(claim_id), profile, seed_salt=salt)
     failed, reason = why is not None, why or ""

@@ -1,95 +1,27 @@
-"""Mutation analysis: plausible wrong implementations of the library, and which claim checks catch them.
+"""The mutant catalog: plausible wrong implementations of the library, and which claim records must catch them.
 
-A :class:`Mutant` replaces one library object (a function of the mathematics or an experiment)
-with a wrong version while a ``with mutant.applied():`` block runs.  Its record names the claim
-records it must make false (``kills``: false in exact arithmetic, or beyond the check's stated
+Each :class:`~checks.harness.patching.Mutant` names the object it replaces (``"module:attribute"``),
+the records it must make false (``kills``: false in exact arithmetic, or beyond the check's stated
 round-off tolerance) and those it leaves true (``equivalent``, each with the reason).  A claim
 *kills* a mutant when its check, run on its own instances under the profile, fails; a record
-with a recorded finding (``expected_fail``) kills a mutant when its check stops failing.
-
-The replacement is bound in every ``checks.*`` module that imported the original (claim modules
-import functions by name), and every ``functools.lru_cache`` of the package is cleared on entry
-and exit, so no result computed by the correct code leaks into a mutated run.
+with a recorded finding (``expected_fail``) kills a mutant when its check stops failing
+(:mod:`checks.harness.mutation` runs them).  docs/design.md, "Adding a mutant", says how to add one.
 """
 
 from __future__ import annotations
 
-import functools
-import importlib
 import math
-import sys
-from collections.abc import Callable
-from contextlib import contextmanager
-from dataclasses import dataclass, field
 
 import torch
 
-from checks.claims import Profile, get, load_all, select
-from checks.fanout import map_tasks
-from checks.harness.factory import run_claim
+from checks.harness.patching import Mutant
 
-__all__ = ["MUTANTS", "Mutant", "PairResult", "check_failure", "mutation_pairs", "mutation_scores", "run_pair", "run_pairs"]
+__all__ = ["MUTANTS"]
 
-
-@dataclass(frozen=True)
-class Mutant:
-    """One plausible wrong implementation: ``target`` (``"module:attribute"``) replaced by ``make(original)``."""
-
-    id: str
-    description: str
-    target: str
-    make: Callable[[Callable], Callable]
-    kills: tuple[str, ...]
-    equivalent: dict[str, str] = field(default_factory=dict)
-    everywhere: bool = True  # rebind in every checks.* module that imported the original
-
-    @contextmanager
-    def applied(self):
-        """Run the block with the mutant in place; everything is restored afterwards."""
-        module_name, path = self.target.split(":")
-        owner = importlib.import_module(module_name)
-        *parents, attr = path.split(".")
-        for name in parents:
-            owner = getattr(owner, name)
-        original = getattr(owner, attr)
-        replacement = self.make(original)
-        if parents or not self.everywhere:  # a method, or one module's binding only
-            patched = [(owner, attr)]
-        else:
-            modules = [m for name, m in list(sys.modules.items()) if name.startswith("checks") and m is not None]
-            patched = [(m, name) for m in modules for name, value in list(vars(m).items()) if value is original]
-        _clear_caches()
-        try:
-            for m, name in patched:
-                setattr(m, name, replacement)
-            yield self
-        finally:
-            for m, name in patched:
-                setattr(m, name, original)
-            _clear_caches()
-
-    def scope(self) -> dict[str, str]:
-        """Record id → ``"kill"`` or ``"equivalent"`` for every record this mutant concerns.
-
-        Scope entries are record ids (``"C9"`` is the record C9, not its family) or id prefixes
-        (``"C9b"``: every ``C9b-…`` record)."""
-        out = {cid: "equivalent" for sel in self.equivalent for cid in _records(sel)}
-        out.update({cid: "kill" for sel in self.kills for cid in _records(sel)})
-        return out
-
-
-def _records(selector: str) -> list[str]:
-    """A scope entry's records: the exact record id when one exists, else what ``select`` names."""
-    return [selector] if selector in load_all() else select(selector)
-
-
-def _clear_caches() -> None:
-    for name, module in list(sys.modules.items()):
-        if not name.startswith("checks") or module is None:
-            continue
-        for value in vars(module).values():
-            if isinstance(value, functools._lru_cache_wrapper):
-                value.cache_clear()
+TERMS = "checks.bounds:generalization_bound_terms"
+"""The bound's terms: the C7 mutants change one constant here, so the bound and its links see the same error."""
+_LINKS_FREE = {"C7-radius": "compares the network's distance with its own kernel's grid radius, not the bound's terms",
+               "C7-linearization": "reads no bound term"}
 
 
 # --- the wrong implementations -------------------------------------------------------------
@@ -238,15 +170,34 @@ def _certificate_steps_reversed(original):
     return kernel_series
 
 
-def _bound_without_trace(original):
-    """The C7 bound with ``√(yᵀH⁻¹y · tr H)`` replaced by ``√(yᵀH⁻¹y)`` (the trace forgotten)."""
-    from checks.bounds import generalization_bound_terms
+def _terms_changed(change):
+    """C7's ``generalization_bound_terms`` with one term changed by ``change(terms)`` (``total`` recomputed), so the
+    bound and every link that reads the terms see the same wrong constant."""
 
-    def generalization_bound(H, y, *, delta):
-        t = generalization_bound_terms(H, y, delta=delta)
-        return t["leading"] / math.sqrt(t["trace"]) + t["confidence"]
+    def make(original):
+        def generalization_bound_terms(H, y, *, delta):
+            t = dict(original(H, y, delta=delta))
+            change(t)
+            t["total"] = t["leading"] + t["confidence"]
+            return t
 
-    return generalization_bound
+        return generalization_bound_terms
+
+    return make
+
+
+def _set(t: dict, **values) -> None:
+    t.update(values)
+
+
+def _raw_radius(original):
+    """``grid_radius`` returning the raw radius ``√(yᵀH⁻¹y)`` (at least 1) instead of the dyadic grid radius."""
+
+    def grid_radius(complexity_value, n):
+        R = original(complexity_value, n)
+        return R if math.isinf(R) else max(1.0, math.sqrt(complexity_value))
+
+    return grid_radius
 
 
 def _labels_ignore_random(original):
@@ -306,7 +257,12 @@ MUTANTS: dict[str, Mutant] = {
         Mutant("hinf-scaled-1.2", "H∞ multiplied by 1.2", "checks.ntk:infinite_ntk", _scaled_result(1.2),
                kills=("C2", "C2-limit", "C8a", "C8b"),
                equivalent={"C3a": "scale-free: λ_min/λ_max", "C3b": "scale-free: λ_0/λ_max",
-                           "C7": "√(yᵀH⁻¹y · tr H) is invariant under H → cH"}),
+                           "C7": "the bound moves by √1.2 = 1.095 where R_k stays and by √1.2/2 = 0.55 where R_k halves: "
+                                 "max tightness 0.26 < 0.55 (ci), so no counted experiment can be violated",
+                           "C7-rademacher": "H∞ scaled on both sides: the ratio is invariant",
+                           "C7-rademacher-lower": "H∞ scaled on both sides: the ratio is invariant",
+                           "C7-radius": "compares with the network's own kernel H(W_0), which the mutant leaves",
+                           "C7-linearization": "reads no kernel"}),
         Mutant("hinf-no-backward-2", "H∞ without the factor 2 of Π_{j>l} 2P_j", "checks.ntk:infinite_ntk",
                _plain_infinite_ntk(backward=1.0), kills=("C2", "C2-limit", "C8a", "C8b")),
         Mutant("hinf-P-over-pi", "P_l = (π − θ_l)/π instead of (π − θ_l)/(2π)", "checks.ntk:infinite_ntk",
@@ -343,10 +299,37 @@ MUTANTS: dict[str, Mutant] = {
                "checks.targets:kernel_series", _certificate_steps_reversed, everywhere=False,
                kills=("C9b", "C10b")),
         Mutant("target-steps-reversed", "learning-curve targets read X_(L+1−l) for X_l (steps counted from the end)",
-               "checks.experiments.learning_curves:TargetFamily.steps", _target_steps_reversed,
+               "checks.target_families:TargetFamily.steps", _target_steps_reversed,
                kills=("C11-last-linear", "C11-first-linear")),
-        Mutant("c7-bound-no-trace", "the C7 bound without its √tr H", "checks.bounds:generalization_bound",
-               _bound_without_trace, kills=("C7",)),
+        Mutant("c7-bound-no-trace", "the C7 bound without its √tr H", TERMS,
+               _terms_changed(lambda t: _set(t, leading=t["leading"] / math.sqrt(t["trace"]))),
+               kills=("C7", "C7-rademacher"),
+               equivalent={"C7-rademacher-lower": "a smaller Rademacher term only widens the lower side's margin",
+                           **_LINKS_FREE}),
+        Mutant("c7-leading-halved", "the C7 leading term halved (R_k√(tr H)/n: the symmetrization factor 2 lost)", TERMS,
+               _terms_changed(lambda t: _set(t, leading=t["leading"] / 2)), kills=("C7-rademacher",),
+               equivalent={"C7": "end to end the bound stays ≥ ½ of itself, above every counted test loss: measured max "
+                                 "tightness 0.26 < ½ (ci; detectable factor 3.8)",
+                           "C7-rademacher-lower": "a smaller Rademacher term only widens the lower side's margin",
+                           **_LINKS_FREE}),
+        Mutant("c7-trace-not-root", "the C7 leading term with tr H in place of √(tr H)", TERMS,
+               _terms_changed(lambda t: _set(t, leading=t["leading"] * math.sqrt(t["trace"]))),
+               kills=("C7", "C7-rademacher-lower"),  # C7: every bound ≥ 1, nothing counts, N < 29 cannot certify
+               equivalent={"C7-rademacher": "a larger Rademacher term only widens the upper side's margin",
+                           **_LINKS_FREE}),
+        Mutant("c7-confidence-dropped", "the C7 bound without its confidence term 3√(log(2N_R/δ)/(2n))", TERMS,
+               _terms_changed(lambda t: _set(t, confidence=0.0)),
+               kills=(),
+               equivalent={"C7": "test loss / (bound − confidence) ≤ 0.33 on every counted experiment (ci): dropping it "
+                                 "cannot produce a violation; no link measures the concentration term",
+                           "C7-rademacher": "reads the leading term only", "C7-rademacher-lower": "reads the leading term only",
+                           **_LINKS_FREE}),
+        Mutant("c7-raw-radius", "the C7 leading term with the raw radius √(yᵀH⁻¹y) instead of the dyadic grid radius",
+               "checks.bounds:grid_radius", _raw_radius, kills=("C7-radius",),
+               equivalent={"C7": "the leading term shrinks by at most ½: max tightness 0.26 < ½ (ci)",
+                           "C7-rademacher": "both sides read the same (raw) radius: the ratio is unchanged",
+                           "C7-rademacher-lower": "both sides read the same (raw) radius: the ratio is unchanged",
+                           "C7-linearization": "reads no radius"}),
         Mutant("labels-ignore-random", "the random-label trials get the true labels (flag ignored)",
                "checks.experiments.generalization:labels", _labels_ignore_random, kills=("C7-labels",)),
         Mutant("train-step-4x", "the training step 4× the A4 step the bound uses", "checks.train:a4_step_size",
@@ -357,124 +340,3 @@ MUTANTS: dict[str, Mutant] = {
                equivalent={"C6-lower": "a projection and a triangle inequality: true for any end point of training"}),
     ]
 }
-
-
-@dataclass(frozen=True)
-class PairResult:
-    """The outcome of one claim record under one mutant: ``killed``, ``survived`` or ``equivalent``."""
-
-    claim: str
-    mutant: str
-    status: str
-    reason: str = ""
-    seconds: float = 0.0
-
-    def as_dict(self) -> dict:
-        """The row of ``rnn-theorems mutate --json``."""
-        return {"claim": self.claim, "mutant": self.mutant, "status": self.status, "reason": self.reason, "seconds": self.seconds}
-
-
-def mutation_pairs(claims=None, mutants=None) -> list[tuple[str, str, str]]:
-    """``(record id, mutant id, "kill" | "equivalent")`` for every record in a mutant's scope, filtered by
-    record selectors ``claims`` and mutant ids ``mutants`` (``None``: all)."""
-    chosen_claims = None if claims is None else set(select(claims))
-    if mutants is None:
-        chosen = list(MUTANTS)
-    else:
-        chosen = [m.strip() for m in (mutants.split(",") if isinstance(mutants, str) else mutants) if m.strip()]
-        unknown = [m for m in chosen if m not in MUTANTS]
-        if unknown or not chosen:
-            raise ValueError(f"unknown or empty mutant selection {unknown or chosen}; known: {', '.join(MUTANTS)}")
-    pairs = []
-    for mid in chosen:
-        for cid, kind in sorted(MUTANTS[mid].scope().items()):
-            if chosen_claims is None or cid in chosen_claims:
-                pairs.append((cid, mid, kind))
-    return pairs
-
-
-class _Failed(AssertionError):
-    pass
-
-
-def _raise_on_failure(claim, instance, scenario=None):
-    m = claim.measure(instance)
-    if not m.holds:
-        raise _Failed(f"{claim.lhs_name} = {m.lhs:.4g} > {claim.rhs_name} = {m.rhs:.4g} (margin {m.margin:.3g})")
-    return m
-
-
-def check_failure(claim, profile: Profile, *, seed_salt: int | None = None) -> str | None:
-    """Run a record's check on its instances (``seed_salt``: fresh ones, see ``run_claim``); the first line of
-    why it failed, or ``None`` when it held.  A crash counts as a failure of the check, reported as such.
-    Shared by the mutation analysis and the false-alarm measurement."""
-    try:
-        run_claim(claim, profile, _raise_on_failure, shrink=False, seed_salt=seed_salt)
-    except _Failed as e:
-        return str(e).splitlines()[0]
-    except Exception as e:
-        return f"check crashed: {type(e).__name__}: {str(e).splitlines()[0] if str(e) else ''}"
-    return None
-
-
-def run_pair(claim_id: str, mutant_id: str, profile: Profile) -> PairResult:
-    """Run one record's check on its own instances under ``profile`` with the mutant applied.
-
-    Killed when the check fails (or crashes: a wrong implementation that cannot even run is caught);
-    for a record with a recorded finding, killed when its check stops failing.
-    """
-    import time
-
-    claim, mutant = get(claim_id), MUTANTS[mutant_id]
-    if mutant.scope().get(claim_id) == "equivalent":
-        reason = next(r for sel, r in mutant.equivalent.items() if claim_id in _records(sel))
-        return PairResult(claim_id, mutant_id, "equivalent", reason)
-    started = time.perf_counter()
-    with mutant.applied():
-        why = check_failure(claim, profile)
-    failed, reason = why is not None, why or "the check held on every instance"
-    killed = failed != bool(claim.expected_fail)
-    if claim.expected_fail and not failed:
-        reason = "the recorded finding no longer reproduces"
-    return PairResult(claim_id, mutant_id, "killed" if killed else "survived", reason, round(time.perf_counter() - started, 2))
-
-
-def _run_pair_task(args) -> dict:
-    """A dask task: one ``(record, mutant)`` pair in a worker process (one torch thread, like the sweep)."""
-    claim_id, mutant_id, profile_name = args
-    from checks.claims import get_profile, load_all
-
-    torch.set_num_threads(1)
-    load_all()
-    return run_pair(claim_id, mutant_id, get_profile(profile_name)).as_dict()
-
-
-def run_pairs(pairs, profile: Profile, *, scheduler: str | None = None, workers: int = 0, progress=None) -> list[dict]:
-    """Run ``(record, mutant)`` pairs serially (``workers == 0`` and no ``scheduler``) or one pair per task on
-    dask.distributed (:func:`checks.fanout.map_tasks`).
-
-    Rows come back in the order of ``pairs`` whatever the engine, so a serial and a distributed run give
-    the same table (each pair's instances derive from the record id and the profile only).
-    """
-    tasks = [(cid, mid, profile.name) for cid, mid, _ in pairs]
-    if scheduler is None and workers == 0:  # in this process, torch's thread count as the caller set it
-        return map_tasks(lambda t: run_pair(t[0], t[1], profile).as_dict(), tasks, progress=progress)
-    return map_tasks(_run_pair_task, tasks, scheduler=scheduler, workers=workers, progress=progress)
-
-
-def mutation_scores(rows: list[dict]) -> dict[str, dict]:
-    """Per record: killed / in scope (non-equivalent pairs), the survivors with their reasons, the equivalents."""
-    out: dict[str, dict] = {}
-    for r in rows:
-        s = out.setdefault(r["claim"], {"killed": 0, "in_scope": 0, "survivors": [], "equivalent": []})
-        if r["status"] == "equivalent":
-            s["equivalent"].append({"mutant": r["mutant"], "reason": r["reason"]})
-            continue
-        s["in_scope"] += 1
-        if r["status"] == "killed":
-            s["killed"] += 1
-        else:
-            s["survivors"].append({"mutant": r["mutant"], "reason": r["reason"]})
-    for s in out.values():
-        s["score"] = s["killed"] / s["in_scope"] if s["in_scope"] else None
-    return out

@@ -12,11 +12,11 @@ Loaded by the repository's ``conftest.py``.  Options:
   :func:`checks.claims.select`); other claim tests are deselected.
 * ``--ledger PATH``: the results store (default ``results/ledger.json``; ``--ledger none`` writes
   nothing).  A run updates only its own records and is listed with its profile, the records it
-  planned and ran, start and end time and whether it completed (:class:`~checks.harness.ledger.ResultsStore`).
+  planned and ran, start and end time and whether it completed (:class:`~checks.harness.store.ResultsStore`).
   An interrupted run (Ctrl-C, crash, ``-x``) leaves the previous records and is kept as incomplete.
 * ``--baseline PATH``: compare the run's records with a committed baseline
   (``ledger-baseline.json``); a status flip or a margin, ratio, slope or implied constant moved
-  beyond ``checks.harness.ledger.TOLERANCES`` fails the session with a diff table.  A baseline of
+  beyond ``checks.harness.baseline.TOLERANCES`` fails the session with a diff table.  A baseline of
   another profile is refused before the checks start unless ``--allow-profile-mismatch`` (then only
   statuses are compared).  An incomplete run gets no baseline verdict.
 
@@ -36,20 +36,12 @@ from hypothesis import HealthCheck, settings
 
 from checks.claims import PROFILES, get_profile, select, sort_key
 from checks.claims.profiles import ENV_VAR
-from checks.harness.ledger import (
-    LEDGER_PATH,
-    MUTATION_PATH,
-    Ledger,
-    ResultsStore,
-    check_profiles,
-    check_writable,
-    comparable_ratio,
-    compare,
-    counterexample_path,
-    load,
-    new_run_id,
-    save_counterexample,
-)
+from checks.harness.baseline import check_profiles, comparable_ratio, compare
+from checks.harness.counterexamples import counterexample_path, save_counterexample
+from checks.harness.jsonio import check_writable, new_run_id
+from checks.harness.ledger import Ledger
+from checks.harness.schemas import load
+from checks.harness.store import LEDGER_PATH, MUTATION_PATH, ResultsStore
 from checks.harness.tables import fmt, format_table, rate_cells
 from checks.strategies import freeze_example_constants
 

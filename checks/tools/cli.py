@@ -12,22 +12,11 @@ import time
 from pathlib import Path
 
 from checks.claims import PROFILES, get, get_profile, select
-from checks.harness.ledger import (
-    BASELINE_PATH,
-    COUNTEREXAMPLE_DIR,
-    LEDGER_PATH,
-    MUTATION_PATH,
-    ResultsStore,
-    attach_mutation_scores,
-    baseline_from,
-    check_instance,
-    check_profiles,
-    check_writable,
-    load,
-    new_run_id,
-    read_json,
-    write_json,
-)
+from checks.harness.baseline import BASELINE_PATH, baseline_from, check_profiles
+from checks.harness.counterexamples import COUNTEREXAMPLE_DIR
+from checks.harness.jsonio import check_writable, new_run_id, read_json, write_json
+from checks.harness.schemas import check_instance, load
+from checks.harness.store import LEDGER_PATH, MUTATION_PATH, ResultsStore, attach_mutation_scores
 from checks.harness.tables import format_table
 
 EXAMPLES = {
@@ -115,7 +104,8 @@ def cmd_learning_curve(args) -> int:
     """C11: learning curves of the kernel predictor, n*(L), iterations, the certificate beside them; JSON and plots."""
     from tqdm import tqdm
 
-    from checks.experiments.learning_curves import parse_small_inputs, run_learning_curves
+    from checks.experiments.learning_curves import run_learning_curves
+    from checks.small_inputs import parse_small_inputs
     from checks.tools.learning_plots import plot_certificate_vs_measured, plot_learning_curves
 
     targets = [t.strip() for t in args.targets.split(",") if t.strip()]
@@ -288,8 +278,8 @@ def cmd_replay(args) -> int:
 
 def cmd_scaling(args) -> int:
     """Φ·κ̄ against L for every scaling case: table, JSON and plot."""
-    from checks.experiments.learning_curves import parse_small_inputs
     from checks.experiments.scaling import CASES, measure
+    from checks.small_inputs import parse_small_inputs
     from checks.tools.plots import plot_scaling
 
     if args.max_length < 64 or args.max_length & (args.max_length - 1):
@@ -459,7 +449,8 @@ def cmd_mutate(args) -> int:
     """Run each selected record's check under each mutant in its scope; JSON rows, scores in the ledger."""
     from tqdm import tqdm
 
-    from checks.harness.mutants import MUTANTS, mutation_pairs, mutation_scores, run_pairs
+    from checks.harness.mutants import MUTANTS
+    from checks.harness.mutation import mutation_pairs, mutation_scores, run_pairs
 
     if args.list:
         print(format_table(["mutant", "what it changes", "must kill"], [[m.id, m.description, ", ".join(m.kills) or "–"] for m in MUTANTS.values()]))

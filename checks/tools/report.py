@@ -22,14 +22,11 @@ from pathlib import Path
 
 from checks.claims import ASSUMPTIONS, load_all, sort_key
 from checks.harness.audit import a6_contrast_markdown, audit_markdown
-from checks.harness.ledger import (
-    MUTATION_PATH,
-    comparable_ratio,
-    counterexample_path,
-    freshness,
-    load,
-    read_json,
-)
+from checks.harness.baseline import comparable_ratio
+from checks.harness.counterexamples import counterexample_path
+from checks.harness.jsonio import read_json
+from checks.harness.schemas import load
+from checks.harness.store import MUTATION_PATH, freshness
 from checks.harness.tables import fmt as _fmt
 from checks.harness.tables import format_markdown_table, rate_cells
 from checks.tools.plots import plot_generalization, plot_rate, plot_scaling, plot_table

@@ -1,0 +1,143 @@
+"""The baseline comparison: a run's records against the committed ``ledger-baseline.json``.
+
+:func:`compare` diffs two ledgers with tolerances relative to each quantity's own size
+(:data:`TOLERANCES`, :data:`ROUNDOFF_FLOOR`); :func:`baseline_from` writes a baseline's data.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from pathlib import Path
+
+from checks.harness.jsonio import now
+from checks.harness.store import SCHEMA_VERSION
+
+__all__ = [
+    "BASELINE_PATH",
+    "ROUNDOFF_FLOOR",
+    "TOLERANCES",
+    "Diff",
+    "allowance",
+    "baseline_from",
+    "check_profiles",
+    "comparable_ratio",
+    "compare",
+]
+
+BASELINE_PATH = Path("ledger-baseline.json")
+
+# Baseline tolerances (issue 13, item 5).  A quantity moved when
+#     |current − baseline| > relative · |baseline| + ROUNDOFF_FLOOR · scale
+# where scale is the size of the numbers the quantity is computed from: the larger of |lhs|, |rhs|
+# and 1 for a margin (sides are scale-free by convention, so 1 is their natural size), and the
+# larger of |value| and 1 for a ratio, a slope or an implied constant.  Relative tolerances catch a
+# 10× change in any quantity above the floor (a 10× change is a move of 90 % or 900 %); the floor
+# keeps round-off from being reported: the ci profile repeats bit for bit on one machine (one torch
+# thread, see checks.harness.pytest_plugin), while a different thread count, BLAS or CPU reorders sums
+# and moves results by ~1e-12 of their scale (measured: the former C4a exponent fit gave margins
+# 1.77418e-11 with two threads and 1.77389e-11 with one, each repeating exactly at its thread count).
+TOLERANCES = {
+    "worst_margin": 0.25,  # relative
+    "worst_ratio": 0.25,  # relative (the comparable ratio, see comparable_ratio)
+    "rate_slope": 0.10,  # relative: a fitted exponent is a statement about a size
+    "implied_constant": 0.25,  # relative
+    "compared": 0.10,  # relative: a headline quantity (Measurement.compared); a 25% move must be a diff
+}
+ROUNDOFF_FLOOR = 1e-11
+"""Absolute floor of every baseline tolerance, in units of the quantity's scale (see above)."""
+
+
+def comparable_ratio(record: dict) -> float | None:
+    """The worst instance's sides as one number comparable across records: ``lhs / rhs`` when ``rhs > 0``,
+    ``rhs / lhs`` when both sides are negative (exponents such as −½, where ``lhs ≤ rhs`` means
+    ``|lhs| ≥ |rhs|``).  ``≤ 1`` exactly when ``lhs ≤ rhs``; ``None`` when ``rhs = 0`` or a side is missing
+    (the margin is the measure there)."""
+    lhs, rhs = record.get("lhs"), record.get("rhs")
+    if lhs is None or rhs is None:
+        return None
+    if rhs > 0:
+        return lhs / rhs
+    if rhs < 0 and lhs < 0:
+        return rhs / lhs
+    return None
+
+
+def check_profiles(baseline: dict, profile: str, path, allowed: bool) -> None:
+    """A run is compared only with a baseline of its own profile, unless explicitly allowed (then statuses only)."""
+    if baseline.get("profile") != profile and not allowed:
+        raise ValueError(
+            f"baseline {path} was recorded under profile {baseline.get('profile')!r}, this run uses {profile!r}: "
+            "margins are not comparable across profiles; run with the baseline's profile, or pass --allow-profile-mismatch "
+            "to compare statuses only"
+        )
+
+
+def baseline_from(records: dict, profile: str, notes: dict | None = None) -> dict:
+    """A baseline file's data: the profile, the records (with their run tags) and notes, and when it was written."""
+    return {"schema": SCHEMA_VERSION, "profile": profile, "records": records, "notes": notes or {}, "updated_at": now()}
+
+
+@dataclass(frozen=True)
+class Diff:
+    """One difference between a run's ledger and the baseline."""
+
+    key: str
+    field: str
+    baseline: object
+    current: object
+    allowed: str
+
+    def row(self) -> list[str]:
+        """The diff as table cells."""
+        return [self.key, self.field, _fmt(self.baseline), _fmt(self.current), self.allowed]
+
+
+def _fmt(x) -> str:
+    return f"{x:.4g}" if isinstance(x, float) else str(x)
+
+
+def allowance(name: str, base: float, scale: float = 1.0) -> float:
+    """How far quantity ``name`` may move from ``base``: ``TOLERANCES[name]·|base| + ROUNDOFF_FLOOR·max(1, scale, |base|)``."""
+    return TOLERANCES[name] * abs(base) + ROUNDOFF_FLOOR * max(1.0, abs(scale), abs(base))
+
+
+def _moved(name: str, base, cur, scale: float = 1.0) -> bool:
+    if base is None or cur is None:
+        return base is not cur
+    return abs(cur - base) > allowance(name, base, scale)
+
+
+def compare(current: dict, baseline: dict, claims: set[str] | None = None) -> list[Diff]:
+    """Differences that matter between two ledgers: a status flip, a missing record, or a margin, ratio,
+    slope or implied constant that moved beyond its tolerance (:data:`TOLERANCES`, relative to its own
+    size, with the :data:`ROUNDOFF_FLOOR`)."""
+    diffs = []
+    cur_records, base_records = current.get("records", {}), baseline.get("records", {})
+    keys = set(base_records) | set(cur_records)
+    if claims is not None:
+        keys = {k for k in keys if k.split()[0] in claims}
+    for key in sorted(keys):
+        b, c = base_records.get(key), cur_records.get(key)
+        if b is None or c is None:
+            diffs.append(Diff(key, "record", "present" if b else "missing", "present" if c else "missing", "must exist in both"))
+            continue
+        if b["status"] != c["status"]:
+            diffs.append(Diff(key, "status", b["status"], c["status"], "no flip"))
+        sides = max(abs(v) for v in (b.get("lhs"), b.get("rhs"), 1.0) if v is not None)
+        checks = [
+            ("worst_margin", b.get("worst_margin"), c.get("worst_margin"), sides),
+            ("worst_ratio", comparable_ratio(b), comparable_ratio(c), 1.0),
+            ("rate_slope", (b.get("rate") or {}).get("slope"), (c.get("rate") or {}).get("slope"), 1.0),
+            ("implied_constant", b.get("implied_constant"), c.get("implied_constant"), 1.0),
+        ]
+        b_cmp, c_cmp = b.get("compared") or {}, c.get("compared") or {}
+        for q in sorted(set(b_cmp) | set(c_cmp)):
+            bv, cv = b_cmp.get(q), c_cmp.get(q)
+            if _moved("compared", bv, cv):
+                allowed = "both present" if bv is None or cv is None else f"±{allowance('compared', bv):.3g} ({TOLERANCES['compared']:.0%} + round-off)"
+                diffs.append(Diff(key, f"compared.{q}", bv, cv, allowed))
+        for name, bv, cv, scale in checks:
+            if (bv is not None or cv is not None) and _moved(name, bv, cv, scale):
+                allowed = "both present" if bv is None or cv is None else f"±{allowance(name, bv, scale):.3g} ({TOLERANCES[name]:.0%} + round-off)"
+                diffs.append(Diff(key, name, bv, cv, allowed))
+    return diffs
