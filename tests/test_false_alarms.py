@@ -117,7 +117,7 @@ def test_the_command_writes_rows_and_exits_1_when_a_rate_is_exceeded(toys, tmp_p
         (["--runs", "ten"], "expected K or SELECTOR=K"),
         (["--claims", "C1", "--runs", "C2=3"], "'C2' names none of the measured records"),
         (["--claims", "C1", "--runs", "C1-limit=3"], "no run count for C1 "),
-        (["--claims", "C7"], "no stated false-alarm rate for C7, C7-labels"),
+        (["--claims", "C7"], "no stated false-alarm rate for C7, C7-labels, C7-linearization, C7-radius"),
         (["--claims", "C3a,C4a"], "no stated false-alarm rate for C3a"),
         (["--claims", "C42"], "no claim record matches 'C42'"),
     ],

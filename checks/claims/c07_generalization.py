@@ -40,8 +40,9 @@ from checks.strategies import derive_seed, seeds
 
 CONFIDENCE = 0.95
 """Confidence of the one-sided Clopper–Pearson limit on the violation rate (type-I error ≤ 5%)."""
-NETWORK_SHARE = 3
-"""One experiment in three trains networks (each costs ~10 s on one core against ~1–15 s for a kernel one)."""
+NETWORK_SHARE = 2
+"""One experiment in two (before the targeted phase, which steers toward kernel experiments) trains networks (each
+costs ~5–15 s on one core, a kernel experiment ~1–15 s)."""
 NETWORK_TARGETS = ("first-linear", "middle-linear", "last-linear")
 """Targets of the network experiments: at the small ``n`` training converges within CI, the quadratic targets'
 bounds are ≥ 1 (vacuous)."""

@@ -92,12 +92,15 @@ def on_grid(terms: dict) -> bool:
 
 
 def evaluate_radius(instance) -> Measurement:
-    """At the largest width: ``max_t √m ‖W_t − W_0‖_F ≤ R_k (1 + drift)`` with ``R_k`` the grid radius that
+    """At the largest width: ``max_t √m ‖W_t − W_0‖_F ≤ R_k`` with ``R_k`` the grid radius that
     ``generalization_bound_terms`` returns on the network's own kernel ``H(W_0)`` (the features the linearization
-    uses) and ``drift = ‖H(W_T) − H(W_0)‖_2 / λ_min(H(W_0))``, C6's ``o(1)`` (``checks.linearization.kernel_drift``):
-    C6 bounds the distance by ``√m R_m (1 + drift)``, ``√m R_m = √(yᵀH(W_0)⁻¹y)``, and the grid radius covers it.
-    Both grid radii (of ``H(W_0)`` and of the bound's ``H∞``) must be grid points (:func:`on_grid`), else the check
-    fails; the distance against the bound's own ``R_k(H∞)`` and the raw radius is reported."""
+    uses): C6's radius ``√m R_m = √(yᵀH(W_0)⁻¹y)`` is the distance of the minimum-norm fit, which gradient descent
+    from ``W_0`` approaches from below in the linear regime, and the grid radius covers it.  No allowance: C6's
+    ``1 + drift`` (``checks.linearization.kernel_drift``, reported) is in units of ``λ_min(H(W_0))``, which at
+    ``n = 300–400`` makes it ≈ 60× (measured): vacuous here.  Both grid radii (of ``H(W_0)`` and of the bound's
+    ``H∞``) must be grid points (:func:`on_grid`), else the check fails; the distance against the bound's own
+    ``R_k(H∞)`` and the raw radii is reported (the network travels 8–23% beyond ``√(yᵀH∞⁻¹y)`` at m = 512: the
+    finite-width gap between ``H(W_0)`` and ``H∞``)."""
     t = trial(instance)
     top = t["by_width"][str(t["m"])]
     own = top["initial_kernel_terms"]
@@ -109,7 +112,7 @@ def evaluate_radius(instance) -> Measurement:
                "distance_by_width": {m: w["distance"] for m, w in t["by_width"].items()}}
     if not (on_grid(own | {"n": t["n"]}) and on_grid(limit)):
         return Measurement(lhs=math.inf, rhs=own["grid_radius"], details={**details, "error": "R_k is not a grid radius"})
-    return Measurement(lhs=top["distance"], rhs=own["grid_radius"] * (1 + top["drift"]), details=details)
+    return Measurement(lhs=top["distance"], rhs=own["grid_radius"], details=details)
 
 
 def evaluate_linearization(instance, claimed_exponent: float = 0.0) -> Measurement:
@@ -168,9 +171,9 @@ register(
     Claim(
         id="C7-radius",
         title="C7 link: the trained network lies in the ball of the grid radius the bound uses",
-        statement="max_t √m‖W_t − W_0‖_F ≤ R_k(1 + drift) at the largest width, R_k (generalization_bound_terms on the "
-        "network's kernel H(W_0)) the smallest grid radius 2^k ≥ √(yᵀH(W_0)⁻¹y), drift = ‖H(W_T) − H(W_0)‖_2/λ_min "
-        "(C6's o(1)); the grid radii of H(W_0) and of the bound's H∞ on the grid",
+        statement="max_t √m‖W_t − W_0‖_F ≤ R_k at the largest width, R_k (generalization_bound_terms on the network's "
+        "kernel H(W_0)) the smallest grid radius 2^k ≥ √(yᵀH(W_0)⁻¹y) (C6's radius √m R_m); the grid radii of H(W_0) "
+        "and of the bound's H∞ on the grid",
         assumptions=("A1", "A3", "A4", "A5"),
         strategy=lambda scenario, profile: network_experiments(profile),
         budget=network_budget,
@@ -178,7 +181,7 @@ register(
         evaluate=evaluate_radius,
         twin=Twin.tightened(0.5, "the ball of radius R_k/2 (the next grid radius down) claimed to hold the network"),
         lhs_name="√m max_t ‖W_t − W_0‖_F",
-        rhs_name="R_k(H(W_0)) (1 + drift)",
+        rhs_name="R_k(H(W_0))",
         tolerance_reason="none",
     )
 )
