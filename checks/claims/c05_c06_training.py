@@ -37,9 +37,9 @@ from checks.bounds import complexity, linear_convergence_bound, minimum_norm_rad
 from checks.claims import Claim, Measurement, Twin, register
 from checks.claims.scenarios import instance_sample, inverse_condition, sample_strategy
 from checks.linearization import (
-    kernel_drift,
     drift_status,
     f64,
+    kernel_drift,
     linear_deviation,
     linearization_gap,
     output_roundoff,

@@ -162,7 +162,7 @@ register(
         twin=Twin.inflated(2.0, "the Rademacher term claimed tight within √2/2: (√2)·leading/2 ≤ Monte Carlo"),
         lhs_name="(1/√2) · leading / 2",
         rhs_name="Monte-Carlo Rademacher complexity",
-        tolerance_reason=f"z·se of the Monte-Carlo mean, as C7-rademacher",
+        tolerance_reason="z·se of the Monte-Carlo mean, as C7-rademacher",
         false_alarm=RADEMACHER_FALSE_ALARM,
     )
 )
