@@ -20,11 +20,13 @@ __all__ = [
     "complexity",
     "dyadic_radius_count",
     "generalization_bound",
+    "KHINTCHINE_KAHANE",
     "generalization_bound_terms",
     "grid_radius",
     "linear_convergence_bound",
     "minimum_norm_radius",
     "numerical_zero",
+    "rademacher_ball_mc",
     "solve_psd",
     "spectrum_edges",
 ]
@@ -169,6 +171,40 @@ def generalization_bound(H, y, *, delta: float) -> float:
     :func:`generalization_bound_terms`.
     """
     return generalization_bound_terms(H, y, delta=delta)["total"]
+
+
+KHINTCHINE_KAHANE = 1 / math.sqrt(2)
+"""The optimal constant of the Khintchine–Kahane inequality ``E‖Σ σ_i a_i‖ ≥ c (E‖Σ σ_i a_i‖²)^{1/2}`` for
+Rademacher sums in any normed space (Latała & Oleszkiewicz 1994): the lower side of C7's Rademacher link."""
+
+
+def rademacher_ball_mc(H, radius: float, *, samples: int, generator: torch.Generator) -> dict:
+    """Monte-Carlo value of the empirical Rademacher complexity of the kernel ball of C7's proof,
+    ``Rad = E_σ sup_{‖v‖ ≤ R} (1/n) Σ_i σ_i ⟨φ(x_i), v⟩ = (R/n) E_σ ‖Σ_i σ_i φ(x_i)‖ = (R/n) E_σ √(σᵀHσ)``
+    (``H_ij = ⟨φ(x_i), φ(x_j)⟩``), over ``samples`` independent sign vectors ``σ ∈ {±1}ⁿ`` from ``generator``.
+
+    Returns ``{"mean", "se", "samples", "n", "radius", "jensen"}``: the sample mean of ``(R/n)√(σᵀHσ)``, its
+    standard error (sample standard deviation / √samples) and Jensen's upper side ``(R/n)√(tr H)``
+    (``E√(σᵀHσ) ≤ √(E σᵀHσ) = √(tr H)``); Khintchine–Kahane gives ``mean ≥ KHINTCHINE_KAHANE · jensen`` in
+    expectation.  ``σᵀHσ`` is clamped at 0 (a PSD kernel's round-off can make it ``−O(n eps ‖H‖)``)."""
+    H = _square(H)
+    samples = validate.integer("samples", samples, minimum=2)
+    radius = validate.real("radius", radius, above=0)
+    n = H.shape[0]
+    values = []
+    for start in range(0, samples, 256):  # blocks of sign vectors: memory 256·n per block
+        k = min(256, samples - start)
+        sigma = torch.randint(0, 2, (k, n), generator=generator).to(H.dtype) * 2 - 1
+        values.append(((sigma @ H) * sigma).sum(-1).clamp_min(0).sqrt())
+    q = torch.cat(values) * (radius / n)
+    return {
+        "mean": float(q.mean()),
+        "se": float(q.std() / math.sqrt(samples)),
+        "samples": samples,
+        "n": n,
+        "radius": radius,
+        "jensen": radius * math.sqrt(float(torch.diagonal(H).sum())) / n,
+    }
 
 
 def minimum_norm_radius(H0, r0, m: int) -> float:

@@ -6,6 +6,8 @@ the network's departure from its linearization at ``W_0``.
 * :func:`linearization_gap`: ``lin_T = ‖u_T − J_0 Δ‖_{H_0⁻¹} / ‖y‖_{H_0⁻¹}`` and its round-off;
   :func:`linear_deviation`: how far the residuals left the linear dynamics of ``H(W_0)``;
   :func:`unfitted_fraction`: ``res_T = ‖r_T‖_{H_0⁻¹} / ‖r_0‖_{H_0⁻¹}``.
+* :func:`linearized_change`: ``⟨∇f(x; W_0), W − W_0⟩``; :func:`linearization_error`: C7's ``ε(m)``, the one
+  definition of the project (mean ``|F(x; W_T) − ⟨∇f(x; W_0), W_T − W_0⟩|``); :func:`kernel_drift`: C6's ``o(1)``.
 * :func:`drift_status`: what a zero kernel drift means at ``L`` (exact, transient or unrecomputed).
 """
 
@@ -18,9 +20,49 @@ import torch
 from checks.bounds import complexity, spectrum_edges
 from checks.constants import EPS
 from checks.ntk import backward_vectors
-from checks.rnn import Params
+from checks.rnn import Params, as_sample, output
 
-__all__ = ["drift_status", "f64", "linear_deviation", "linearization_gap", "output_roundoff", "ratio_roundoff", "unfitted_fraction"]
+__all__ = [
+    "drift_status",
+    "f64",
+    "kernel_drift",
+    "linear_deviation",
+    "linearization_error",
+    "linearization_gap",
+    "linearized_change",
+    "output_roundoff",
+    "ratio_roundoff",
+    "unfitted_fraction",
+]
+
+
+def linearized_change(params: Params, W, X) -> torch.Tensor:
+    """``⟨∇_W f(x_i; W_0), W − W_0⟩ = Σ_l δ_l(x_i)ᵀ (W − W_0) h_{l−1}(x_i)`` for each sequence (CLAIMS.md S):
+    the change of the output predicted by the linearization at ``params`` (``W_0``); shape ``(..., n)``.
+
+    ``W`` has ``params.W``'s shape; both in the parameters' dtype."""
+    delta, h_prev = backward_vectors(params, X)
+    change = W - params.W
+    return torch.einsum("...ilm,...mk,...ilk->...i", delta, change, h_prev)
+
+
+def kernel_drift(H0: torch.Tensor, H: torch.Tensor) -> float:
+    """``‖H − H_0‖_2 / λ_min(H_0)``: how far the empirical NTK moved during training, in units of its smallest
+    eigenvalue (C6's ``o(1)`` made explicit: the trained distance may exceed ``R_m`` by this factor; → 0 with ``m``)."""
+    return float(torch.linalg.matrix_norm(H - H0, ord=2)) / spectrum_edges(H0)[0]
+
+
+def linearization_error(start: Params, trained: Params, X) -> float:
+    """``ε(m)`` of C7, the one definition of the project: the mean over the sequences of ``X`` of
+    ``|F(x; W_T) − ⟨∇f(x; W_0), W_T − W_0⟩|``, with ``F(x; W_T) = f(x; W_T) − f(x; W_0)`` the centered network.
+
+    Why the mean absolute value: the loss of C7 is 1-Lipschitz, so the expected loss of the network and of its
+    linearization (the predictor the kernel bound is proved for) differ by at most ``E|F − F_lin|``; on fresh test
+    points this is its unbiased estimate.  Evaluated in float64 from the given weights (unbatched)."""
+    p0, pT = (Params(p.W.double(), p.A.double(), p.B.double()) for p in (start, trained))
+    X = as_sample(X, p0.d, dtype=torch.float64)
+    F = output(pT, X) - output(p0, X)
+    return float((F - linearized_change(p0, pT.W, X)).abs().mean())
 
 
 def output_roundoff(h_L: torch.Tensor, B: torch.Tensor, L: int) -> torch.Tensor:
@@ -45,9 +87,7 @@ def linearization_gap(params, trained, X, u_T: torch.Tensor, H0: torch.Tensor, y
     out, noise = [], []
     for s in range(H0.shape[0]):
         p0 = Params(params.W[s], params.A[s], params.B[s])
-        delta, h_prev = backward_vectors(p0, X)
-        change = trained.W[s] - params.W[s]
-        linear = torch.einsum("ilm,mk,ilk->i", delta, change, h_prev)
+        linear = linearized_change(p0, trained.W[s], X)
         scale = math.sqrt(spectrum_edges(H0[s])[0] * complexity(H0[s], y))  # √λ_min · ‖y‖_{H_0⁻¹}
         try:
             out.append(math.sqrt(complexity(H0[s], u_T[s] - linear) / complexity(H0[s], y)))

@@ -24,9 +24,10 @@ ROOT = Path(__file__).resolve().parents[1]
         ("C3", ["C3-data-digits", "C3a", "C3b", "C3b-converse", "C3c"]),
         ("C3a", ["C3a"]),
         ("c3b", ["C3b"]),
-        ("C7", ["C7", "C7-data-digits", "C7-labels", "C7-labels-data-digits"]),
+        ("C7", ["C7", "C7-data-digits", "C7-labels", "C7-labels-data-digits", "C7-linearization", "C7-rademacher", "C7-rademacher-lower", "C7-radius"]),
         ("=C6", ["C6"]),  # one record alone, where C6 is its family
         ("C7-labels", ["C7-labels"]),
+        ("C7-rademacher", ["C7-rademacher"]),  # an exact id names that record, not its "-lower" sibling
         ("C9b", ["C9b-add-end-2", "C9b-add-first", "C9b-add-last"]),
         ("C10b-nvar-N2-l1", ["C10b-nvar-N2-l1"]),
         ("C1,C2", ["C1", "C1-limit", "C2", "C2-limit"]),

@@ -122,7 +122,7 @@ def test_real_data_rows_small_run():
         for key in ("net_test_error", "net_test_loss", "net_train_loss", "kernel_gd_test_error"):
             assert 0 <= row[key] <= 1
         assert row["net_bound"] >= row["generalization_true"]
-        assert row["net_vs_kernel_gd_rms"] >= 0 and row["seconds"] > 0
+        assert row["net_epsilon_m"] >= 0 and row["seconds"] > 0
     capped = R.real_data_rows("digits", (50,), n_test=50, network_max_n=10)
     assert "net_test_error" not in capped[0] and "network_max_n" in capped[0]["network_skipped"]
 

@@ -131,10 +131,12 @@ def test_bad_input_is_a_one_line_error(argv, message, capsys, tmp_path):
 
 def test_every_statistical_record_states_its_rate():
     """The records that decide with a confidence limit state the rate the limit was built for."""
+    from checks.claims.c07_links import RADEMACHER_FALSE_ALARM
     from checks.claims.width_rate import FAMILY_FALSE_ALARM
 
-    assert stated_records() == ["C1", "C1-limit", "C2", "C2-limit", "C4a", "C4b"]
-    assert all(get(i).false_alarm == FAMILY_FALSE_ALARM for i in stated_records())
+    assert stated_records() == ["C1", "C1-limit", "C2", "C2-limit", "C4a", "C4b", "C7-rademacher", "C7-rademacher-lower"]
+    assert all(get(i).false_alarm == FAMILY_FALSE_ALARM for i in stated_records() if not i.startswith("C7"))
+    assert get("C7-rademacher").false_alarm == get("C7-rademacher-lower").false_alarm == RADEMACHER_FALSE_ALARM
     assert run_counts("5,C4=2", ["C1", "C4a", "C4b"]) == {"C1": 5, "C4a": 2, "C4b": 2}
     with pytest.raises(ValueError, match="probability"):
         _toy("C97c", 0.1, 1.5)

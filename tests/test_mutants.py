@@ -21,6 +21,8 @@ FAST_KILLS = [
     ("C9", "certificate-halved"),
     ("C8c", "hinf-drop-last-step"),  # fails at L = 2, 3 with finite margins, not only where H∞ vanishes (L = 1)
     ("C6b", "train-step-4x"),  # ‖W_T − W_0‖_2 grows with m when the step is 4× the A4 step
+    ("C7-rademacher", "c7-leading-halved"),  # Monte Carlo / (leading/2) ≈ 0.99 → ≈ 1.98
+    ("C7-rademacher-lower", "c7-trace-not-root"),  # (1/√2)·R·tr H/n far above R√(tr H)/n
 ]
 
 

@@ -39,6 +39,7 @@ from checks.claims.scenarios import instance_sample, inverse_condition, sample_s
 from checks.linearization import (
     drift_status,
     f64,
+    kernel_drift,
     linear_deviation,
     linearization_gap,
     output_roundoff,
@@ -105,9 +106,7 @@ def _runs(key: str) -> dict:
         H_T = empirical_ntk(hist.params, X)
         # float64 throughout: torch.tensor of Python floats defaults to float32 (a 6e-8 error in R_m).
         radius = f64([minimum_norm_radius(h, -y, m) for h in H0])  # centered: r_0 = −y
-        drift = f64(
-            [float(torch.linalg.matrix_norm(H_T[s] - H0[s], ord=2)) / spectrum_edges(H0[s])[0] for s in range(len(H0))]
-        )
+        drift = f64([kernel_drift(H0[s], H_T[s]) for s in range(len(H0))])
         r_T = output(hist.params, X) - output(params, X) - y  # final residual of the centered predictor
         unfitted = f64([unfitted_fraction(h, r, y) for h, r in zip(H0, r_T)])  # res_T
         start, end = forward(params, X), forward(hist.params, X)

@@ -52,18 +52,26 @@ class Profile:
     train_seeds: int  # initializations per width (one batched run)
     train_steps: int  # gradient-descent steps
     train_examples: int  # Hypothesis examples for the training claims (each trains every width)
-    c7_sizes: tuple[int, ...]  # sample sizes n for C7
-    c7_network: tuple[int, int, int]  # C7's trained networks: (n, width m, step cap)
+    c7_cells: tuple[tuple[int, int], ...]  # C7 kernel experiments: (L, n) cells, drawn uniformly (repeat = weight)
+    c7_network: tuple[tuple[int, ...], tuple[int, ...], tuple[int, ...], int]  # C7 networks: (Ls, ns, widths m, step cap)
+    c7_experiments: int  # C7 experiments per run (kernel and network together)
 
+
+CI_CELLS = ((2, 500), (2, 1000), (2, 2000), (4, 1000), (4, 1000), (4, 2000), (8, 1000), (8, 2000), (8, 2000),
+            (16, 2000), (8, 4000))
+"""C7's kernel cells at ci: each ``L`` at sizes where the bound is mostly below 1 (the loss is clipped to [0, 1], so
+a bound ≥ 1 cannot be violated and is not counted), from n = 500 to 4000 (at L = 16, n = 4000 is vacuous for the first-step and quadratic targets); the costly
+n = 4000 once in eleven."""
 
 PROFILES = {
-    "dev": Profile("dev", 8, False, (64, 128, 256, 512, 1024), 3, 2048, (128, 512), 2, 150, 2, (250, 500), (200, 512, 200)),
+    "dev": Profile("dev", 8, False, (64, 128, 256, 512, 1024), 3, 2048, (128, 512), 2, 150, 2,
+                   ((2, 1000), (4, 1000), (8, 2000), (16, 4000)), ((2,), (250,), (128, 512), 3000), 12),
     "ci": Profile(
-        "ci", 12, True, (32, 64, 128, 256, 512, 1024, 2048), 4, 4096, (256, 1024), 2, 200, 3, (250, 500, 1000), (1000, 512, 300)
+        "ci", 12, True, (32, 64, 128, 256, 512, 1024, 2048), 4, 4096, (256, 1024), 2, 200, 3, CI_CELLS, ((3,), (300, 400), (128, 512), 4000), 64
     ),
     "thorough": Profile(
         "thorough", 100, False, (64, 128, 256, 512, 1024, 2048, 4096), 6, 8192, (256, 1024, 4096), 4, 400, 20,
-        (250, 500, 1000, 2000, 4000), (1000, 2048, 1000),
+        CI_CELLS + ((16, 4000), (16, 8000), (32, 8000)), ((2, 4), (300, 400, 1000), (128, 512, 2048), 20000), 200,
     ),
 }
 

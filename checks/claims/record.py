@@ -184,7 +184,15 @@ class Claim:
     family-wise false-alarm rate of one run of the record at a profile (all its examples together),
     set by a check that decides with a confidence limit (C1, C2, C4a, C4b: Bonferroni over the
     examples).  ``None``: no rate is stated (an exact inequality, or a decision whose stated error is
-    the other one — C7 bounds the chance of a wrong "holds").  ``rnn-theorems false-alarms`` reruns
+    the other one — C7 bounds the chance of a wrong "holds").
+
+    ``score`` (statistical records): a number Hypothesis' targeted search maximizes over the experiments of a
+    run (``hypothesis.target``), e.g. C7's tightness of a counted experiment, so the run climbs toward the
+    experiments that could show a violation.
+
+    ``seed_id``: records with the same strategy and the same ``seed_id`` draw the same instances under a
+    fixed-seed profile (``checks.harness.factory.seed_for``), so costly experiments are computed once and shared
+    through their caches (C7-radius and C7-linearization read the same trained networks).  ``rnn-theorems false-alarms`` reruns
     the record with fresh seeds and sets the observed fraction beside it.
     """
 
@@ -203,6 +211,8 @@ class Claim:
     expected_fail: str | None = None  # a recorded finding: why this claim fails
     note: Callable[[Any], dict] | None = None
     aggregate: Callable[[list[Measurement]], Measurement] | None = None
+    score: Callable[[Measurement], float] | None = None  # a statistical record's search target (hypothesis.target)
+    seed_id: str | None = None  # draw instances from this id's seed (records sharing experiments); None: own id
     false_alarm: float | None = None  # stated P(check fails | correct implementation), one run at a profile
 
     def __post_init__(self):

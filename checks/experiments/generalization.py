@@ -15,10 +15,11 @@ limit):
 * a **trained network**: gradient descent on ``W`` at the A4 step from the paper's initialization,
   centered predictor ``F = f(W_T) − f(W_0)``, trained in float32 for speed (the weights are
   float32; every side of the check — outputs, losses, the bound — is evaluated in float64 from
-  them).  Its finite-width term ``ε(m)`` is *measured*: the mean distance between its test outputs
-  and those of kernel gradient descent on ``H∞`` run for the same number of steps at the same step
-  size in function space (``η m``, the network's A4 step), which bounds the loss difference since
-  the loss is 1-Lipschitz.
+  them), to the stopping value ``STOP_BELOW`` at each width of a grid; a run that reaches its step
+  cap first is reported as *capped*.  Its finite-width term ``ε(m)`` is *measured* at each width by
+  the project's one definition, ``checks.ntk.linearization_error`` (mean of
+  ``|F(x; W_T) − ⟨∇f(x; W_0), W_T − W_0⟩|`` over the test points), and so is the distance
+  ``√m ‖W_t − W_0‖_F`` the bound's radius must cover.
 """
 
 from __future__ import annotations
@@ -28,16 +29,17 @@ from functools import lru_cache
 
 import torch
 
-from checks.bounds import clipped_loss, complexity, generalization_bound
+from checks.bounds import clipped_loss, generalization_bound_terms
 from checks.constants import DELTA
-from checks.kernel_regression import kernel_gd_predictor, ridgeless_predictor
-from checks.ntk import infinite_ntk
+from checks.kernel_regression import ridgeless_predictor
+from checks.linearization import kernel_drift, linearization_error
+from checks.ntk import empirical_ntk, infinite_ntk
 from checks.rnn import init_params, output
 from checks.strategies import derive_seed
 from checks.target_families import make_target
 from checks.train import train_gd
 
-__all__ = ["D", "N_TEST", "TARGETS", "draw_inputs", "kernel_trial", "labels", "network_trial", "train_centered"]
+__all__ = ["D", "N_TEST", "TARGETS", "draw_inputs", "kernel_sample", "kernel_trial", "labels", "network_trial", "train_centered"]
 
 N_TEST = 2000
 """Test points per trial: the clipped test loss (values in [0, 1]) has standard error ≤ 0.011."""
@@ -79,34 +81,67 @@ def _sample(target: str, L: int, n: int, seed: int, random_labels: bool, heavy_t
     return X, labels(f, X, gen, random_labels, heavy_tailed), Xt, labels(f, Xt, gen, random_labels, heavy_tailed)
 
 
+def _terms_row(H, y) -> dict:
+    """The bound's terms (``checks.bounds.generalization_bound_terms``, as the bound computes them) kept in a row."""
+    t = generalization_bound_terms(H, y, delta=DELTA)
+    return {k: t[k] for k in ("complexity", "raw_radius", "grid_radius", "leading", "confidence")} | {"bound": t["total"]}
+
+
+@lru_cache(maxsize=4)
+def kernel_sample(target: str, L: int, n: int, seed: int):
+    """The training inputs, labels and kernel ``H∞(X)`` of a trial (cached: the link records of C7 share them)."""
+    X, y, _, _ = _sample(target, L, n, seed, False, False)
+    return X, y, infinite_ntk(X)
+
+
 @lru_cache(maxsize=1024)
 def kernel_trial(target: str, L: int, n: int, seed: int, random_labels: bool = False, heavy_tailed: bool = False) -> dict:
-    """One C7 trial of the kernel interpolant: clipped test loss on ``N_TEST`` fresh points and the bound."""
+    """One C7 trial of the kernel interpolant: clipped test loss on ``N_TEST`` fresh points, the bound and its terms."""
     X, y, Xt, yt = _sample(target, L, n, seed, random_labels, heavy_tailed)
     H = infinite_ntk(X)
     u = ridgeless_predictor(H, infinite_ntk(Xt, X), y)
     test = float(clipped_loss(u, yt).mean())
-    bound = generalization_bound(H, y, delta=DELTA)  # the interpolant's train loss is 0
     return {"predictor": "kernel", "target": target, "L": L, "n": n, "seed": seed, "train_loss": 0.0,
-            "test_loss": test, "bound": bound, "complexity": complexity(H, y)}
+            "test_loss": test} | _terms_row(H, y)  # the interpolant's train loss is 0
 
 
 @lru_cache(maxsize=64)
-def network_trial(target: str, L: int, n: int, seed: int, m: int, steps: int) -> dict:
-    """One C7 trial of a trained centered network (A4 steps, float32 weights, float64 sides) and its ``ε(m)``."""
+def network_trial(target: str, L: int, n: int, seed: int, widths: tuple[int, ...], cap: int) -> dict:
+    """One C7 trial of trained centered networks (A4 steps, float32 weights, float64 sides) at each width of
+    ``widths`` from the same sample, each trained to ``STOP_BELOW`` or the step cap ``cap``.
+
+    The row's sides are the largest width's (``train_loss + bound`` against its test loss); ``by_width`` holds,
+    per width, the steps, whether the cap was hit, the train and test losses, ``ε(m)`` on the test points and on
+    the training points (``checks.ntk.linearization_error``) and the largest distance ``√m max_t ‖W_t − W_0‖_F``;
+    at the largest width also the bound's terms on the network's own kernel ``H(W_0)`` and its drift
+    ``‖H(W_T) − H(W_0)‖_2 / λ_min(H(W_0))`` (``checks.ntk.kernel_drift``)."""
     X, y, Xt, yt = _sample(target, L, n, seed, False, False)
-    u_train, u_test, hist = train_centered(X, y, Xt, m=m, steps=steps, seed=derive_seed(seed, INIT_STREAM), stop_below=STOP_BELOW)
-    H = infinite_ntk(X)
-    done = hist.residual_sq.shape[-1] - 1
-    u_kernel = kernel_gd_predictor(H, infinite_ntk(Xt, X), y, done, lr=float(hist.lr) * m)
-    train = float(clipped_loss(u_train, y).mean())
-    return {
-        "predictor": "network", "target": target, "L": L, "n": n, "seed": seed, "m": m, "steps": done,
-        "train_loss": train, "test_loss": float(clipped_loss(u_test, yt).mean()),
-        "bound": train + generalization_bound(H, y, delta=DELTA),
-        "epsilon_m": float((u_test - u_kernel).abs().mean()),
-        "kernel_gd_test_loss": float(clipped_loss(u_kernel, yt).mean()),
-    }
+    terms = _terms_row(infinite_ntk(X), y)
+    by_width = {}
+    for m in widths:
+        init = derive_seed(seed, INIT_STREAM, m)
+        u_train, u_test, hist = train_centered(X, y, Xt, m=m, steps=cap, seed=init, stop_below=STOP_BELOW)
+        start = init_params(m, X.shape[2], seed=init, dtype=torch.float32)
+        done = hist.residual_sq.shape[-1] - 1
+        by_width[str(m)] = {
+            "steps": done,
+            "capped": bool(hist.residual_sq[-1] > STOP_BELOW * (y * y).sum()),
+            "train_loss": float(clipped_loss(u_train, y).mean()),
+            "test_loss": float(clipped_loss(u_test, yt).mean()),
+            "epsilon_m": linearization_error(start, hist.params, Xt),
+            "epsilon_m_train": linearization_error(start, hist.params, X),
+            "distance": math.sqrt(m) * float(hist.dist_fro.max()),
+        }
+        if m == max(widths):  # the network's own kernel H(W_0), its bound terms and its drift (C7-radius)
+            p0, pT = (type(p)(p.W.double(), p.A.double(), p.B.double()) for p in (start, hist.params))
+            H0 = empirical_ntk(p0, X)
+            by_width[str(m)]["initial_kernel_terms"] = _terms_row(H0, y)
+            by_width[str(m)]["drift"] = kernel_drift(H0, empirical_ntk(pT, X))
+    top = by_width[str(max(widths))]
+    return {"predictor": "network", "target": target, "L": L, "n": n, "seed": seed, "m": max(widths),
+            "steps": top["steps"], "capped": any(w["capped"] for w in by_width.values()),
+            "train_loss": top["train_loss"], "test_loss": top["test_loss"]} | terms | {
+            "bound": top["train_loss"] + terms["bound"], "epsilon_m": top["epsilon_m"], "by_width": by_width}
 
 
 def train_centered(X, y, Xt, *, m: int, steps: int, seed: int, dtype=torch.float32, stop_below: float | None = None):

@@ -16,7 +16,7 @@ from __future__ import annotations
 import hashlib
 
 import pytest
-from hypothesis import Phase, given, seed, settings
+from hypothesis import Phase, given, seed, settings, target
 
 from checks.claims import Claim, ClaimFailure, Profile, get, select
 from checks.claims.profiles import hypothesis_settings
@@ -40,7 +40,8 @@ def run_claim(claim: Claim, profile: Profile, check, *, shrink: bool = True, see
 
     ``shrink=False`` reports the first failing instance as found (the mutation analysis only needs
     to know that the check fails).  A statistical record (``claim.aggregate``) records every
-    experiment and is checked once, on the pooled instance ``{"experiments": [...]}``.
+    experiment and is checked once, on the pooled instance ``{"experiments": [...]}``; with a ``claim.score``
+    each experiment is evaluated as it is drawn and Hypothesis targets the score.
 
     ``seed_salt`` (an integer) draws the instances from ``seed_for(id, profile, seed_salt)`` instead,
     under any profile and without Hypothesis's example database: each salt is a fresh, independent
@@ -54,6 +55,8 @@ def run_claim(claim: Claim, profile: Profile, check, *, shrink: bool = True, see
             check(claim, instance)
         else:
             experiments.append(instance)
+            if claim.score is not None:  # steer the search (the experiment's result is cached for the aggregate)
+                target(float(claim.score(claim.evaluate(instance))), label=f"{claim.id} score")
 
     body.__name__ = body.__qualname__ = f"claim_{claim.id.replace('-', '_')}"  # Hypothesis's database key
     test = given(instance=strategy)(body)
@@ -63,9 +66,9 @@ def run_claim(claim: Claim, profile: Profile, check, *, shrink: bool = True, see
         phases=tuple(Phase) if shrink else (Phase.explicit, Phase.reuse, Phase.generate),
     )(test)
     if seed_salt is not None:
-        test = seed(seed_for(claim.id, profile.name, seed_salt))(test)
+        test = seed(seed_for(claim.seed_id or claim.id, profile.name, seed_salt))(test)
     elif profile.fixed_seed:
-        test = seed(seed_for(claim.id, profile.name))(test)
+        test = seed(seed_for(claim.seed_id or claim.id, profile.name))(test)
     test()
     if claim.aggregate is not None:
         check(claim, {"experiments": experiments})

@@ -18,6 +18,11 @@ from checks.harness.patching import Mutant
 
 __all__ = ["MUTANTS"]
 
+TERMS = "checks.bounds:generalization_bound_terms"
+"""The bound's terms: the C7 mutants change one constant here, so the bound and its links see the same error."""
+_LINKS_FREE = {"C7-radius": "compares the network's distance with its own kernel's grid radius, not the bound's terms",
+               "C7-linearization": "reads no bound term"}
+
 
 # --- the wrong implementations -------------------------------------------------------------
 
@@ -165,15 +170,34 @@ def _certificate_steps_reversed(original):
     return kernel_series
 
 
-def _bound_without_trace(original):
-    """The C7 bound with ``√(yᵀH⁻¹y · tr H)`` replaced by ``√(yᵀH⁻¹y)`` (the trace forgotten)."""
-    from checks.bounds import generalization_bound_terms
+def _terms_changed(change):
+    """C7's ``generalization_bound_terms`` with one term changed by ``change(terms)`` (``total`` recomputed), so the
+    bound and every link that reads the terms see the same wrong constant."""
 
-    def generalization_bound(H, y, *, delta):
-        t = generalization_bound_terms(H, y, delta=delta)
-        return t["leading"] / math.sqrt(t["trace"]) + t["confidence"]
+    def make(original):
+        def generalization_bound_terms(H, y, *, delta):
+            t = dict(original(H, y, delta=delta))
+            change(t)
+            t["total"] = t["leading"] + t["confidence"]
+            return t
 
-    return generalization_bound
+        return generalization_bound_terms
+
+    return make
+
+
+def _set(t: dict, **values) -> None:
+    t.update(values)
+
+
+def _raw_radius(original):
+    """``grid_radius`` returning the raw radius ``√(yᵀH⁻¹y)`` (at least 1) instead of the dyadic grid radius."""
+
+    def grid_radius(complexity_value, n):
+        R = original(complexity_value, n)
+        return R if math.isinf(R) else max(1.0, math.sqrt(complexity_value))
+
+    return grid_radius
 
 
 def _bound_raw_radius(original):
@@ -277,7 +301,12 @@ MUTANTS: dict[str, Mutant] = {
         Mutant("hinf-scaled-1.2", "H∞ multiplied by 1.2", "checks.ntk:infinite_ntk", _scaled_result(1.2),
                kills=("C2", "C8a", "C8b"),
                equivalent={"C3a": "scale-free: λ_min/λ_max", "C3b": "scale-free: λ_0/λ_max",
-                           "=C7": "√(yᵀH⁻¹y · tr H) is invariant under H → cH"}),
+                           "=C7": "the bound moves by √1.2 = 1.095 where R_k stays and by √1.2/2 = 0.55 where R_k halves: "
+                                 "max tightness 0.26 < 0.55 (ci), so no counted experiment can be violated",
+                           "C7-rademacher": "H∞ scaled on both sides: the ratio is invariant",
+                           "C7-rademacher-lower": "H∞ scaled on both sides: the ratio is invariant",
+                           "C7-radius": "compares with the network's own kernel H(W_0), which the mutant leaves",
+                           "C7-linearization": "reads no kernel"}),
         Mutant("hinf-no-backward-2", "H∞ without the factor 2 of Π_{j>l} 2P_j", "checks.ntk:infinite_ntk",
                _plain_infinite_ntk(backward=1.0), kills=("C2", "C8a", "C8b")),
         Mutant("hinf-P-over-pi", "P_l = (π − θ_l)/π instead of (π − θ_l)/(2π)", "checks.ntk:infinite_ntk",
@@ -330,12 +359,40 @@ MUTANTS: dict[str, Mutant] = {
                "checks.experiments.n_star_bootstrap:bootstrap_n_star", _n_star_target_per_length,
                kills=("C11-last-linear",),
                equivalent={"C11-first-linear": "already undecided at ε: a harder target at L > 4 leaves it undecided"}),
-        Mutant("c7-bound-no-trace", "the C7 bound without its √tr H", "checks.bounds:generalization_bound",
-               _bound_without_trace, kills=("=C7", "C7-data")),
         Mutant("data-split-with-replacement", "real-data training sets drawn with replacement (repeated sequences)",
                "checks.experiments.real_data:training_split", _split_with_replacement, kills=("C3-data",)),
         Mutant("c7-bound-raw-radius", "the C7 bound with the raw radius √(yᵀH⁻¹y), not the grid radius R_k",
                "checks.bounds:generalization_bound", _bound_raw_radius, kills=("C7-labels-data",)),
+        Mutant("c7-bound-no-trace", "the C7 bound without its √tr H", TERMS,
+               _terms_changed(lambda t: _set(t, leading=t["leading"] / math.sqrt(t["trace"]))),
+               kills=("=C7", "C7-rademacher", "C7-data"),
+               equivalent={"C7-rademacher-lower": "a smaller Rademacher term only widens the lower side's margin",
+                           **_LINKS_FREE}),
+        Mutant("c7-leading-halved", "the C7 leading term halved (R_k√(tr H)/n: the symmetrization factor 2 lost)", TERMS,
+               _terms_changed(lambda t: _set(t, leading=t["leading"] / 2)), kills=("C7-rademacher",),
+               equivalent={"=C7": "end to end the bound stays ≥ ½ of itself, above every counted test loss: measured max "
+                                 "tightness 0.26 < ½ (ci; detectable factor 3.8)",
+                           "C7-rademacher-lower": "a smaller Rademacher term only widens the lower side's margin",
+                           **_LINKS_FREE}),
+        Mutant("c7-trace-not-root", "the C7 leading term with tr H in place of √(tr H)", TERMS,
+               _terms_changed(lambda t: _set(t, leading=t["leading"] * math.sqrt(t["trace"]))),
+               kills=("=C7", "C7-rademacher-lower"),  # C7: every bound ≥ 1, nothing counts, N < 29 cannot certify
+               equivalent={"C7-rademacher": "a larger Rademacher term only widens the upper side's margin",
+                           **_LINKS_FREE}),
+        Mutant("c7-confidence-dropped", "the C7 bound without its confidence term 3√(log(2N_R/δ)/(2n))", TERMS,
+               _terms_changed(lambda t: _set(t, confidence=0.0)),
+               kills=(),
+               equivalent={"=C7": "max test loss / (bound − confidence) over the counted experiments is 0.28–0.29 "
+                                 "(ci, details max_tightness_without_confidence) < 1: dropping it cannot produce a "
+                                 "violation; no link measures the concentration term",
+                           "C7-rademacher": "reads the leading term only", "C7-rademacher-lower": "reads the leading term only",
+                           **_LINKS_FREE}),
+        Mutant("c7-raw-radius", "the C7 leading term with the raw radius √(yᵀH⁻¹y) instead of the dyadic grid radius",
+               "checks.bounds:grid_radius", _raw_radius, kills=("C7-radius",),
+               equivalent={"=C7": "the leading term shrinks by at most ½: max tightness 0.26 < ½ (ci)",
+                           "C7-rademacher": "both sides read the same (raw) radius: the ratio is unchanged",
+                           "C7-rademacher-lower": "both sides read the same (raw) radius: the ratio is unchanged",
+                           "C7-linearization": "reads no radius"}),
         Mutant("labels-ignore-random", "the random-label trials get the true labels (flag ignored)",
                "checks.experiments.generalization:labels", _labels_ignore_random, kills=("C7-labels",)),
         Mutant("train-step-4x", "the training step 4× the A4 step the bound uses", "checks.train:a4_step_size",

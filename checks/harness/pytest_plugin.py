@@ -49,7 +49,7 @@ from checks.harness.jsonio import check_writable, jsonable, new_run_id
 from checks.harness.ledger import Ledger
 from checks.harness.schemas import load
 from checks.harness.store import LEDGER_PATH, MUTATION_PATH, ResultsStore
-from checks.harness.tables import fmt, format_table, rate_cells
+from checks.harness.tables import fmt, format_table, rate_cells, resolution_line
 from checks.strategies import freeze_example_constants
 
 for _p in PROFILES.values():
@@ -381,6 +381,8 @@ def pytest_terminal_summary(terminalreporter, exitstatus, config):
     if records:
         tr.write_line(format_table(SUMMARY_HEADER, summary_rows(records)))
         tr.write_line(RATIO_NOTE)
+        for line in filter(None, (resolution_line(k, r) for k, r in sorted(records.items(), key=lambda kv: sort_key(kv[0])))):
+            tr.write_line(line)
     findings = [(k, r) for k, r in sorted(records.items(), key=lambda kv: sort_key(kv[0])) if r["status"] in ("fails", "expected-fail", "error")]
     if findings:
         tr.write_line("")

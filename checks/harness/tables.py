@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-__all__ = ["fmt", "format_markdown_table", "format_table", "rate_cells"]
+__all__ = ["fmt", "format_markdown_table", "format_table", "rate_cells", "resolution_line"]
 
 
 def fmt(x) -> str:
@@ -54,3 +54,14 @@ def rate_cells(record: dict) -> tuple[str, str, str]:
     if rate.get("slope") is not None:
         return fmt(rate["slope"]), "–", "–"
     return "–", "–", "–"
+
+
+def resolution_line(key: str, record: dict) -> str | None:
+    """A statistical record's resolution (C7): counted experiments, the vacuous ones left out, violations, the
+    Clopper–Pearson limit and the detectable factor ``1 / max tightness``; ``None`` for other records."""
+    d = record.get("details") or {}
+    if "detectable_factor" not in d:
+        return None
+    return (f"{key}: {d['counted']} counted experiments ({d['vacuous']} vacuous, bound ≥ 1, not counted), "
+            f"{d['violations']} violations, upper limit {fmt(record.get('lhs'))} vs δ {fmt(record.get('rhs'))}; "
+            f"detectable factor {fmt(d['detectable_factor'])} (1 / max tightness: a bound too small by less is not seen)")

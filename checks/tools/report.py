@@ -28,7 +28,7 @@ from checks.harness.jsonio import read_json
 from checks.harness.schemas import load
 from checks.harness.store import MUTATION_PATH, freshness
 from checks.harness.tables import fmt as _fmt
-from checks.harness.tables import format_markdown_table, rate_cells
+from checks.harness.tables import format_markdown_table, rate_cells, resolution_line
 from checks.tools.plots import plot_generalization, plot_rate, plot_scaling, plot_table
 
 __all__ = ["findings_markdown", "render_html", "render_report"]
@@ -369,6 +369,8 @@ def _record_section(key: str, r: dict, plots: Path, stale: str | None) -> list[s
         png = plot_rate(r, plots / f"{_slug(key)}_rate.png")
         if png:
             lines += ["", f"![{key} rate plot]({PLOTS}/{png.name})"]
+    if resolution_line(key, r):
+        lines += ["", f"**Resolution.** {resolution_line(key, r)}."]
     if r.get("mutation"):
         s = r["mutation"]
         survivors = ", ".join(x["mutant"] for x in s.get("survivors", [])) or "none"
