@@ -147,8 +147,8 @@ def violation_rate(measurements: list[Measurement]) -> Measurement:
     """The decision over the counted experiments: the Clopper–Pearson upper limit of the violation rate against ``δ``."""
     counted, left = counted_rows(measurements)
     N, k = len(counted), sum(t["violated"] for t in counted)
-    upper = clopper_pearson_upper(k, N, confidence=CONFIDENCE) if N else 1.0
-    k_max = max((j for j in range(N + 1) if clopper_pearson_upper(j, N, confidence=CONFIDENCE) <= DELTA), default=-1)
+    upper = clopper_pearson_upper(k, N, confidence=CONFIDENCE) if N else 1.0  # nothing counted: nothing certified
+    k_max = max((j for j in range(N + 1) if N and clopper_pearson_upper(j, N, confidence=CONFIDENCE) <= DELTA), default=-1)
     power = float(scipy_stats.binom.cdf(k_max, N, DELTA / 10)) if k_max >= 0 else 0.0
     tight = max((t["test_loss"] / t["bound"] for t in counted), default=0.0)
     # what the constant-probing mutants would leave of the bound (their equivalence numbers, docs/claims.md C7)
