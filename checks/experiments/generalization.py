@@ -17,7 +17,7 @@ limit):
   float32; every side of the check — outputs, losses, the bound — is evaluated in float64 from
   them), to the stopping value ``STOP_BELOW`` at each width of a grid; a run that reaches its step
   cap first is reported as *capped*.  Its finite-width term ``ε(m)`` is *measured* at each width by
-  the project's one definition, ``checks.ntk.linearization_error`` (mean of
+  the project's one definition, ``checks.linearization.linearization_error`` (mean of
   ``|F(x; W_T) − ⟨∇f(x; W_0), W_T − W_0⟩|`` over the test points), and so is the distance
   ``√m ‖W_t − W_0‖_F`` the bound's radius must cover.
 """
@@ -112,7 +112,7 @@ def network_trial(target: str, L: int, n: int, seed: int, widths: tuple[int, ...
 
     The row's sides are the largest width's (``train_loss + bound`` against its test loss); ``by_width`` holds,
     per width, the steps, whether the cap was hit, the train and test losses, ``ε(m)`` on the test points and on
-    the training points (``checks.ntk.linearization_error``) and the largest distance ``√m max_t ‖W_t − W_0‖_F``;
+    the training points (``checks.linearization.linearization_error``) and the largest distance ``√m max_t ‖W_t − W_0‖_F``;
     at the largest width also the bound's terms on the network's own kernel ``H(W_0)`` and its drift
     ``‖H(W_T) − H(W_0)‖_2 / λ_min(H(W_0))`` (``checks.ntk.kernel_drift``)."""
     X, y, Xt, yt = _sample(target, L, n, seed, False, False)

@@ -211,6 +211,20 @@ def _bound_raw_radius(original):
     return generalization_bound
 
 
+def _uncentered_linearization(original):
+    """``ε(m)`` with the uncentered ``f(x; W_T)`` for ``F(x; W_T) = f(x; W_T) − f(x; W_0)``: the initial function,
+    ``O(1)`` at every width, is left in the linearization error."""
+    from checks.linearization import linearized_change
+    from checks.rnn import Params, as_sample, output
+
+    def linearization_error(start, trained, X):
+        p0, pT = (Params(p.W.double(), p.A.double(), p.B.double()) for p in (start, trained))
+        X = as_sample(X, p0.d, dtype=torch.float64)
+        return float((output(pT, X) - linearized_change(p0, pT.W, X)).abs().mean())
+
+    return linearization_error
+
+
 def _labels_ignore_random(original):
     """The label generator ignoring its ``random_labels`` flag (random-label trials get true labels)."""
 
@@ -393,6 +407,8 @@ MUTANTS: dict[str, Mutant] = {
                            "C7-rademacher": "both sides read the same (raw) radius: the ratio is unchanged",
                            "C7-rademacher-lower": "both sides read the same (raw) radius: the ratio is unchanged",
                            "C7-linearization": "reads no radius"}),
+        Mutant("linearization-uncentered", "ε(m) of the uncentered network f(x; W_T) instead of F = f(W_T) − f(W_0)",
+               "checks.linearization:linearization_error", _uncentered_linearization, kills=("C7-linearization",)),
         Mutant("labels-ignore-random", "the random-label trials get the true labels (flag ignored)",
                "checks.experiments.generalization:labels", _labels_ignore_random, kills=("C7-labels",)),
         Mutant("train-step-4x", "the training step 4× the A4 step the bound uses", "checks.train:a4_step_size",
