@@ -37,7 +37,7 @@ __all__ = [
 
 
 def linearized_change(params: Params, W, X) -> torch.Tensor:
-    """``⟨∇_W f(x_i; W_0), W − W_0⟩ = Σ_l δ_l(x_i)ᵀ (W − W_0) h_{l−1}(x_i)`` for each sequence (CLAIMS.md S):
+    """``⟨∇_W f(x_i; W_0), W − W_0⟩ = Σ_l δ_l(x_i)ᵀ (W − W_0) h_{l−1}(x_i)`` for each sequence (docs/claims.md S):
     the change of the output predicted by the linearization at ``params`` (``W_0``); shape ``(..., n)``.
 
     ``W`` has ``params.W``'s shape; both in the parameters' dtype."""

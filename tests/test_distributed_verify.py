@@ -54,3 +54,13 @@ def test_bad_engine_options_are_errors(argv, capsys, monkeypatch):
     monkeypatch.chdir(ROOT)
     assert main(["verify", "--claims", "C8c", "--ledger", "none", *argv]) == 2
     assert "--workers" in capsys.readouterr().err
+
+
+def test_a_task_runs_its_record_alone_where_the_id_is_also_a_family():
+    """``C9`` is a record and the family of C9b-*: its task must run C9 alone (a family selector would run all of them,
+    wasting a worker and storing records another task owns)."""
+    from checks.harness.distributed import run_record_task
+
+    result = run_record_task(("C9", "ci", str(ROOT / "theorems"), str(ROOT), "task-test"))
+    assert result["exit"] == 0, result["output"]
+    assert sorted(result["records"]) == ["C9"]

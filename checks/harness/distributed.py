@@ -72,7 +72,8 @@ def run_record_task(task: tuple) -> dict:
     started = time.perf_counter()
     with tempfile.TemporaryDirectory(prefix="rnn-theorems-verify-") as tmp:
         ledger = Path(tmp) / "ledger.json"
-        argv = [sys.executable, "-m", "pytest", theorems, "--suite-profile", profile, "--claims", record_id, "--ledger", str(ledger)]
+        # "=ID": this record alone, where its id is also its family's (C1, C6, C7 would run their whole family)
+        argv = [sys.executable, "-m", "pytest", theorems, "--suite-profile", profile, "--claims", "=" + record_id, "--ledger", str(ledger)]
         argv += ["--run-id", run_id, "-q", "-p", "checks.harness.pytest_plugin", "-p", "no:cacheprovider"]
         argv += ["-W", "ignore::pytest.PytestAssertRewriteWarning"]
         proc = subprocess.run(argv, cwd=cwd if os.path.isdir(cwd) else tmp, capture_output=True, text=True)
