@@ -19,8 +19,8 @@ Decision rule (stated): the claim holds when the exact one-sided Clopper–Pears
 confidence ``CONFIDENCE``, of the violation rate over the ``N`` counted experiments is ``≤ δ`` (0 violations
 certify from ``N = 29``).  Its type-I error — declaring "holds" when the true violation rate is ``δ`` — is at
 most ``1 − CONFIDENCE``.  Its resolution is the *detectable factor* ``1 / max tightness`` (tightness = test
-loss / bound over the counted experiments): a bound multiplied by any ``s`` above it would have been
-violated in this run, a smaller error cannot be seen here (the link records of ``c07_links`` pin the
+loss / bound over the counted experiments): a bound computed too small by any factor ``s`` above it (divided by
+``s``) would have been violated in this run; a smaller error cannot be seen here (the link records of ``c07_links`` pin the
 constants it cannot see).  Hypothesis' targeted search steers toward the tightest counted experiments.
 """
 

@@ -29,7 +29,7 @@ from checks.harness.jsonio import read_json
 from checks.harness.pytest_plugin import SUMMARY_HEADER, baseline_diffs, summary_rows
 from checks.harness.schemas import load
 from checks.harness.store import MUTATION_PATH, ResultsStore
-from checks.harness.tables import fmt, format_table
+from checks.harness.tables import fmt, format_table, resolution_line
 
 __all__ = ["planned_records", "run_record_task", "verify_distributed"]
 
@@ -140,6 +140,8 @@ def verify_distributed(
     if store is not None:
         store.finish_run(run_id, run, completed=completed, reason=reason, exit_status=code, mutation=mutation)
     print(format_table(SUMMARY_HEADER, summary_rows(run["records"])))
+    for line in filter(None, (resolution_line(k, r) for k, r in sorted(run["records"].items(), key=lambda kv: sort_key(kv[0])))):
+        print(line)  # the statistical records' resolution, as the serial run's terminal summary prints it
     for r in missing:
         print(f"\n{r['record']}: pytest exit {r['exit']}; output tail:\n{r['output']}", file=sys.stderr)
     if store is not None:
