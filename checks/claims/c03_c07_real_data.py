@@ -28,7 +28,7 @@ from functools import lru_cache
 from hypothesis import strategies as st
 
 from checks.claims import REGISTRY, Claim, Measurement, Twin, register
-from checks.constants import EPS
+from checks.constants import EPS, SEPARATION_FLOOR
 from checks.experiments.data import data_set
 from checks.experiments.real_data import real_data_rows
 
@@ -36,11 +36,6 @@ __all__ = ["DEFAULT_DATA_SET", "data_records", "register_data_set"]
 
 DEFAULT_DATA_SET = "digits"
 """The data set whose records are always registered: it ships with scikit-learn, a core dependency."""
-
-SEPARATION_FLOOR = 1e-12
-"""How much smaller ``bound(true) / bound(random)`` must be than 1 to count as ``<``: both bounds share ``n``, ``tr H``
-and (often) the dyadic grid radius, so a tie is exact in exact arithmetic and only the training losses (round-off,
-``~n·eps ≤ 2e-13`` at ``n = 1000``) separate the computed numbers; 1e-12 keeps a factor 5 above that."""
 
 FINDINGS = {
     "C7-labels-data-digits": (
