@@ -29,6 +29,7 @@ from hypothesis import strategies as st
 
 from checks.claims import REGISTRY, Claim, Measurement, Twin, register
 from checks.constants import EPS, SEPARATION_FLOOR
+from checks.claims.c07_generalization import RANDOM_LABELS_TWIN
 from checks.experiments.data import data_set
 from checks.experiments.real_data import real_data_rows
 
@@ -152,7 +153,7 @@ def register_data_set(name: str) -> list[str]:
         id=ids[2], title=f"The bound separates true from random labels on {source}",
         statement="bound(true labels) < bound(random ±1 labels) at every training-set size",
         assumptions=("A5",), strategy=strategy, evaluate=evaluate_separation, budget=one,
-        twin=Twin.transformed(lambda m: Measurement(lhs=1.0 / m.lhs, rhs=1.0), "random labels get the smaller bound"),
+        twin=RANDOM_LABELS_TWIN,
         lhs_name="bound_true / bound_random", rhs_name="1 − 1e-12 (strict: by more than round-off)",
         tolerance_reason="SEPARATION_FLOOR: a tie of the two bounds is exact in exact arithmetic; only round-off separates them",
         expected_fail=FINDINGS.get(ids[2]),
