@@ -28,8 +28,8 @@ from functools import lru_cache
 from hypothesis import strategies as st
 
 from checks.claims import REGISTRY, Claim, Measurement, Twin, register
-from checks.constants import EPS, SEPARATION_FLOOR
 from checks.claims.c07_generalization import RANDOM_LABELS_TWIN
+from checks.constants import EPS, SEPARATION_FLOOR
 from checks.experiments.data import data_set
 from checks.experiments.real_data import real_data_rows
 
