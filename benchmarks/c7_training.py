@@ -24,13 +24,13 @@ import time
 
 import torch
 
-from checks.bounds import clipped_loss
 from checks.experiments.generalization import STOP_BELOW, draw_inputs
-from checks.kernel_regression import kernel_gd_iterations
-from checks.ntk import empirical_ntk
-from checks.rnn import init_params, output
-from checks.target_families import make_target
-from checks.train import train_gd
+from checks.model.ntk import empirical_ntk
+from checks.model.rnn import init_params, output
+from checks.model.train import train_gd
+from checks.theory.bounds import clipped_loss
+from checks.theory.kernel_regression import kernel_gd_iterations
+from checks.theory.target_families import make_target
 
 
 def bf16_comparison(steps: int, n=1000, L=4, m=2048) -> dict:

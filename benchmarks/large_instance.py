@@ -19,8 +19,8 @@ import time
 
 import torch
 
-from checks.ntk import DEFAULT_MEMORY_BUDGET, block_size_for, empirical_ntk, infinite_ntk
-from checks.rnn import init_params
+from checks.model.ntk import DEFAULT_MEMORY_BUDGET, block_size_for, empirical_ntk, infinite_ntk
+from checks.model.rnn import init_params
 
 
 def main() -> None:

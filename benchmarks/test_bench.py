@@ -1,8 +1,8 @@
 """Benchmarks (pytest-benchmark): run with ``pytest benchmarks/ --benchmark-only``.
 
 Groups compare our implementation with the named baseline measured in the same run:
-* ``empirical-ntk``: ``checks.ntk.empirical_ntk`` (structured, exact) vs the PyTorch NTK-tutorial
-  recipe ``torch.func`` ``vmap(jacrev)`` Jacobian contraction (``checks.reference.jacobian_ntk``),
+* ``empirical-ntk``: ``checks.model.ntk.empirical_ntk`` (structured, exact) vs the PyTorch NTK-tutorial
+  recipe ``torch.func`` ``vmap(jacrev)`` Jacobian contraction (``checks.testing.reference.jacobian_ntk``),
   float32, n=64, L=16, d=8, m=512.
 * ``infinite-ntk``: ``infinite_ntk`` scaling in n and L (float64).
 * ``training m=…``: one batched gradient-descent run over 8 seeds vs a Python loop over the seeds.
@@ -12,10 +12,10 @@ Speed is measured here, never asserted.
 import pytest
 import torch
 
-from checks.ntk import empirical_ntk, infinite_ntk
-from checks.rnn import Params, init_params
+from checks.model.ntk import empirical_ntk, infinite_ntk
+from checks.model.rnn import Params, init_params
+from checks.model.train import train_gd
 from checks.testing.reference import jacobian_ntk
-from checks.train import train_gd
 
 N, L, D, M = 64, 16, 8, 512
 X32 = torch.randn((N, L, D), generator=torch.Generator().manual_seed(0))

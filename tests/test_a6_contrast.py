@@ -13,7 +13,7 @@ from checks.claims.scenarios import A6_SCENARIOS, small_inputs_of
 from checks.experiments.learning_curves import MEMORY_BUDGET, MIN_TEST_POINTS
 from checks.harness.audit import a6_contrast_markdown, a6_contrast_table, audit_table, growth_of, run_audit, scenario_names
 from checks.harness.jsonio import read_json, write_json
-from checks.small_inputs import SmallInputs, parse_small_inputs
+from checks.theory.small_inputs import SmallInputs, parse_small_inputs
 from checks.tools.cli import main
 from checks.tools.report import render_report
 

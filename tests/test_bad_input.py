@@ -1,4 +1,4 @@
-"""Bad input gets a one-line ValueError that says what is wrong, and changes nothing (checks.validate)."""
+"""Bad input gets a one-line ValueError that says what is wrong, and changes nothing (checks.numerics.validate)."""
 
 import math
 
@@ -6,10 +6,11 @@ import numpy as np
 import pytest
 import torch
 
-from checks.bounds import SingularKernelError, complexity, generalization_bound, solve_psd, spectrum_edges
-from checks.ntk import empirical_ntk, hidden_kernel_diag, infinite_ntk, kappa_bar
-from checks.rnn import Params, forward, init_params, output
-from checks.train import a4_step_size, train_gd
+from checks.model.ntk import empirical_ntk, hidden_kernel_diag, infinite_ntk, kappa_bar
+from checks.model.rnn import Params, forward, init_params, output
+from checks.model.train import a4_step_size, train_gd
+from checks.numerics.linalg import SingularKernelError, solve_psd, spectrum_edges
+from checks.theory.bounds import complexity, generalization_bound
 
 P = init_params(8, 3, seed=0)
 GOOD = torch.ones(2, 4, 3, dtype=torch.float64)

@@ -8,14 +8,14 @@ import math
 import pytest
 import torch
 
-from checks.bounds import KHINTCHINE_KAHANE, generalization_bound_terms, rademacher_ball_mc
 from checks.claims import Measurement, get
 from checks.claims.c07_generalization import counted_rows, violation_rate
 from checks.claims.c07_links import on_grid
 from checks.harness.baseline import compare
 from checks.harness.ledger import Ledger
-from checks.linearization import kernel_drift, linearization_error, linearized_change
-from checks.rnn import init_params, output
+from checks.model.rnn import init_params, output
+from checks.theory.bounds import KHINTCHINE_KAHANE, generalization_bound_terms, rademacher_ball_mc
+from checks.theory.linearization import kernel_drift, linearization_error, linearized_change
 
 
 def _mc(H, R=1.0, samples=4000, seed=0):

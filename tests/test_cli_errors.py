@@ -113,7 +113,7 @@ def test_report_validates_every_file_it_reads(tmp_path, capsys, files, message):
 
 
 def test_mathematics_value_errors_reach_the_user_as_one_line(tmp_path, capsys):
-    """Item 3: the checked numeric inputs (checks/validate.py) raise ValueError; the CLI prints it as one line."""
+    """Item 3: the checked numeric inputs (checks/numerics/validate.py) raise ValueError; the CLI prints it as one line."""
     data = {"claim": "C3c", "instance": {"X": [[[1.0, 0.0]], [[0.0, 1.0]]], "m": True, "seed": 1}}
     assert main(_replay(tmp_path, data)) == 2
     line = _error(capsys)

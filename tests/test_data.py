@@ -9,10 +9,10 @@ import numpy as np
 import pytest
 import torch
 
-from checks.bounds import spectrum_edges
 from checks.experiments import data as D
 from checks.experiments import real_data as R
-from checks.ntk import infinite_ntk
+from checks.model.ntk import infinite_ntk
+from checks.numerics.linalg import spectrum_edges
 
 DIGITS_N = 1797  # scikit-learn's digits: 1797 images, none duplicated (so none dropped)
 AEON_SETS = [name for name, ds in D.DATASETS.items() if ds.source == "aeon"]

@@ -13,7 +13,7 @@ from checks.claims import Claim, Measurement, Twin, get, get_profile, register, 
 from checks.harness.factory import run_claim, seed_for
 from checks.harness.false_alarms import measure_false_alarms, run_counts, stated_records, verdict
 from checks.harness.jsonio import read_json
-from checks.stats import clopper_pearson_lower
+from checks.inference.stats import clopper_pearson_lower
 from checks.tools.cli import main
 
 EXPERIMENTS = 8

@@ -23,7 +23,7 @@ def test_random_labels_twin_is_strict_and_reads_every_size():
     size: the digits record ties at n = 100 (same dyadic radius) to the last bit on some machines (issue 23)."""
     from checks.claims.c07_generalization import random_labels_smaller
     from checks.claims.record import Measurement
-    from checks.constants import SEPARATION_FLOOR
+    from checks.numerics.constants import SEPARATION_FLOOR
 
     tie = Measurement(lhs=1.0, rhs=1 - SEPARATION_FLOOR, details={"ratio": {"100": 1.0}})
     assert not random_labels_smaller(tie).holds

@@ -4,8 +4,8 @@ import numpy as np
 import pytest
 
 from checks.claims.growth_grids import grids
-from checks.growth import fit_growth_classes
-from checks.growth_calibration import CURVES, GRIDS, REPS, STATED_RATES, confusion
+from checks.inference.growth import fit_growth_classes
+from checks.inference.growth_calibration import CURVES, GRIDS, REPS, STATED_RATES, confusion
 
 RATE_RESOLUTION = 0.1
 """A measured rate may differ from its stated value by at most this (4 of 40 draws: a different BLAS reorders sums and

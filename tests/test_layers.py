@@ -1,5 +1,6 @@
-"""The layers of docs/design.md: imports point only downward (tools → harness → claims → experiments →
-mathematics), ``testing`` is used only by tests and benchmarks, and the package's imports form no cycle."""
+"""The layers of docs/design.md: imports point only downward (tools → harness → claims → experiments → theory →
+model → numerics; inference beside numerics, importing nothing of ``checks``), ``testing`` is used only by tests and
+benchmarks, the package's imports form no cycle, and every module sits in a layer (no module at the top of ``checks``)."""
 
 import ast
 from pathlib import Path
@@ -7,7 +8,9 @@ from pathlib import Path
 import pytest
 
 PACKAGE = Path(__file__).resolve().parents[1] / "checks"
-LAYERS = {"mathematics": 0, "experiments": 1, "claims": 2, "harness": 3, "tools": 4, "testing": 0}
+TOP = "package"  # ``checks`` itself: its __init__ holds the version only, any layer may read it
+LAYERS = {TOP: 0, "numerics": 0, "inference": 0, "model": 1, "theory": 2, "experiments": 3, "claims": 4, "harness": 5,
+          "tools": 6, "testing": 7}  # testing/: reference implementations for tests and benchmarks, above everything
 
 
 def module_name(path: Path) -> str:
@@ -16,8 +19,14 @@ def module_name(path: Path) -> str:
 
 
 def layer_of(module: str) -> str:
+    """The layer of a module: the subpackage of ``checks`` it sits in (``checks`` itself: ``TOP``)."""
     parts = module.split(".")
-    return parts[1] if len(parts) > 1 and parts[1] in LAYERS else "mathematics"
+    if len(parts) == 1:
+        return TOP
+    if parts[1] not in LAYERS or parts[1] == TOP:
+        raise AssertionError(f"{module} is in no layer: put it in one of checks/{{{', '.join(sorted(set(LAYERS) - {TOP}))}}}/ "
+                             "(docs/design.md, Layers)")
+    return parts[1]
 
 
 def imports_of(path: Path) -> set[str]:
@@ -33,6 +42,19 @@ def imports_of(path: Path) -> set[str]:
 
 
 MODULES = {module_name(p): imports_of(p) for p in sorted(PACKAGE.rglob("*.py"))}
+
+
+@pytest.mark.parametrize("module", sorted(MODULES))
+def test_module_sits_in_a_layer(module):
+    """A module put at the top of checks/ (beside __init__) belongs to no layer: the test names the packages."""
+    layer_of(module)
+
+
+def test_same_layer_packages_do_not_import_each_other():
+    """numerics and inference share the bottom layer: neither imports the other (each stands alone)."""
+    for module, targets in MODULES.items():
+        if layer_of(module) in ("numerics", "inference"):
+            assert all(layer_of(t) in (layer_of(module), TOP) for t in targets), f"{module} imports {targets}"
 
 
 @pytest.mark.parametrize("module", sorted(MODULES))

@@ -1,4 +1,4 @@
-"""Measured learning curves (docs/claims.md C11) and the growth-class fits (checks.stats.fit_growth_classes)."""
+"""Measured learning curves (docs/claims.md C11) and the growth-class fits (checks.inference.growth.fit_growth_classes)."""
 
 import json
 import math
@@ -9,12 +9,12 @@ import torch
 
 from checks.experiments.learning_curves import certificate, compare_n_star, n_star, run_learning_curves, sample_inputs
 from checks.experiments.network_agreement import network_agreement
-from checks.growth import GROWTH_CLASSES, fit_growth_classes
-from checks.kernel_regression import kernel_gd_iterations, kernel_gd_predictor
-from checks.ntk import infinite_ntk
-from checks.small_inputs import expected_norms, parse_small_inputs
-from checks.stats import mean_band
-from checks.target_families import TARGETS, make_target
+from checks.inference.growth import GROWTH_CLASSES, fit_growth_classes
+from checks.inference.stats import mean_band
+from checks.model.ntk import infinite_ntk
+from checks.theory.kernel_regression import kernel_gd_iterations, kernel_gd_predictor
+from checks.theory.small_inputs import expected_norms, parse_small_inputs
+from checks.theory.target_families import TARGETS, make_target
 
 SMALL = {"dim": 2, "seeds": 2, "eps": 0.5}
 """A grid small enough for a unit test (d = 2 keeps the kernels cheap; 2 seeds give a band)."""

@@ -10,7 +10,7 @@ import torch
 from checks.claims import get_profile, load_all
 from checks.harness.mutants import MUTANTS
 from checks.harness.mutation import mutation_pairs, run_pair, run_pairs
-from checks.ntk import infinite_ntk
+from checks.model.ntk import infinite_ntk
 
 CI = get_profile("ci")
 FAST_KILLS = [
@@ -53,7 +53,7 @@ def test_a_mutant_is_undone_after_its_block():
     X = torch.randn((3, 3, 2), generator=torch.Generator().manual_seed(0), dtype=torch.float64)
     before = infinite_ntk(X)
     with MUTANTS["hinf-scaled-1.2"].applied():
-        from checks import ntk
+        from checks.model import ntk
 
         assert torch.allclose(ntk.infinite_ntk(X), 1.2 * before)
     assert torch.equal(infinite_ntk(X), before)
@@ -74,7 +74,7 @@ def test_distributed_run_equals_serial():
 
 def test_target_steps_reversed_exchanges_first_and_last():
     """The C11 mutant (its pairs take minutes: `rnn-theorems mutate --claims C11`) reads step L + 1 − l."""
-    from checks.target_families import FAMILIES
+    from checks.theory.target_families import FAMILIES
 
     with MUTANTS["target-steps-reversed"].applied():
         assert FAMILIES["first-linear"].steps(8) == (8,)

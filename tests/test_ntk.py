@@ -8,9 +8,9 @@ import torch
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from checks.ntk import empirical_ntk, hidden_kernel_diag, infinite_ntk
-from checks.rnn import forward, init_params, output
-from checks.strategies import degenerate_samples, samples
+from checks.experiments.strategies import degenerate_samples, samples
+from checks.model.ntk import empirical_ntk, hidden_kernel_diag, infinite_ntk
+from checks.model.rnn import forward, init_params, output
 from checks.testing.reference import infinite_ntk_mpmath, jacobian_ntk
 
 EPS = np.finfo(float).eps
@@ -49,7 +49,7 @@ def test_batched_params_give_batched_kernels():
     p = init_params(16, 2, seed=5, batch=(3,))
     H = empirical_ntk(p, X)
     assert H.shape == (3, 4, 4)
-    from checks.rnn import Params
+    from checks.model.rnn import Params
 
     for s in range(3):
         assert torch.allclose(H[s], empirical_ntk(Params(p.W[s], p.A[s], p.B[s]), X))

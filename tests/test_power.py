@@ -12,8 +12,6 @@ import torch
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from checks.assumptions import satisfies_a3
-from checks.bounds import spectrum_edges
 from checks.claims import get, get_profile
 from checks.claims.c08_kernel_series import (
     evaluate_convergence,
@@ -22,16 +20,18 @@ from checks.claims.c08_kernel_series import (
 )
 from checks.claims.c09_c10_concept_classes import _tight_additive_target, _tight_nvariable_target, _tight_sample
 from checks.claims.width_rate import FAMILY_FALSE_ALARM, limit_measurement
-from checks.constants import EPS
+from checks.experiments.strategies import near_degenerate_samples
 from checks.harness.mutants import MUTANTS
 from checks.harness.mutation import run_pair
-from checks.linearization import drift_status, linear_deviation
-from checks.ntk import empirical_ntk, infinite_ntk, ntk_diagonal
-from checks.rnn import init_params
-from checks.series import kernel_coefficient
-from checks.stats import fit_limit
-from checks.strategies import near_degenerate_samples
-from checks.train import a4_step_size, train_gd
+from checks.inference.stats import fit_limit
+from checks.model.ntk import empirical_ntk, infinite_ntk, ntk_diagonal
+from checks.model.rnn import init_params
+from checks.model.series import kernel_coefficient
+from checks.model.train import a4_step_size, train_gd
+from checks.numerics.constants import EPS
+from checks.numerics.linalg import spectrum_edges
+from checks.theory.assumptions import satisfies_a3
+from checks.theory.linearization import drift_status, linear_deviation
 
 FAST = settings(max_examples=40, deadline=None, suppress_health_check=list(HealthCheck), database=None)
 

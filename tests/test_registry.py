@@ -66,20 +66,20 @@ def test_mutant_scopes_use_the_claims_rule(mutant):
 
 def test_a_family_selector_in_a_scope_means_the_family():
     """``"C6"`` in a scope is the family (as ``--claims C6``), ``"=C6"`` the record alone."""
-    family = Mutant("x", "x", "checks.rnn:init_params", lambda f: f, kills=("C6",))
-    alone = Mutant("x", "x", "checks.rnn:init_params", lambda f: f, kills=("=C6",))
+    family = Mutant("x", "x", "checks.model.rnn:init_params", lambda f: f, kills=("C6",))
+    alone = Mutant("x", "x", "checks.model.rnn:init_params", lambda f: f, kills=("=C6",))
     assert set(family.scope()) == set(select("C6")) == {"C6", "C6-lower", "C6b"}
     assert set(alone.scope()) == {"C6"}
 
 
 def test_a_record_both_killed_and_equivalent_is_an_error():
-    both = Mutant("x", "x", "checks.rnn:init_params", lambda f: f, kills=("C6",), equivalent={"=C6": "r"})
+    both = Mutant("x", "x", "checks.model.rnn:init_params", lambda f: f, kills=("C6",), equivalent={"=C6": "r"})
     with pytest.raises(ValueError, match="both killed and equivalent"):
         both.scope()
     with pytest.raises(ValueError, match="no claim record matches"):
-        Mutant("x", "x", "checks.rnn:init_params", lambda f: f, kills=("C99",)).scope()
+        Mutant("x", "x", "checks.model.rnn:init_params", lambda f: f, kills=("C99",)).scope()
     with pytest.raises(TypeError, match="tuple"):
-        Mutant("x", "x", "checks.rnn:init_params", lambda f: f, kills="C6")
+        Mutant("x", "x", "checks.model.rnn:init_params", lambda f: f, kills="C6")
 
 
 def test_every_record_of_every_family_kills_a_mutant():
@@ -96,7 +96,7 @@ def _raising(original):
 
 
 def test_a_crashing_mutant_is_counted_apart(monkeypatch):
-    crash = Mutant("crashes", "H∞ raises", "checks.ntk:infinite_ntk", _raising, kills=("C3a",))
+    crash = Mutant("crashes", "H∞ raises", "checks.model.ntk:infinite_ntk", _raising, kills=("C3a",))
     monkeypatch.setitem(catalog.MUTANTS, crash.id, crash)
     result = run_pair("C3a", "crashes", get_profile("ci"))
     assert result.status == "crash-killed" and "RuntimeError" in result.reason

@@ -12,8 +12,8 @@ from pathlib import Path
 import numpy as np
 import pytest
 
-from checks.growth import fit_growth_classes
 from checks.harness.jsonio import write_json
+from checks.inference.growth import fit_growth_classes
 from checks.tools.report import render_report
 
 FINDING = "measured super-polynomial: the local log-log slope keeps growing with L"

@@ -8,11 +8,11 @@ import torch
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from checks.arccos import local_taylor
 from checks.claims.c08_kernel_series import pair_with_inner_products
-from checks.ntk import infinite_ntk
-from checks.series import TruncatedKernel, kernel_coefficient, kernel_series
-from checks.targets import Additive, NVariable, taylor_coefficients
+from checks.model.arccos import local_taylor
+from checks.model.ntk import infinite_ntk
+from checks.model.series import TruncatedKernel, kernel_coefficient, kernel_series
+from checks.theory.targets import Additive, NVariable, taylor_coefficients
 
 
 def h_pair(G, r):

@@ -4,9 +4,9 @@ import pytest
 import torch
 
 from checks.experiments.sweep import grid, load_results, run_sweep
-from checks.ntk import empirical_ntk
-from checks.rnn import Params, init_params, output, stack_params
-from checks.train import a4_step_size, train_gd
+from checks.model.ntk import empirical_ntk
+from checks.model.rnn import Params, init_params, output, stack_params
+from checks.model.train import a4_step_size, train_gd
 
 X = torch.randn((4, 3, 2), generator=torch.Generator().manual_seed(0), dtype=torch.float64)
 Y = torch.tensor([0.5, -0.2, 0.9, -0.7], dtype=torch.float64)

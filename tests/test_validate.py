@@ -1,4 +1,4 @@
-"""The validation helpers (``checks.validate``) and C7's bound as proved (``checks.bounds``, docs/claims.md C7)."""
+"""The validation helpers (``checks.numerics.validate``) and C7's bound as proved (``checks.theory.bounds``, docs/claims.md C7)."""
 
 import math
 import re
@@ -9,16 +9,16 @@ import torch
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from checks import validate
-from checks.bounds import (
+from checks.model.ntk import infinite_ntk
+from checks.model.rnn import as_sample
+from checks.numerics import validate
+from checks.theory.bounds import (
     complexity,
     dyadic_radius_count,
     generalization_bound,
     generalization_bound_terms,
     grid_radius,
 )
-from checks.ntk import infinite_ntk
-from checks.rnn import as_sample
 
 # --- integers, reals, flags, dtypes --------------------------------------------------------
 

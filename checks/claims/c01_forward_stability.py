@@ -9,11 +9,11 @@ import torch
 from checks.claims import register
 from checks.claims.scenarios import instance_sample
 from checks.claims.width_rate import width_rate_claims
-from checks.constants import DELTA
-from checks.ntk import hidden_kernel_diag
-from checks.rnn import forward, init_params
-from checks.stats import implied_constant
-from checks.strategies import derive_seed
+from checks.experiments.strategies import derive_seed
+from checks.inference.stats import implied_constant
+from checks.model.ntk import hidden_kernel_diag
+from checks.model.rnn import forward, init_params
+from checks.numerics.constants import DELTA
 
 
 def deviations(instance: dict):

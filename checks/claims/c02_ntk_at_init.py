@@ -9,10 +9,10 @@ import torch
 from checks.claims import register
 from checks.claims.scenarios import instance_sample
 from checks.claims.width_rate import FAMILY_FALSE_ALARM, width_rate_claims
-from checks.constants import DELTA
-from checks.ntk import empirical_ntk, infinite_ntk, kappa_bar
-from checks.rnn import init_params
-from checks.strategies import derive_seed
+from checks.experiments.strategies import derive_seed
+from checks.model.ntk import empirical_ntk, infinite_ntk, kappa_bar
+from checks.model.rnn import init_params
+from checks.numerics.constants import DELTA
 
 LENGTHS = (2, 4, 8, 16, 32)
 """Sequence lengths of the ``K_2``-against-``L`` report (docs/claims.md C2: "how it grows with L")."""

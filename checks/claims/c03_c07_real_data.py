@@ -3,7 +3,7 @@
 For a data set of ``checks.experiments.data`` the experiment ``checks.experiments.real_data.real_data_rows``
 measures, at training-set sizes that come from the data set (``data_sizes``: a decade up to what its pool holds
 beside a test set), the kernel predictor (ridgeless regression with ``H∞``) and C7's bound
-(``checks.bounds.generalization_bound``, the bound as proved) for the true labels and for random ``±1`` labels.
+(``checks.theory.bounds.generalization_bound``, the bound as proved) for the true labels and for random ``±1`` labels.
 Three records per data set, each over every size:
 
 * ``C3-data-<name>``: ``λ_0 / λ_max`` of ``H∞`` on each training set above the numerical zero ``n·eps`` (C3b on
@@ -29,9 +29,9 @@ from hypothesis import strategies as st
 
 from checks.claims import REGISTRY, Claim, Measurement, Twin, register
 from checks.claims.c07_generalization import RANDOM_LABELS_TWIN
-from checks.constants import EPS, SEPARATION_FLOOR
 from checks.experiments.data import data_set
 from checks.experiments.real_data import real_data_rows
+from checks.numerics.constants import EPS, SEPARATION_FLOOR
 
 __all__ = ["DEFAULT_DATA_SET", "data_records", "register_data_set"]
 

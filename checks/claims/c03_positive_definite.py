@@ -4,7 +4,7 @@ on duplicated or parallel sequences (the converse); (c) ``λ_min(H(W_0)) ≥ λ_
 Sides are scale-free (divided by ``λ_max`` or ``λ_0``), so margins compare across instances.
 
 Power: (a) and (b) also run on near-degenerate samples (near-copies of a sequence at relative
-distance ``10^-8.5 … 10^-11``, ``checks.strategies.near_degenerate_samples``), where ``λ_0/λ_max`` is
+distance ``10^-8.5 … 10^-11``, ``checks.experiments.strategies.near_degenerate_samples``), where ``λ_0/λ_max`` is
 ``10²–10⁴ × n·eps`` and a kernel computed through ``arccos ρ`` (which loses half the digits at
 ``ρ → 1``) is indefinite or singular; (b-converse) sees a ridge ``H∞ + cI``; (c) sees a mis-scaled ``H∞``.
 """
@@ -17,12 +17,12 @@ import numpy as np
 import torch
 from hypothesis import strategies as st
 
-from checks.bounds import numerical_zero, spectrum_edges
 from checks.claims import Claim, Measurement, Twin, register
 from checks.claims.scenarios import instance_sample, sample_strategy
-from checks.ntk import empirical_ntk, infinite_ntk
-from checks.rnn import init_params
-from checks.strategies import degenerate_samples, near_degenerate_samples, samples, seeds
+from checks.experiments.strategies import degenerate_samples, near_degenerate_samples, samples, seeds
+from checks.model.ntk import empirical_ntk, infinite_ntk
+from checks.model.rnn import init_params
+from checks.numerics.linalg import numerical_zero, spectrum_edges
 
 ZERO_REASON = "n·eps·λ_max: backward error of the symmetric eigensolver (Golub & Van Loan §8.1)"
 SMALL_WIDTH = 16
@@ -79,7 +79,7 @@ def pd_instances(scenario, profile):
     """Samples satisfying A3 (or realizing the scenario), half of them near-degenerate.
 
     Near-degenerate: two near-copies of the heaviest sequence at relative distance ``ε = 10^-8.5 …
-    10^-11`` (:func:`checks.strategies.near_degenerate_samples`); A3 holds exactly and ``λ_0/λ_max ≈ ε``
+    10^-11`` (:func:`checks.experiments.strategies.near_degenerate_samples`); A3 holds exactly and ``λ_0/λ_max ≈ ε``
     stays ``≥ 100 × n·eps`` (min 146 × n·eps over 1500 fresh samples, 500 in each of the scenarios ``None``,
     ``-A2``, ``+A6``; ``tests/test_power.py`` checks 40 more on every run), while a kernel
     resolving ``ρ`` only to ``√eps`` sees the copies as duplicates.

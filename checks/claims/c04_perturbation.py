@@ -32,14 +32,14 @@ import torch
 from hypothesis import strategies as st
 from torch.func import jvp, vjp
 
-from checks.bounds import spectrum_edges
 from checks.claims import Claim, Measurement, Twin, register
 from checks.claims.scenarios import instance_sample, sample_strategy
 from checks.claims.width_rate import FAMILY_FALSE_ALARM
-from checks.ntk import empirical_ntk, hidden_kernel_diag
-from checks.rnn import forward, init_params, output
-from checks.stats import fit_rate
-from checks.strategies import derive_seed, seeds
+from checks.experiments.strategies import derive_seed, seeds
+from checks.inference.stats import fit_rate
+from checks.model.ntk import empirical_ntk, hidden_kernel_diag
+from checks.model.rnn import forward, init_params, output
+from checks.numerics.linalg import spectrum_edges
 
 OMEGAS = [1e-3 * 10 ** (k / 3) for k in range(7)]
 """1e-3 … 1e-1 in thirds of a decade: the kernel's ``ω^{1/3}`` regime (C4b)."""

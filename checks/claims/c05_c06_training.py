@@ -33,10 +33,15 @@ from operator import attrgetter
 import torch
 from hypothesis import strategies as st
 
-from checks.bounds import complexity, linear_convergence_bound, minimum_norm_radius, spectrum_edges
 from checks.claims import Claim, Measurement, Twin, register
 from checks.claims.scenarios import instance_sample, inverse_condition, sample_strategy
-from checks.linearization import (
+from checks.experiments.strategies import seeds
+from checks.model.ntk import empirical_ntk, infinite_ntk
+from checks.model.rnn import forward, init_params, output
+from checks.model.train import a4_step_size, train_gd
+from checks.numerics.linalg import spectrum_edges
+from checks.theory.bounds import complexity, linear_convergence_bound, minimum_norm_radius
+from checks.theory.linearization import (
     drift_status,
     f64,
     kernel_drift,
@@ -46,10 +51,6 @@ from checks.linearization import (
     ratio_roundoff,
     unfitted_fraction,
 )
-from checks.ntk import empirical_ntk, infinite_ntk
-from checks.rnn import forward, init_params, output
-from checks.strategies import seeds
-from checks.train import a4_step_size, train_gd
 
 MIN_INVERSE_CONDITION = 1e-2
 """Samples with λ_0/λ_max below this are skipped: the rate (1 − ηmλ_0/2)^t then needs far more

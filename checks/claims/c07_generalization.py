@@ -33,10 +33,10 @@ from hypothesis import strategies as st
 from scipy import stats as scipy_stats
 
 from checks.claims import Claim, Measurement, Twin, register
-from checks.constants import DELTA, SEPARATION_FLOOR
 from checks.experiments.generalization import TARGETS, kernel_trial, network_trial
-from checks.stats import clopper_pearson_upper
-from checks.strategies import derive_seed, seeds
+from checks.experiments.strategies import derive_seed, seeds
+from checks.inference.stats import clopper_pearson_upper
+from checks.numerics.constants import DELTA, SEPARATION_FLOOR
 
 CONFIDENCE = 0.95
 """Confidence of the one-sided Clopper–Pearson limit on the violation rate (type-I error ≤ 5%)."""

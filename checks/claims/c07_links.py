@@ -7,7 +7,7 @@ How they compose (docs/claims.md, C7): for the trained centered network ``F`` an
 bound uses (**C7-radius**: ``√m ‖W_t − W_0‖_F ≤ R_k``, ``R_k`` a grid radius); on that ball, symmetrization and the
 contraction by the loss give ``E ℓ ≤ Ê ℓ + 2 Rad + 3 √(log(2N_R/δ)/(2n))`` (the grid's union bound), and
 ``Rad ≤ R_k √(tr H)/n`` (**C7-rademacher**, Jensen; **C7-rademacher-lower**, Khintchine–Kahane: not loose by more
-than √2).  Every link reads the bound's own terms, ``checks.bounds.generalization_bound_terms``.
+than √2).  Every link reads the bound's own terms, ``checks.theory.bounds.generalization_bound_terms``.
 """
 
 from __future__ import annotations
@@ -19,12 +19,12 @@ import torch
 from hypothesis import strategies as st
 from scipy import stats as scipy_stats
 
-from checks.bounds import KHINTCHINE_KAHANE, dyadic_radius_count, generalization_bound_terms, rademacher_ball_mc
 from checks.claims import Claim, Measurement, Twin, register
 from checks.claims.c07_generalization import LABEL_LENGTHS, LABEL_SIZES, network_experiments, trial
-from checks.constants import DELTA
 from checks.experiments.generalization import TARGETS, kernel_sample
-from checks.strategies import derive_seed, seeds
+from checks.experiments.strategies import derive_seed, seeds
+from checks.numerics.constants import DELTA
+from checks.theory.bounds import KHINTCHINE_KAHANE, dyadic_radius_count, generalization_bound_terms, rademacher_ball_mc
 
 RADEMACHER_SAMPLES = 2000
 """Sign vectors per Monte-Carlo value: its relative standard error is ≈ 0.3 / √2000 ≈ 0.7%."""
@@ -96,7 +96,7 @@ def evaluate_radius(instance) -> Measurement:
     ``generalization_bound_terms`` returns on the network's own kernel ``H(W_0)`` (the features the linearization
     uses): C6's radius ``√m R_m = √(yᵀH(W_0)⁻¹y)`` is the distance of the minimum-norm fit, which gradient descent
     from ``W_0`` approaches from below in the linear regime, and the grid radius covers it.  No allowance: C6's
-    ``1 + drift`` (``checks.linearization.kernel_drift``, reported) is in units of ``λ_min(H(W_0))``, which at
+    ``1 + drift`` (``checks.theory.linearization.kernel_drift``, reported) is in units of ``λ_min(H(W_0))``, which at
     ``n = 300–400`` makes it ≈ 60× (measured): vacuous here.  Both grid radii (of ``H(W_0)`` and of the bound's
     ``H∞``) must be grid points (:func:`on_grid`), else the check fails; the distance against the bound's own
     ``R_k(H∞)`` and the raw radii is reported (the network travels 8–23% beyond ``√(yᵀH∞⁻¹y)`` at m = 512: the

@@ -1,8 +1,8 @@
 """C8 kernel power series: ``H∞ = Σ_α c_α Π_l G_l^{α_l}`` with ``c_α ≥ 0`` at fixed per-step norms.
 
-(a) the coefficients of ``checks.series`` are non-negative **and are those of H∞**: every ``c_β`` with
+(a) the coefficients of ``checks.model.series`` are non-negative **and are those of H∞**: every ``c_β`` with
 ``β ≤ α``, ``|β| ≤ 2`` agrees with central finite differences of ``H∞`` at ``G = 0`` (an independent
-computation: the arccos recursion of ``checks.ntk`` on pairs with prescribed inner products), within
+computation: the arccos recursion of ``checks.model.ntk`` on pairs with prescribed inner products), within
 the stated truncation and round-off bounds; (b) truncated series converge to ``H∞`` at the geometric
 rate the non-negative coefficients imply, ``|H∞(x, x') − S_D(G)| ≤ q^{D+1} (H∞(x, x) − S_D(r²))`` with
 ``q = max_l |G_l| / r_l²``, at every degree ``D`` of a grid; (c) Schur lower bound
@@ -18,12 +18,12 @@ import numpy as np
 import torch
 from hypothesis import strategies as st
 
-from checks.bounds import numerical_zero, spectrum_edges
 from checks.claims import Claim, Measurement, Twin, register
 from checks.claims.scenarios import instance_sample, sample_strategy, step_norm_lists
-from checks.constants import EPS
-from checks.ntk import infinite_ntk, ntk_diagonal
-from checks.series import TruncatedKernel, kernel_coefficient, kernel_series
+from checks.model.ntk import infinite_ntk, ntk_diagonal
+from checks.model.series import TruncatedKernel, kernel_coefficient, kernel_series
+from checks.numerics.constants import EPS
+from checks.numerics.linalg import numerical_zero, spectrum_edges
 
 SCENARIOS = (None, "-A2", "+A6")
 
@@ -73,7 +73,7 @@ ULPS_PER_STEP = 16
 
 
 def _diagonal(norms) -> float:
-    """``H∞(x, x)`` of a sequence with step norms ``norms`` (``checks.ntk.ntk_diagonal``, from the norms alone)."""
+    """``H∞(x, x)`` of a sequence with step norms ``norms`` (``checks.model.ntk.ntk_diagonal``, from the norms alone)."""
     return float(ntk_diagonal(np.asarray(norms, dtype=float)[None, :, None])[0])
 
 

@@ -1,4 +1,4 @@
-"""C9 additive and C10 N-variable concept classes: ``yᵀ H∞⁻¹ y ≤ Φ`` (the certificate of ``checks.targets``).
+"""C9 additive and C10 N-variable concept classes: ``yᵀ H∞⁻¹ y ≤ Φ`` (the certificate of ``checks.theory.targets``).
 
 Samples have fixed per-step norms (every sequence has ``‖X_l‖ = r_l``, any size: A6 not
 assumed).  Sides are scale-free: ``lhs = yᵀH∞⁻¹y / Φ``, ``rhs = 1``.
@@ -14,13 +14,14 @@ import math
 
 from hypothesis import strategies as st
 
-from checks.bounds import complexity, spectrum_edges
 from checks.claims import Claim, Measurement, Twin, register
 from checks.claims.scenarios import NORM_RANGES, instance_sample, inverse_condition, sample_strategy, small_after_first
-from checks.constants import EPS
-from checks.ntk import infinite_ntk
-from checks.strategies import degenerate_samples, seeded_samples
-from checks.targets import Additive, NVariable
+from checks.experiments.strategies import degenerate_samples, seeded_samples
+from checks.model.ntk import infinite_ntk
+from checks.numerics.constants import EPS
+from checks.numerics.linalg import spectrum_edges
+from checks.theory.bounds import complexity
+from checks.theory.targets import Additive, NVariable
 
 SCENARIOS = (None, "-A2", "-A3", "+A6")
 MAX_CONDITION = 1e8
@@ -98,7 +99,7 @@ def _tight_nvariable_target(draw, L: int, d: int):
 
 def _tight_sample(scenario):
     """Samples for the near-tight targets: ``n ∈ TIGHT_N`` sequences in ``R^TIGHT_D`` with uniform directions
-    (:func:`checks.strategies.seeded_samples`), realizing the scenario as :func:`sample_strategy` does."""
+    (:func:`checks.experiments.strategies.seeded_samples`), realizing the scenario as :func:`sample_strategy` does."""
     shape = dict(n=TIGHT_N, d=(TIGHT_D, TIGHT_D), fixed_norms=True)
     if scenario == "-A3":
         return degenerate_samples(**shape)

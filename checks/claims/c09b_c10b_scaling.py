@@ -1,7 +1,7 @@
 """C9b / C10b: ``Φ · κ̄`` grows almost-polynomially in ``L`` (the paper's headline claim).
 
 One record per target family of ``checks.experiments.scaling.CASES``.  The growth classifier
-(``checks.growth.fit_growth_classes``) is fitted to ``log Φκ̄`` over ``L = 8 … 1024`` at the stated
+(``checks.inference.growth.fit_growth_classes``) is fitted to ``log Φκ̄`` over ``L = 8 … 1024`` at the stated
 resolution ``PHI_KAPPA_SIGMA``.  ``lhs`` is its statistic ``Δ`` (how much better the super-polynomial
 class ``exp(a + p ln L + b L^c)`` fits than the best almost-polynomial class, in units of the noise),
 ``rhs`` the calibrated threshold ``DELTA_THRESHOLD`` above which the growth reads super-polynomial.
@@ -25,7 +25,7 @@ from hypothesis import strategies as st
 from checks.claims import Claim, Measurement, Twin, register
 from checks.claims.scenarios import GROWTH_SCENARIOS, with_small_inputs
 from checks.experiments.scaling import CASES, LENGTHS, measure
-from checks.growth import DELTA_THRESHOLD
+from checks.inference.growth import DELTA_THRESHOLD
 
 WRONG_EXPONENT = -1.0
 """The falsified twin: ``Φ = O(L^{-1})`` (measured power-law exponents of Φ alone: −0.5 … −0.4 near the

@@ -1,12 +1,12 @@
 """C11 measured complexity in L: the samples that learning a target actually takes grow almost-polynomially.
 
-One record per target family of ``checks.target_families`` checked here.  The kernel
+One record per target family of ``checks.theory.target_families`` checked here.  The kernel
 predictor (ridgeless regression with ``H∞``, the limit of the trained centered network) is run on a
 doubling grid of ``n`` for each ``L`` and seed; ``n*(L, ε)`` is the smallest ``n`` at which the mean curve reaches
 relative test error ``ε`` (log-log interpolation on the grid).  The verdict (``checks.experiments.n_star_bootstrap``):
 a *jump* — ``n*`` (or its lower limit ``n_max`` where it left the grid) more than 3 standard errors above the best
 almost-polynomial extrapolation from the shorter lengths — reads super-polynomial; otherwise the calibrated growth
-classifier (``checks.growth``) decides at the seed-bootstrap noise of each ``log n*``; leaving the grid within the
+classifier (``checks.inference.growth``) decides at the seed-bootstrap noise of each ``log n*``; leaving the grid within the
 extrapolation's reach is undecided.  The verdict counts only when it agrees on ≥ 95% of 200 seed-bootstrap resamples.
 
 Sides: ``lhs`` the detection ratio ``max(jump z / 3, Δ / 9)`` (> 1 reads super-polynomial), ``∞`` when the record
@@ -34,7 +34,7 @@ from checks.claims import Claim, Measurement, Twin, register
 from checks.claims.scenarios import GROWTH_SCENARIOS, with_small_inputs
 from checks.experiments.learning_curves import run_learning_curves
 from checks.experiments.n_star_bootstrap import JUMP_Z, STABILITY_REQUIRED, bootstrap_n_star, stability, verdict
-from checks.growth import DELTA_THRESHOLD, GROWTH_CLASSES
+from checks.inference.growth import DELTA_THRESHOLD, GROWTH_CLASSES
 
 LENGTHS = (4, 6, 8, 12, 16, 24, 32)
 """Seven lengths, half-doublings (the classifier needs ≥ 5 measured n*, the jump test ≥ 3 shorter lengths; the

@@ -1,5 +1,5 @@
 """The grids and noise levels the growth classifier is calibrated on: the growth records' own (docs/claims.md, growth
-classifier), keyed by ``checks.growth_calibration.GRIDS``."""
+classifier), keyed by ``checks.inference.growth_calibration.GRIDS``."""
 
 from __future__ import annotations
 

@@ -12,10 +12,10 @@ import numpy as np
 import torch
 from hypothesis import strategies as st
 
-from checks.bounds import spectrum_edges
-from checks.ntk import infinite_ntk
-from checks.small_inputs import clip_steps, parse_small_inputs
-from checks.strategies import degenerate_samples, samples
+from checks.experiments.strategies import degenerate_samples, samples
+from checks.model.ntk import infinite_ntk
+from checks.numerics.linalg import spectrum_edges
+from checks.theory.small_inputs import clip_steps, parse_small_inputs
 
 __all__ = [
     "A6_SCENARIOS",
@@ -39,7 +39,7 @@ SMALL_INPUT = 0.1
 
 A6_SCENARIOS = {"+A6": repr(SMALL_INPUT), "+A6:1/L": "1/L", "+A6:1/sqrt(L)": "1/sqrt(L)"}
 """The A6 normalizations of the audit: scenario → ``ε(L)`` as
-``checks.small_inputs.parse_small_inputs`` reads it (a fixed ``ε = 0.1``, ``ε = 1/L``,
+``checks.theory.small_inputs.parse_small_inputs`` reads it (a fixed ``ε = 0.1``, ``ε = 1/L``,
 ``ε = 1/√L``).  The growth records (C9b, C10b, C11) carry it in their instance as ``small_inputs``."""
 GROWTH_SCENARIOS = (None, *A6_SCENARIOS)
 """The scenarios of the growth records (C9b, C10b, C11): no A6, and the three A6 normalizations of the contrast."""
@@ -79,7 +79,7 @@ def step_norm_lists(scenario: str | None, L: int) -> st.SearchStrategy:
 
 
 def sample_strategy(scenario: str | None, **kwargs) -> st.SearchStrategy:
-    """Samples ``X (n, L, d)`` realizing a scenario; ``kwargs`` go to :func:`checks.strategies.samples`."""
+    """Samples ``X (n, L, d)`` realizing a scenario; ``kwargs`` go to :func:`checks.experiments.strategies.samples`."""
     if scenario == "-A2":
         return samples(norm_range=NORM_RANGES["-A2"], **kwargs)
     if scenario == "-A3":
@@ -91,5 +91,5 @@ def sample_strategy(scenario: str | None, **kwargs) -> st.SearchStrategy:
 
 
 def small_after_first(X: np.ndarray) -> np.ndarray:
-    """The ``+A6`` scenario's sample: steps ``l ≥ 2`` clipped to ``‖X_l‖ ≤ SMALL_INPUT`` (``checks.small_inputs.clip_steps``)."""
+    """The ``+A6`` scenario's sample: steps ``l ≥ 2`` clipped to ``‖X_l‖ ≤ SMALL_INPUT`` (``checks.theory.small_inputs.clip_steps``)."""
     return clip_steps(X, SMALL_INPUT)

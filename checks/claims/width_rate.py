@@ -31,9 +31,9 @@ from hypothesis import strategies as st
 
 from checks.claims.record import Claim, Measurement, Twin
 from checks.claims.scenarios import sample_strategy
-from checks.constants import TINY
-from checks.stats import fit_limit, fit_rate
-from checks.strategies import seeds
+from checks.experiments.strategies import seeds
+from checks.inference.stats import fit_limit, fit_rate
+from checks.numerics.constants import TINY
 
 __all__ = [
     "FAMILY_FALSE_ALARM",

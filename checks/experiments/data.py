@@ -42,8 +42,8 @@ both of the source's splits): they use no labels, and the train/test split is dr
 
 The experiment on these sequences (C3, C7, C7-labels per training-set size) is ``checks.experiments.real_data``.
 
-Layer rule: this module imports only the mathematics (``checks.rnn``, ``checks.ntk``,
-``checks.bounds``, ``checks.train``, ``checks.constants``).
+Layer rule: this module imports only the mathematics (``checks.model.rnn``, ``checks.model.ntk``,
+``checks.theory.bounds``, ``checks.model.train``, ``checks.numerics.constants``).
 """
 
 from __future__ import annotations
@@ -58,7 +58,7 @@ from dataclasses import dataclass, field
 import numpy as np
 import torch
 
-from checks.assumptions import a3_step
+from checks.theory.assumptions import a3_step
 
 __all__ = [
     "DATASETS",

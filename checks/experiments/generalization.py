@@ -2,9 +2,9 @@
 
 One place for C7's inputs (:func:`draw_inputs`: unit-norm steps uniform on the sphere, so targets
 with a unit ``β`` have ``|y| ≤ 1``, A5), its targets (the families of C11:
-``checks.target_families.make_target``, at the first, a middle or the last step), its
-loss (``checks.bounds.clipped_loss``), its bound (``checks.bounds.generalization_bound``, the
-dyadic grid radius as proved) and ``δ`` (``checks.constants.DELTA``); the claim records of C7, the
+``checks.theory.target_families.make_target``, at the first, a middle or the last step), its
+loss (``checks.theory.bounds.clipped_loss``), its bound (``checks.theory.bounds.generalization_bound``, the
+dyadic grid radius as proved) and ``δ`` (``checks.numerics.constants.DELTA``); the claim records of C7, the
 training sweep and the real-data experiments use them.
 
 Two predictors, side by side (after neural-tangents: the finite network and its infinite-width
@@ -17,7 +17,7 @@ limit):
   float32; every side of the check — outputs, losses, the bound — is evaluated in float64 from
   them), to the stopping value ``STOP_BELOW`` at each width of a grid; a run that reaches its step
   cap first is reported as *capped*.  Its finite-width term ``ε(m)`` is *measured* at each width by
-  the project's one definition, ``checks.linearization.linearization_error`` (mean of
+  the project's one definition, ``checks.theory.linearization.linearization_error`` (mean of
   ``|F(x; W_T) − ⟨∇f(x; W_0), W_T − W_0⟩|`` over the test points), and so is the distance
   ``√m ‖W_t − W_0‖_F`` the bound's radius must cover.
 """
@@ -29,15 +29,15 @@ from functools import lru_cache
 
 import torch
 
-from checks.bounds import clipped_loss, generalization_bound_terms
-from checks.constants import DELTA
-from checks.kernel_regression import ridgeless_predictor
-from checks.linearization import kernel_drift, linearization_error
-from checks.ntk import empirical_ntk, infinite_ntk
-from checks.rnn import init_params, output
-from checks.strategies import derive_seed
-from checks.target_families import make_target
-from checks.train import train_gd
+from checks.experiments.strategies import derive_seed
+from checks.model.ntk import empirical_ntk, infinite_ntk
+from checks.model.rnn import init_params, output
+from checks.model.train import train_gd
+from checks.numerics.constants import DELTA
+from checks.theory.bounds import clipped_loss, generalization_bound_terms
+from checks.theory.kernel_regression import ridgeless_predictor
+from checks.theory.linearization import kernel_drift, linearization_error
+from checks.theory.target_families import make_target
 
 __all__ = ["D", "N_TEST", "TARGETS", "draw_inputs", "kernel_sample", "kernel_trial", "labels", "network_trial", "train_centered"]
 
@@ -48,7 +48,7 @@ D = 4
 CAUCHY_SCALE = 0.1
 """Scale of the heavy-tailed label noise of the ``-A5`` scenario."""
 TARGETS = ("first-linear", "middle-linear", "last-linear", "first-quadratic", "middle-quadratic", "last-quadratic")
-"""Target families of C7 (``checks.target_families.FAMILIES``): a step at the start, middle or end."""
+"""Target families of C7 (``checks.theory.target_families.FAMILIES``): a step at the start, middle or end."""
 STOP_BELOW = 1e-3
 """Training stops when ``‖r_t‖² ≤ 10⁻³ ‖y‖²`` (train loss well below the bound's other terms) or at the step cap."""
 TEST_STREAM, LABEL_STREAM, INIT_STREAM = 1, 2, 3
@@ -82,7 +82,7 @@ def _sample(target: str, L: int, n: int, seed: int, random_labels: bool, heavy_t
 
 
 def _terms_row(H, y) -> dict:
-    """The bound's terms (``checks.bounds.generalization_bound_terms``, as the bound computes them) kept in a row."""
+    """The bound's terms (``checks.theory.bounds.generalization_bound_terms``, as the bound computes them) kept in a row."""
     t = generalization_bound_terms(H, y, delta=DELTA)
     return {k: t[k] for k in ("complexity", "raw_radius", "grid_radius", "leading", "confidence")} | {"bound": t["total"]}
 
@@ -112,9 +112,9 @@ def network_trial(target: str, L: int, n: int, seed: int, widths: tuple[int, ...
 
     The row's sides are the largest width's (``train_loss + bound`` against its test loss); ``by_width`` holds,
     per width, the steps, whether the cap was hit, the train and test losses, ``ε(m)`` on the test points and on
-    the training points (``checks.linearization.linearization_error``) and the largest distance ``√m max_t ‖W_t − W_0‖_F``;
+    the training points (``checks.theory.linearization.linearization_error``) and the largest distance ``√m max_t ‖W_t − W_0‖_F``;
     at the largest width also the bound's terms on the network's own kernel ``H(W_0)`` and its drift
-    ``‖H(W_T) − H(W_0)‖_2 / λ_min(H(W_0))`` (``checks.ntk.kernel_drift``)."""
+    ``‖H(W_T) − H(W_0)‖_2 / λ_min(H(W_0))`` (``checks.theory.linearization.kernel_drift``)."""
     X, y, Xt, yt = _sample(target, L, n, seed, False, False)
     terms = _terms_row(infinite_ntk(X), y)
     by_width = {}

@@ -4,7 +4,7 @@ The certificate ``Φ · κ̄`` of C9/C10 is an *upper bound* on the complexity; 
 
 Sample complexity.  For a target family, a length ``L`` and a sample of ``n`` sequences, the kernel predictor is
 ridgeless regression with ``H∞`` (the limit of the trained centered network ``F``, docs/claims.md S):
-``u(x) = H∞(x, X) H∞(X, X)⁻¹ y`` (a Cholesky solve, ``checks.bounds.solve_psd``).  Its test error is the relative
+``u(x) = H∞(x, X) H∞(X, X)⁻¹ y`` (a Cholesky solve, ``checks.numerics.linalg.solve_psd``).  Its test error is the relative
 mean squared error ``mean (u − y)² / var y`` on ``n_test ≥ 500`` fresh sequences.  Over a grid of ``n`` and several
 seeds this is a learning curve (mean and a 95% confidence band over seeds), and ``n*(L, ε)`` is the smallest ``n``
 at which the mean curve reaches ``ε`` (log-log interpolation on the grid; ``None`` with status ``"above_grid"`` —
@@ -13,7 +13,7 @@ at which the mean curve reaches ``ε`` (log-log interpolation on the grid; ``Non
 Iteration complexity.  Kernel gradient descent on ``½‖u − y‖²`` with ``u_0 = 0`` and the A4 step in kernel units
 ``η = 1 / λ_max(H∞)`` has residual ``r_t = −(I − ηH∞)^t y``; the count is the smallest ``t`` with
 ``‖r_t‖² ≤ ε ‖y‖²``, exact from the eigendecomposition (no loop).  ``checks.experiments.network_agreement`` confirms it, and the
-test error, on trained finite networks (``checks.train.train_gd`` with the A4 step ``1 / (m λ_max(H(W_0)))`` in
+test error, on trained finite networks (``checks.model.train.train_gd`` with the A4 step ``1 / (m λ_max(H(W_0)))`` in
 ``W``-units, which is ``1 / λ_max(H(W_0))`` in kernel units).
 
 Inputs.  Steps i.i.d. ``X_l ~ N(0, I_d / d)`` (``E ‖X_l‖² = 1``).  The A6 contrast (``small_inputs``) clips the
@@ -21,7 +21,7 @@ steps ``l ≥ 2`` to ``‖X_l‖ ≤ ε``: ``X_l ← X_l · min(1, ε / ‖X_l�
 Samples are nested in ``n`` (the first ``n`` sequences of the largest sample) and shared by all targets of a seed
 (common random numbers), so curves and targets are compared on the same data.
 
-Certificate.  ``Φ`` of the same target (``checks.targets``) at the *expected* per-step norms — ``r_l = 1`` for
+Certificate.  ``Φ`` of the same target (``checks.theory.targets``) at the *expected* per-step norms — ``r_l = 1`` for
 Gaussian steps (the root-mean-square norm), ``r_l = min(1, ε)`` for clipped steps ``l ≥ 2`` — and
 ``κ̄ = ½ Σ_{l=1}^{L} Σ_{k<l} r_k²`` at the same norms; ``ratio = Φ κ̄ / n*``.  The error is relative (divided by
 ``var y``) but ``Φ`` scales like ``y²``, so beside it stands ``Φ κ̄ / var y``, the certificate of the target scaled to
@@ -29,7 +29,7 @@ unit variance (``phi_kappa_rel``, ``ratio_rel``): constant factors apart the two
 depend on ``L``), but under A6 a target at a clipped step has ``var y ∝ ε(L)^{2·degree}`` and only the relative
 certificate is comparable with the measured ``n*``.
 
-Layer rule: imports only the mathematics (``checks.rnn`` … ``checks.stats``).
+Layer rule: imports only the mathematics (``checks.model.rnn`` … ``checks.inference.stats``).
 """
 
 from __future__ import annotations
@@ -42,17 +42,17 @@ import numpy as np
 import torch
 
 from checks.experiments.scaling import PHI_KAPPA_SIGMA
-from checks.growth import fit_growth_classes
-from checks.kernel_regression import (
+from checks.inference.growth import fit_growth_classes
+from checks.inference.stats import mean_band
+from checks.model.ntk import infinite_ntk, kappa_bar
+from checks.numerics.validate import is_integer
+from checks.theory.kernel_regression import (
     iterations_from_spectrum,
     kernel_test_errors,
     spectrum,
 )
-from checks.ntk import infinite_ntk, kappa_bar
-from checks.small_inputs import clip_steps, expected_norms, parse_small_inputs
-from checks.stats import mean_band
-from checks.target_families import TARGETS, family, make_target
-from checks.validate import is_integer
+from checks.theory.small_inputs import clip_steps, expected_norms, parse_small_inputs
+from checks.theory.target_families import TARGETS, family, make_target
 
 __all__ = [
     "CONFIDENCE",
@@ -79,7 +79,7 @@ that ``n*`` lies inside the grid 128 … 2048 for most ``(target, L)`` with ``d 
 any ``ε ∈ (0, 1)`` may be passed)."""
 
 CONFIDENCE = 0.95
-"""Two-sided level of the confidence band over seeds (the same default as ``checks.stats.fit_rate``)."""
+"""Two-sided level of the confidence band over seeds (the same default as ``checks.inference.stats.fit_rate``)."""
 
 MIN_TEST_POINTS = 500
 """Test error is measured on ≥ 500 fresh points: the relative standard error of a mean squared error
@@ -98,7 +98,7 @@ float64 arrays) and the test cross kernel.  8 GiB is a third of this shared 24 G
 
 TRAIN_STREAM, TEST_STREAM, VARIANCE_STREAM = 0, 1, 3
 """Independent random streams of one seed: ``np.random.default_rng([seed, L, d, stream])`` (``β``:
-``checks.target_families.BETA_STREAM`` = 2, independent of ``L``; the label variance: seed 0, its own stream)."""
+``checks.theory.target_families.BETA_STREAM`` = 2, independent of ``L``; the label variance: seed 0, its own stream)."""
 
 VARIANCE_DRAWS = 20000
 """Monte-Carlo draws for the label variance ``var y`` of :func:`label_variance`: relative standard error

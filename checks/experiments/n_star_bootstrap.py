@@ -14,7 +14,7 @@ From the per-seed learning curves of one target (``run_learning_curves(...)["row
      ``s_k`` (weighted least squares at the stated ``sigma``); super-polynomial when ``log n*(L_k)`` (or
      ``log n_max`` where it left the grid: its lower limit) exceeds it by more than
      ``JUMP_Z · √(s_k² + σ_k²)`` (``σ_k = 0`` for a lower limit).  Leaving the grid alone is not a failure.
-  2. otherwise, with every ``n*`` measured: the growth classifier (``checks.growth``) at the bootstrap ``sigma``.
+  2. otherwise, with every ``n*`` measured: the growth classifier (``checks.inference.growth``) at the bootstrap ``sigma``.
   3. otherwise (``n*`` left the grid within its extrapolation's reach): ``"undecided"``.
 
 - :func:`stability`: the rule on each resample (at the same ``sigma``): the fraction agreeing with the verdict of
@@ -28,7 +28,7 @@ import math
 import numpy as np
 
 from checks.experiments.learning_curves import n_star
-from checks.growth import DELTA_THRESHOLD, fit_growth_classes
+from checks.inference.growth import DELTA_THRESHOLD, fit_growth_classes
 
 __all__ = ["JUMP_Z", "MIN_SHORTER", "SIGMA_FLOOR", "STABILITY_REQUIRED", "bootstrap_n_star", "stability", "verdict"]
 

@@ -17,12 +17,12 @@ from checks.experiments.learning_curves import (
     curve_band,
     sample_inputs,
 )
-from checks.kernel_regression import kernel_gd_iterations, kernel_gd_predictor, relative_mse, ridgeless_predictor
-from checks.ntk import empirical_ntk, infinite_ntk
-from checks.rnn import init_params, output
-from checks.target_families import family, make_target
-from checks.train import a4_step_size, train_gd
-from checks.validate import is_integer
+from checks.model.ntk import empirical_ntk, infinite_ntk
+from checks.model.rnn import init_params, output
+from checks.model.train import a4_step_size, train_gd
+from checks.numerics.validate import is_integer
+from checks.theory.kernel_regression import kernel_gd_iterations, kernel_gd_predictor, relative_mse, ridgeless_predictor
+from checks.theory.target_families import family, make_target
 
 __all__ = ["ITERATION_AGREEMENT", "ITERATION_SLACK", "network_agreement"]
 

@@ -15,14 +15,15 @@ from collections.abc import Callable, Sequence
 import numpy as np
 import torch
 
-from checks.bounds import SingularKernelError, clipped_loss, complexity, generalization_bound, spectrum_edges
-from checks.constants import DELTA
 from checks.experiments.data import data_set, prepared_pool
 from checks.experiments.generalization import train_centered
-from checks.kernel_regression import kernel_gd_predictor, ridgeless_predictor
-from checks.linearization import linearization_error
-from checks.ntk import infinite_ntk, kappa_bar
-from checks.rnn import init_params
+from checks.model.ntk import infinite_ntk, kappa_bar
+from checks.model.rnn import init_params
+from checks.numerics.constants import DELTA
+from checks.numerics.linalg import SingularKernelError, spectrum_edges
+from checks.theory.bounds import clipped_loss, complexity, generalization_bound
+from checks.theory.kernel_regression import kernel_gd_predictor, ridgeless_predictor
+from checks.theory.linearization import linearization_error
 
 __all__ = [
     "DEFAULT_NETWORK_MAX_N",
@@ -122,7 +123,7 @@ def real_data_rows(
       ``net_test_error``, ``net_test_loss``, ``net_train_loss`` (clipped), ``net_train_mse``,
       ``net_bound`` (its training loss plus the generalization term), ``net_lr``, ``net_seconds``,
       ``net_epsilon_m``: the finite-width term ``ε(m)`` on the test set by the project's one definition
-      (``checks.linearization.linearization_error``: mean ``|F(x; W_T) − ⟨∇f(x; W_0), W_T − W_0⟩|``), and
+      (``checks.theory.linearization.linearization_error``: mean ``|F(x; W_T) − ⟨∇f(x; W_0), W_T − W_0⟩|``), and
       ``kernel_gd_test_error``, the 0-1 error of kernel gradient descent with ``H∞`` at the same step ``η m``
       and step count;
     - ``pool_n``, ``pool_dropped`` (sequences removed for A3), ``a3_step_condition`` (whether A3's

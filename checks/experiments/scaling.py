@@ -5,11 +5,11 @@ By C7 and C9 a target is learnable to loss ε with ``n ≈ 4 Φ κ̄ / ε²`` sa
 with unit ``‖β‖`` at fixed per-step norms: unit norms (``κ̄ = L(L−1)/4``), or under the A6 contrast
 ``r_1 = 1`` and ``r_l = ε(L)`` for ``l ≥ 2`` (``small_inputs``: ``"1/L"``, ``"1/sqrt(L)"`` or a number).
 
-Verdict rule: the growth classifier ``checks.growth.fit_growth_classes`` (power law, quasi-polynomial
+Verdict rule: the growth classifier ``checks.inference.growth.fit_growth_classes`` (power law, quasi-polynomial
 ``exp(a + p ln L + q ln²L)``, power law with a lower-order offset, and the super-polynomial class
 ``exp(a + p ln L + b L^c)``, each with a ``1/L`` correction) at the stated resolution
 :data:`PHI_KAPPA_SIGMA` of ``log Φκ̄``; its threshold and error rates on this grid are calibrated in
-``checks.growth_calibration`` (docs/claims.md, growth classifier).
+``checks.inference.growth_calibration`` (docs/claims.md, growth classifier).
 """
 
 from __future__ import annotations
@@ -20,11 +20,11 @@ from dataclasses import dataclass
 
 import numpy as np
 
-from checks.growth import fit_growth_classes
-from checks.ntk import kappa_bar
-from checks.small_inputs import expected_norms, parse_small_inputs
-from checks.stats import fit_rate
-from checks.targets import Additive, NVariable
+from checks.inference.growth import fit_growth_classes
+from checks.inference.stats import fit_rate
+from checks.model.ntk import kappa_bar
+from checks.theory.small_inputs import expected_norms, parse_small_inputs
+from checks.theory.targets import Additive, NVariable
 
 __all__ = ["CASES", "LENGTHS", "PHI_KAPPA_SIGMA", "ScalingCase", "measure"]
 
@@ -33,7 +33,7 @@ LENGTHS = (8, 16, 32, 64, 128, 256, 512, 1024)
 PHI_KAPPA_SIGMA = 1e-4
 """Stated resolution of ``log Φκ̄`` for the growth classifier (a relative 0.01%): ``Φ`` is exact to ~1e-12, so a
 verdict at this resolution does not rest on digits round-off could move; on this grid the calibration at this noise
-classifies every law of ``checks.growth_calibration.CURVES`` correctly (docs/claims.md, growth classifier)."""
+classifies every law of ``checks.inference.growth_calibration.CURVES`` correctly (docs/claims.md, growth classifier)."""
 DEGREE = 2
 """Degree of the scaling targets ``(βᵀX_l)²``: the lowest degree whose certificate is not a single c_{e_l}."""
 

@@ -2,7 +2,7 @@
 
 Each cell trains one centered RNN by gradient descent at the A4 step on a fresh sample (C7's
 inputs, loss and δ from ``checks.experiments.generalization``) and records the quantities of
-C5–C7 (C5's bound from ``checks.bounds.linear_convergence_bound``).  Cells are independent and fully seeded (and run with one
+C5–C7 (C5's bound from ``checks.theory.bounds.linear_convergence_bound``).  Cells are independent and fully seeded (and run with one
 torch thread), so the same seeds give the same numbers serially and on any cluster.
 Results are appended to ``results.jsonl`` as cells finish; a rerun skips finished cells.
 """
@@ -17,14 +17,15 @@ from pathlib import Path
 
 import torch
 
-from checks.bounds import clipped_loss, generalization_bound, linear_convergence_bound, minimum_norm_radius, spectrum_edges
-from checks.constants import DELTA
+from checks.experiments.fanout import SCHEDULER_TIMEOUT, map_tasks, use_fixed_threads
 from checks.experiments.generalization import D, draw_inputs
-from checks.fanout import SCHEDULER_TIMEOUT, map_tasks, use_fixed_threads
-from checks.ntk import empirical_ntk, infinite_ntk
-from checks.rnn import init_params, output
-from checks.strategies import derive_seed
-from checks.train import a4_step_size, train_gd
+from checks.experiments.strategies import derive_seed
+from checks.model.ntk import empirical_ntk, infinite_ntk
+from checks.model.rnn import init_params, output
+from checks.model.train import a4_step_size, train_gd
+from checks.numerics.constants import DELTA
+from checks.numerics.linalg import spectrum_edges
+from checks.theory.bounds import clipped_loss, generalization_bound, linear_convergence_bound, minimum_norm_radius
 
 __all__ = ["Cell", "grid", "load_results", "run_cell", "run_sweep"]
 

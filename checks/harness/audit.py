@@ -24,7 +24,7 @@ from checks.claims.scenarios import A6_SCENARIOS
 from checks.harness.counterexamples import save_counterexample
 from checks.harness.search import find_failure
 from checks.harness.tables import format_markdown_table, format_table
-from checks.small_inputs import parse_small_inputs
+from checks.theory.small_inputs import parse_small_inputs
 
 __all__ = [
     "AuditRow",
@@ -41,7 +41,7 @@ __all__ = [
 ]
 
 GROWTH_NAMES = {"power_law": "L^p", "quasi_polynomial": "L^p exp(q ln²L)", "offset_power_law": "(L+L₀)^q L^p", "stretched_exponential": "L^p exp(b L^c)"}
-"""Short names of the growth classes of ``checks.growth.fit_growth_classes`` for the tables."""
+"""Short names of the growth classes of ``checks.inference.growth.fit_growth_classes`` for the tables."""
 
 
 @dataclass(frozen=True)

@@ -24,7 +24,7 @@ import time
 from pathlib import Path
 
 from checks.claims import sort_key
-from checks.fanout import map_tasks
+from checks.experiments.fanout import map_tasks
 from checks.harness.jsonio import read_json
 from checks.harness.pytest_plugin import SUMMARY_HEADER, baseline_diffs, summary_rows
 from checks.harness.schemas import load

@@ -28,10 +28,10 @@ from dataclasses import dataclass, field
 
 from checks.claims import Profile, get, select, sort_key
 from checks.claims.record import match_selector
-from checks.fanout import fixed_threads
+from checks.experiments.fanout import fixed_threads
+from checks.experiments.strategies import freeze_example_constants
 from checks.harness.mutation import check_failure
-from checks.stats import clopper_pearson_lower, clopper_pearson_upper
-from checks.strategies import freeze_example_constants
+from checks.inference.stats import clopper_pearson_lower, clopper_pearson_upper
 
 __all__ = [
     "CONFIDENCE",

@@ -18,7 +18,7 @@ from checks.harness.patching import Mutant
 
 __all__ = ["MUTANTS"]
 
-TERMS = "checks.bounds:generalization_bound_terms"
+TERMS = "checks.theory.bounds:generalization_bound_terms"
 """The bound's terms: the C7 mutants change one constant here, so the bound and its links see the same error."""
 _LINKS_FREE = {"C7-radius": "compares the network's distance with its own kernel's grid radius, not the bound's terms",
                "C7-linearization": "reads no bound term"}
@@ -111,8 +111,8 @@ def _drop_last_step(original):
 
 def _ntk_without_cross_time(original):
     """The empirical NTK summed over equal time steps only (``l = l'``): the cross-time pairs dropped."""
-    from checks.ntk import backward_vectors
-    from checks.rnn import Params
+    from checks.model.ntk import backward_vectors
+    from checks.model.rnn import Params
 
     def empirical_ntk(params, X, X2=None, **kwargs):
         if params.W.ndim > 2:
@@ -202,7 +202,7 @@ def _raw_radius(original):
 
 def _bound_raw_radius(original):
     """The C7 bound with the raw radius ``√(yᵀH⁻¹y)`` for the dyadic grid radius ``R_k`` the union bound needs."""
-    from checks.bounds import generalization_bound_terms
+    from checks.theory.bounds import generalization_bound_terms
 
     def generalization_bound(H, y, *, delta):
         t = generalization_bound_terms(H, y, delta=delta)
@@ -214,8 +214,8 @@ def _bound_raw_radius(original):
 def _uncentered_linearization(original):
     """``ε(m)`` with the uncentered ``f(x; W_T)`` for ``F(x; W_T) = f(x; W_T) − f(x; W_0)``: the initial function,
     ``O(1)`` at every width, is left in the linearization error."""
-    from checks.linearization import linearized_change
-    from checks.rnn import Params, as_sample, output
+    from checks.model.rnn import Params, as_sample, output
+    from checks.theory.linearization import linearized_change
 
     def linearization_error(start, trained, X):
         p0, pT = (Params(p.W.double(), p.A.double(), p.B.double()) for p in (start, trained))
@@ -267,7 +267,7 @@ def _jitter(original):
 
 def _train_transposed_gradient(original):
     """Training that updates ``W`` with the transposed gradient ``Σ h_{l−1} δ_lᵀ`` (the wrong matrix)."""
-    from checks.rnn import Trace
+    from checks.model.rnn import Trace
 
     def backward_trace(params, X):
         trace, delta = original(params, X)
@@ -303,16 +303,16 @@ def _n_star_target_per_length(original):
 MUTANTS: dict[str, Mutant] = {
     m.id: m
     for m in [
-        Mutant("init-W-var-1.25", "W_ij ~ N(0, 2.5/m): the recurrent variance × 1.25", "checks.rnn:init_params",
+        Mutant("init-W-var-1.25", "W_ij ~ N(0, 2.5/m): the recurrent variance × 1.25", "checks.model.rnn:init_params",
                _scaled_init(W=1.25), kills=("C1", "C2")),
-        Mutant("init-W-unscaled", "W_ij ~ N(0, 2): the 1/m of the recurrent variance forgotten", "checks.rnn:init_params",
+        Mutant("init-W-unscaled", "W_ij ~ N(0, 2): the 1/m of the recurrent variance forgotten", "checks.model.rnn:init_params",
                _scaled_init(unscaled_W=True), kills=("C1", "C2", "C4a")),
-        Mutant("init-A-var-2", "A_ij ~ N(0, 4/m): the input variance × 2", "checks.rnn:init_params",
+        Mutant("init-A-var-2", "A_ij ~ N(0, 4/m): the input variance × 2", "checks.model.rnn:init_params",
                _scaled_init(A=2.0), kills=("C1", "C2")),
-        Mutant("init-B-var-2", "B_i ~ N(0, 2): the output variance × 2", "checks.rnn:init_params",
+        Mutant("init-B-var-2", "B_i ~ N(0, 2): the output variance × 2", "checks.model.rnn:init_params",
                _scaled_init(B=2.0), kills=("C2",),
                equivalent={"C1": "hidden states do not involve B (C1, C1-limit)"}),
-        Mutant("hinf-scaled-1.2", "H∞ multiplied by 1.2", "checks.ntk:infinite_ntk", _scaled_result(1.2),
+        Mutant("hinf-scaled-1.2", "H∞ multiplied by 1.2", "checks.model.ntk:infinite_ntk", _scaled_result(1.2),
                kills=("C2", "C8a", "C8b"),
                equivalent={"C3a": "scale-free: λ_min/λ_max", "C3b": "scale-free: λ_0/λ_max",
                            "=C7": "the bound moves by √1.2 = 1.095 where R_k stays and by √1.2/2 = 0.55 where R_k halves: "
@@ -321,50 +321,50 @@ MUTANTS: dict[str, Mutant] = {
                            "C7-rademacher-lower": "H∞ scaled on both sides: the ratio is invariant",
                            "C7-radius": "compares with the network's own kernel H(W_0), which the mutant leaves",
                            "C7-linearization": "reads no kernel"}),
-        Mutant("hinf-no-backward-2", "H∞ without the factor 2 of Π_{j>l} 2P_j", "checks.ntk:infinite_ntk",
+        Mutant("hinf-no-backward-2", "H∞ without the factor 2 of Π_{j>l} 2P_j", "checks.model.ntk:infinite_ntk",
                _plain_infinite_ntk(backward=1.0), kills=("C2", "C8a", "C8b")),
-        Mutant("hinf-P-over-pi", "P_l = (π − θ_l)/π instead of (π − θ_l)/(2π)", "checks.ntk:infinite_ntk",
+        Mutant("hinf-P-over-pi", "P_l = (π − θ_l)/π instead of (π − θ_l)/(2π)", "checks.model.ntk:infinite_ntk",
                _plain_infinite_ntk(p_denominator=math.pi), kills=("C2", "C3c", "C8a", "C8b")),
-        Mutant("hinf-kappa-swap", "κ_0 and κ_1 exchanged in the H∞ recursion", "checks.ntk:infinite_ntk",
+        Mutant("hinf-kappa-swap", "κ_0 and κ_1 exchanged in the H∞ recursion", "checks.model.ntk:infinite_ntk",
                _plain_infinite_ntk(swap=True), kills=("C2", "C8a", "C8b")),
-        Mutant("hinf-drop-last-step", "H∞ where step l reads X_{l−1}: the last step dropped", "checks.ntk:infinite_ntk",
+        Mutant("hinf-drop-last-step", "H∞ where step l reads X_{l−1}: the last step dropped", "checks.model.ntk:infinite_ntk",
                _drop_last_step, kills=("C2", "C8a", "C8b", "C8c", "C11-last-linear")),
         Mutant("hinf-plain-arccos", "H∞ by the plain arccos recursion (correct formula, half the digits lost at ρ → ±1)",
-               "checks.ntk:infinite_ntk", _plain_infinite_ntk(), kills=("C3a", "C3b")),
-        Mutant("hinf-jitter", "H∞ + 10⁻⁶·mean(diag H)·I: a ridge added for stability", "checks.ntk:infinite_ntk",
+               "checks.model.ntk:infinite_ntk", _plain_infinite_ntk(), kills=("C3a", "C3b")),
+        Mutant("hinf-jitter", "H∞ + 10⁻⁶·mean(diag H)·I: a ridge added for stability", "checks.model.ntk:infinite_ntk",
                _jitter, kills=("C3b-converse",),
                equivalent={"=C9": "a ridge only lowers yᵀH⁻¹y", "=C10": "a ridge only lowers yᵀH⁻¹y"}),
-        Mutant("forward-next-input", "forward where step l reads X_{l+1} (off by one in time)", "checks.rnn:forward",
+        Mutant("forward-next-input", "forward where step l reads X_{l+1} (off by one in time)", "checks.model.rnn:forward",
                _forward_next_input, kills=("C1", "C2")),
-        Mutant("entk-no-cross-time", "empirical NTK without its cross-time pairs (l ≠ l')", "checks.ntk:empirical_ntk",
+        Mutant("entk-no-cross-time", "empirical NTK without its cross-time pairs (l ≠ l')", "checks.model.ntk:empirical_ntk",
                _ntk_without_cross_time, kills=("C6-lower",),  # at finite m R_m is off the true minimum-norm distance
                equivalent={"C2": "the cross-time terms vanish as m → ∞: the limit H∞ is unchanged",
                            "C3c": "same limit as m → ∞", "C5": "same limit as m → ∞", "=C6": "same limit as m → ∞"}),
-        Mutant("entk-frozen", "empirical NTK cached by sample: it ignores W after the first call", "checks.ntk:empirical_ntk",
+        Mutant("entk-frozen", "empirical NTK cached by sample: it ignores W after the first call", "checks.model.ntk:empirical_ntk",
                _ntk_frozen, kills=("C4b", "=C6", "C6-lower")),
-        Mutant("series-degree-1-dropped", "kernel power series without its degree-1 terms", "checks.series:kernel_series",
+        Mutant("series-degree-1-dropped", "kernel power series without its degree-1 terms", "checks.model.series:kernel_series",
                _series_without_degree(1), kills=("C8a", "C8b"),
                equivalent={"C8c": "H∞ ⪰ 0·G^α is true", "=C9": "Φ = ∞ for linear terms: a true, vacuous bound",
                            "=C10": "Φ = ∞ for linear terms: a true, vacuous bound"}),
         Mutant("certificate-halved", "the additive certificate Φ_add multiplied by ½",
-               "checks.targets:Additive.certificate", _scaled_result(0.5), kills=("=C9",),
+               "checks.theory.targets:Additive.certificate", _scaled_result(0.5), kills=("=C9",),
                equivalent={"C9b": "a constant factor leaves the growth class in L unchanged"}),
         Mutant("certificate-halved-nvar", "the N-variable certificate Φ_N multiplied by ½",
-               "checks.targets:NVariable.certificate", _scaled_result(0.5), kills=("=C10",),
+               "checks.theory.targets:NVariable.certificate", _scaled_result(0.5), kills=("=C10",),
                equivalent={"C10b": "a constant factor leaves the growth class in L unchanged"}),
         Mutant("certificate-steps-reversed", "certificates read the kernel series at step L + 1 − l (counted from the end)",
-               "checks.targets:kernel_series", _certificate_steps_reversed, everywhere=False,
+               "checks.theory.targets:kernel_series", _certificate_steps_reversed, everywhere=False,
                kills=("C9b", "C10b")),
         Mutant("target-steps-reversed", "learning-curve targets read X_(L+1−l) for X_l (steps counted from the end)",
-               "checks.target_families:TargetFamily.steps", _target_steps_reversed,
+               "checks.theory.target_families:TargetFamily.steps", _target_steps_reversed,
                kills=("C11-last-linear", "C11-first-linear")),
         Mutant("certificate-times-exp-L0.3", "the additive certificate Φ_add multiplied by exp(L^0.3)",
-               "checks.targets:Additive.certificate", _certificate_times_stretched,
+               "checks.theory.targets:Additive.certificate", _certificate_times_stretched,
                kills=("C9b-add-last", "C9b-add-end-2"),
                equivalent={"=C9": "a larger certificate is still an upper bound on yᵀH⁻¹y",
                            "C9b-add-first": "already super-polynomial: the extra factor keeps it so (its finding stands)"}),
         Mutant("certificate-times-exp-L0.3-nvar", "the N-variable certificate Φ_N multiplied by exp(L^0.3)",
-               "checks.targets:NVariable.certificate", _certificate_times_stretched,
+               "checks.theory.targets:NVariable.certificate", _certificate_times_stretched,
                kills=("C10b-nvar-N1-l0", "C10b-nvar-N2-l1", "C10b-nvar-N2-l2", "C10b-nvar-N2-l4", "C10b-nvar-N3-l2",
                       "C10b-nvar-N3-l4"),
                equivalent={"=C10": "a larger certificate is still an upper bound on yᵀH⁻¹y",
@@ -376,7 +376,7 @@ MUTANTS: dict[str, Mutant] = {
         Mutant("data-split-with-replacement", "real-data training sets drawn with replacement (repeated sequences)",
                "checks.experiments.real_data:training_split", _split_with_replacement, kills=("C3-data",)),
         Mutant("c7-bound-raw-radius", "the C7 bound with the raw radius √(yᵀH⁻¹y), not the grid radius R_k",
-               "checks.bounds:generalization_bound", _bound_raw_radius, kills=("C7-labels-data",)),
+               "checks.theory.bounds:generalization_bound", _bound_raw_radius, kills=("C7-labels-data",)),
         Mutant("c7-bound-no-trace", "the C7 bound without its √tr H", TERMS,
                _terms_changed(lambda t: _set(t, leading=t["leading"] / math.sqrt(t["trace"]))),
                kills=("=C7", "C7-rademacher", "C7-data"),
@@ -402,20 +402,20 @@ MUTANTS: dict[str, Mutant] = {
                            "C7-rademacher": "reads the leading term only", "C7-rademacher-lower": "reads the leading term only",
                            **_LINKS_FREE}),
         Mutant("c7-raw-radius", "the C7 leading term with the raw radius √(yᵀH⁻¹y) instead of the dyadic grid radius",
-               "checks.bounds:grid_radius", _raw_radius, kills=("C7-radius",),
+               "checks.theory.bounds:grid_radius", _raw_radius, kills=("C7-radius",),
                equivalent={"=C7": "the leading term shrinks by at most ½: max tightness 0.26 < ½ (ci)",
                            "C7-rademacher": "both sides read the same (raw) radius: the ratio is unchanged",
                            "C7-rademacher-lower": "both sides read the same (raw) radius: the ratio is unchanged",
                            "C7-linearization": "reads no radius"}),
         Mutant("linearization-uncentered", "ε(m) of the uncentered network f(x; W_T) instead of F = f(W_T) − f(W_0)",
-               "checks.linearization:linearization_error", _uncentered_linearization, kills=("C7-linearization",)),
+               "checks.theory.linearization:linearization_error", _uncentered_linearization, kills=("C7-linearization",)),
         Mutant("labels-ignore-random", "the random-label trials get the true labels (flag ignored)",
                "checks.experiments.generalization:labels", _labels_ignore_random, kills=("C7-labels",)),
-        Mutant("train-step-4x", "the training step 4× the A4 step the bound uses", "checks.train:a4_step_size",
+        Mutant("train-step-4x", "the training step 4× the A4 step the bound uses", "checks.model.train:a4_step_size",
                _scaled_result(4.0), kills=("C5", "=C6", "C6b"),
                equivalent={"C6-lower": "a projection and a triangle inequality: true for any end point of training"}),
         Mutant("train-transposed-gradient", "training updates W with the transposed gradient Σ h_{l−1} δ_lᵀ",
-               "checks.train:backward_trace", _train_transposed_gradient, everywhere=False, kills=("C5",),
+               "checks.model.train:backward_trace", _train_transposed_gradient, everywhere=False, kills=("C5",),
                equivalent={"C6-lower": "a projection and a triangle inequality: true for any end point of training"}),
     ]
 }

@@ -7,7 +7,7 @@ import time
 from dataclasses import dataclass
 
 from checks.claims import Profile, get, select
-from checks.fanout import fixed_threads, map_tasks, use_fixed_threads
+from checks.experiments.fanout import fixed_threads, map_tasks, use_fixed_threads
 from checks.harness.factory import run_claim
 from checks.harness.mutants import MUTANTS
 from checks.harness.patching import scope_records
@@ -116,7 +116,7 @@ def _run_pair_task(args) -> dict:
 
 def run_pairs(pairs, profile: Profile, *, scheduler: str | None = None, workers: int = 0, progress=None) -> list[dict]:
     """Run ``(record, mutant)`` pairs serially (``workers == 0`` and no ``scheduler``) or one pair per task on
-    dask.distributed (:func:`checks.fanout.map_tasks`).
+    dask.distributed (:func:`checks.experiments.fanout.map_tasks`).
 
     Rows come back in the order of ``pairs`` whatever the engine, so a serial and a distributed run give
     the same table (each pair's instances derive from the record id and the profile only).

@@ -42,7 +42,8 @@ from hypothesis import settings
 
 from checks.claims import PROFILES, ClaimFailure, get_profile, select, sort_key
 from checks.claims.profiles import ENV_VAR, hypothesis_settings
-from checks.fanout import use_fixed_threads
+from checks.experiments.fanout import use_fixed_threads
+from checks.experiments.strategies import freeze_example_constants
 from checks.harness.baseline import check_profiles, comparable_ratio, compare
 from checks.harness.counterexamples import counterexample_path, save_counterexample
 from checks.harness.jsonio import check_writable, jsonable, new_run_id
@@ -50,7 +51,6 @@ from checks.harness.ledger import Ledger
 from checks.harness.schemas import load
 from checks.harness.store import LEDGER_PATH, MUTATION_PATH, ResultsStore
 from checks.harness.tables import fmt, format_table, rate_cells, resolution_line
-from checks.strategies import freeze_example_constants
 
 for _p in PROFILES.values():
     # The library's own property tests (tests/) follow the profile too: derandomized where the profile fixes seeds.

@@ -8,10 +8,10 @@ from collections.abc import Callable
 from hypothesis import Phase, find, target
 from hypothesis.errors import NoSuchExample
 
-from checks.bounds import SingularKernelError
 from checks.claims import Claim, Measurement, Profile
 from checks.claims.profiles import hypothesis_settings
-from checks.strategies import freeze_example_constants
+from checks.experiments.strategies import freeze_example_constants
+from checks.numerics.linalg import SingularKernelError
 
 TWIN_EXAMPLES = 100
 """Instances searched for a twin's failure: a twin that survives 100 targeted instances is not caught."""

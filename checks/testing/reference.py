@@ -1,6 +1,6 @@
 """Independent implementations used as oracles (tests) and as baselines (benchmarks).
 
-Nothing here is used by a claim check; they exist to be compared against ``checks.ntk``.
+Nothing here is used by a claim check; they exist to be compared against ``checks.model.ntk``.
 """
 
 from __future__ import annotations
@@ -8,7 +8,7 @@ from __future__ import annotations
 import torch
 from torch.func import jacrev, vmap
 
-from checks.rnn import Params
+from checks.model.rnn import Params
 
 __all__ = ["jacobian_ntk", "rnn_output_single"]
 

@@ -108,7 +108,7 @@ def cmd_verify(args) -> int:
     if args.workers < 0:
         raise ValueError(f"--workers must be >= 0 (0: one pytest run in this process), got {args.workers}")
     if args.scheduler or args.workers:
-        from checks.fanout import SCHEDULER_TIMEOUT
+        from checks.experiments.fanout import SCHEDULER_TIMEOUT
         from checks.harness.distributed import planned_records, verify_distributed
 
         records = planned_records(root, profile, None if chosen is None else ",".join(chosen))
@@ -229,7 +229,7 @@ def cmd_mutate(args) -> int:
     print(f"mutate: {len(pairs)} (claim, mutant) pairs, profile {profile.name}, {engine}", flush=True)
     started = time.perf_counter()
     bar = tqdm(total=len(pairs), unit="pair", desc="mutate")
-    from checks.fanout import SCHEDULER_TIMEOUT
+    from checks.experiments.fanout import SCHEDULER_TIMEOUT
 
     with scheduler_errors(args.scheduler, SCHEDULER_TIMEOUT.rstrip("s")):
         rows = run_pairs(pairs, profile, scheduler=args.scheduler, workers=args.workers, progress=lambda row: bar.update(1))

@@ -47,7 +47,7 @@ def cmd_learning_curve(args) -> int:
     from tqdm import tqdm
 
     from checks.experiments.learning_curves import run_learning_curves
-    from checks.small_inputs import parse_small_inputs
+    from checks.theory.small_inputs import parse_small_inputs
     from checks.tools.learning_plots import plot_certificate_vs_measured, plot_learning_curves
 
     targets = [t.strip() for t in args.targets.split(",") if t.strip()]
@@ -81,7 +81,7 @@ def cmd_learning_curve(args) -> int:
 def cmd_scaling(args) -> int:
     """Φ·κ̄ against L for every scaling case: table, JSON and plot."""
     from checks.experiments.scaling import CASES, measure
-    from checks.small_inputs import parse_small_inputs
+    from checks.theory.small_inputs import parse_small_inputs
     from checks.tools.plots import plot_scaling
 
     if args.max_length < 64 or args.max_length & (args.max_length - 1):

@@ -114,7 +114,7 @@ def plot_table(title: str, rows: list[dict], x: str, ys: list[str], path: Path, 
 def plot_scaling(results: list[dict], path: Path, title: str = "Certificate growth in L (degree-2 targets, unit norms)") -> Path:
     """Φ·κ̄ against L for every scaling case (C9b, C10b), log-log: measured points and the growth class
     AICc selected as a line (dashed where the verdict is super-polynomial)."""
-    from checks.growth import GrowthClassFit
+    from checks.inference.growth import GrowthClassFit
 
     fig, ax = plt.subplots(figsize=(7, 4.5))
     for r in results:

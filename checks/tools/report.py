@@ -312,8 +312,8 @@ def _calibration_section() -> list[str]:
     """The growth classifier's confusion matrix per grid: the stated error rates that
     ``tests/test_growth_calibration.py`` asserts against the measured ones."""
     from checks.claims.growth_grids import grids
-    from checks.growth import DELTA_THRESHOLD
-    from checks.growth_calibration import CURVES, GRIDS, REPS, STATED_RATES
+    from checks.inference.growth import DELTA_THRESHOLD
+    from checks.inference.growth_calibration import CURVES, GRIDS, REPS, STATED_RATES
 
     rows = []
     for grid in GRIDS:

@@ -11,8 +11,8 @@ import numpy as np
 from hypothesis import assume
 from hypothesis import strategies as st
 
-from checks.assumptions import satisfies_a3
-from checks.ntk import ntk_diagonal
+from checks.model.ntk import ntk_diagonal
+from checks.theory.assumptions import satisfies_a3
 
 __all__ = [
     "SAMPLE_OPTIONS",
@@ -45,7 +45,7 @@ def _scaled_sample(draw, dirs: np.ndarray, norm_range, fixed_norms: bool, a3: bo
 SAMPLE_OPTIONS = {"n": (2, 5), "L": (2, 5), "d": (2, 3), "norm_range": (0.05, 10.0), "fixed_norms": False, "a3": True}
 """The options of :func:`samples` and :func:`seeded_samples` and their defaults: ranges of ``n``, ``L``, ``d`` and of
 the per-step norms, ``fixed_norms`` (every sequence has the same norm ``r_l`` at step ``l``: the C8–C10 setting) and
-``a3`` (keep only samples satisfying A3, ``checks.assumptions.satisfies_a3``)."""
+``a3`` (keep only samples satisfying A3, ``checks.theory.assumptions.satisfies_a3``)."""
 
 
 def _options(options: dict) -> dict:
@@ -127,7 +127,7 @@ def near_degenerate_samples(
 
     ``base`` (default :func:`samples`, which satisfies A3 with ``|cos| ≤ PARALLEL_COS`` at some step
     ``l* ≥ 2``) gets ``copies`` sequences appended, ``x + δ⁽ᶜ⁾`` where ``x`` has the largest ``H∞(x, x)``
-    (``checks.ntk.ntk_diagonal``), ``δ⁽ᶜ⁾_l ⊥ X_l`` and ``‖δ⁽ᶜ⁾_l‖ = w_{c,l} ε ‖X_l‖`` with ``ε = 10^-u`` (``u`` in
+    (``checks.model.ntk.ntk_diagonal``), ``δ⁽ᶜ⁾_l ⊥ X_l`` and ``‖δ⁽ᶜ⁾_l‖ = w_{c,l} ε ‖X_l‖`` with ``ε = 10^-u`` (``u`` in
     ``exponents``).  The magnitudes of different copies lie in disjoint bands of ``[½, 1]``
     (``w_{c,l} ∈ ½ + [c − 1, c − ½] / (2·copies)``), so at every step the inputs ``X_l`` and
     ``X_l + δ⁽ᶜ⁾_l`` (all with the same component ``‖X_l‖`` along ``X̂_l``) are pairwise distinct hence

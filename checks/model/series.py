@@ -9,7 +9,7 @@ so ``H∞ = Σ_α c_α Π_l G_l^{α_l}`` with ``c_α ≥ 0``.  The coefficients 
 this recursion in a ring of truncated power series in the variables ``G_l, l ∈ supp(α)``
 (box truncation ``G_l^{α_l + 1} = 0``; the other ``G_l`` set to 0), composing ``κ_0, κ_1``
 through their **local** Taylor expansions at each step's constant term ``c_l = ρ_l(G = 0)``
-(``checks.arccos.local_taylor``), which converge fast even when ``c_l`` is near 1.
+(``checks.model.arccos.local_taylor``), which converge fast even when ``c_l`` is near 1.
 Every operation adds or multiplies non-negative numbers, so ``c_α ≥ 0`` holds exactly in
 floating point and there is no cancellation.
 """
@@ -23,8 +23,8 @@ from itertools import product
 
 import numpy as np
 
-from checks import validate
-from checks.arccos import kappa1_gap, local_taylor, theta_from_gap
+from checks.model.arccos import kappa1_gap, local_taylor, theta_from_gap
+from checks.numerics import validate
 
 __all__ = ["TruncatedKernel", "kernel_coefficient", "kernel_series", "step_norms"]
 

@@ -42,7 +42,7 @@ def kappa1_gap(theta, gap=None):
     """``J(θ) = 1 − κ_1(cos θ) = [π (1 − cos θ) − (sin θ − θ cos θ)] / π`` for ``θ ∈ [0, π/2]``.
 
     Tensors or floats; pass ``gap = 1 − cos θ`` when it is known accurately.  (For
-    ``θ > π/2`` use ``κ_1 = sin_minus(π − θ)/π`` instead, see ``checks.ntk``.)
+    ``θ > π/2`` use ``κ_1 = sin_minus(π − θ)/π`` instead, see ``checks.model.ntk``.)
     """
     t = theta if torch.is_tensor(theta) else torch.as_tensor(theta, dtype=torch.float64)
     g = 2 * torch.sin(t / 2) ** 2 if gap is None else torch.as_tensor(gap, dtype=t.dtype)

@@ -4,7 +4,7 @@ Each :data:`CURVES` entry is a law ``log y(L)`` whose right answer is stated: po
 ``L^p log L`` and quasi-polynomials ``exp(q ln² L)`` are **almost-polynomial**; stretched exponentials
 ``L^p exp(b L^c)`` (``c ∈ {0.2, 0.3, 0.5}``, several ``b``) are **super-polynomial** — mathematically, whatever the
 grid.  :func:`confusion` adds Gaussian noise of the stated ``sigma`` to ``log y`` on a record's grid (seeded,
-``reps`` draws per law) and counts the verdicts of :func:`checks.growth.fit_growth_classes` at that ``sigma``.
+``reps`` draws per law) and counts the verdicts of :func:`checks.inference.growth.fit_growth_classes` at that ``sigma``.
 A law the classifier cannot tell apart on a grid shows as its measured error rate, not as a different "right"
 answer.
 """
@@ -16,7 +16,7 @@ from dataclasses import asdict, dataclass
 
 import numpy as np
 
-from checks.growth import fit_growth_classes
+from checks.inference.growth import fit_growth_classes
 
 __all__ = ["CURVES", "GRIDS", "STATED_RATES", "ClassRate", "confusion"]
 

@@ -17,10 +17,11 @@ import math
 
 import torch
 
-from checks.bounds import complexity, spectrum_edges
-from checks.constants import EPS
-from checks.ntk import backward_vectors
-from checks.rnn import Params, as_sample, output
+from checks.model.ntk import backward_vectors
+from checks.model.rnn import Params, as_sample, output
+from checks.numerics.constants import EPS
+from checks.numerics.linalg import spectrum_edges
+from checks.theory.bounds import complexity
 
 __all__ = [
     "drift_status",

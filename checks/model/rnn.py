@@ -14,8 +14,8 @@ from dataclasses import dataclass
 
 import torch
 
-from checks import validate
-from checks.validate import sample as as_sample
+from checks.numerics import validate
+from checks.numerics.validate import sample as as_sample
 
 __all__ = ["Params", "Trace", "as_sample", "check_params", "forward", "init_params", "output"]
 
@@ -114,7 +114,7 @@ def check_params(params) -> Params:
     ``W (..., m, m)``, ``A (..., m, d)``, ``B (..., m)`` (setting (S)); raises ``ValueError``.
     """
     if not isinstance(params, Params):
-        raise ValueError(f"params must be checks.rnn.Params (from init_params), got {type(params).__name__}")
+        raise ValueError(f"params must be checks.model.rnn.Params (from init_params), got {type(params).__name__}")
     for key in ("W", "A", "B"):
         value = getattr(params, key)
         if not torch.is_tensor(value):

@@ -22,9 +22,9 @@ import math
 
 import torch
 
-from checks import validate
-from checks.arccos import sin_minus, theta_from_gap
-from checks.rnn import Params, Trace, as_sample, check_params, forward
+from checks.model.arccos import sin_minus, theta_from_gap
+from checks.model.rnn import Params, Trace, as_sample, check_params, forward
+from checks.numerics import validate
 
 __all__ = [
     "BLOCK_ELEMENTS",
@@ -81,7 +81,7 @@ def empirical_ntk(params: Params, X, X2=None, *, memory_budget: int = DEFAULT_ME
     ``memory_budget`` bytes.  ``X2`` gives the cross kernel ``(n, n2)``.  Batched parameters
     (``W`` of shape ``(..., m, m)``) give a batch of kernels ``(..., n, n2)``.  Computed in the
     parameters' dtype (float32 or float64); ``X`` and ``X2`` are checked by ``as_sample``
-    (``checks.validate``).  ``H`` is homogeneous of degree 2 in the inputs (ReLU is positively
+    (``checks.numerics.validate``).  ``H`` is homogeneous of degree 2 in the inputs (ReLU is positively
     homogeneous and ``D_l`` depends on signs only), so inputs of extreme size are computed at an
     exact power-of-two rescaling (:func:`power_of_two_rescaling`) and scaled back.
     """
@@ -199,7 +199,7 @@ def infinite_ntk(X, X2=None, *, block_rows: int | None = None) -> torch.Tensor:
     the gap ``g = 1 − cos θ_l = (N_l − S_l)/N_l`` and co-gap ``h = 1 + cos θ_l = 2 − g`` (exact,
     from ``‖X̂ + X̂'‖²``, where both prefixes are empty: the only place ``ρ → −1`` can occur);
     the smaller of the two gives the angle through ``2 arcsin √(·/2)``, and ``Q_l``, the next
-    defect and ``P_l`` follow without cancellation (``checks.arccos.sin_minus``; defect terms in
+    defect and ``P_l`` follow without cancellation (``checks.model.arccos.sin_minus``; defect terms in
     :func:`_step_defect`).  Parallel sequences give exactly parallel kernel rows, and entries
     are accurate to a few ulps per step (tested against a 50-digit reference).
 

@@ -205,7 +205,7 @@ def sample(X, d: int | None = None, *, dtype=None, device=None, name: str = "X")
     ``d`` when given, and :func:`check_square_sums` in the dtype computed in (``dtype``, else
     ``X``'s).  Raises ``ValueError`` that says what is wrong; returns a tensor in ``dtype`` on
     ``device`` (copy-free when possible; the input is never modified).  Re-exported as
-    ``checks.rnn.as_sample``.
+    ``checks.model.rnn.as_sample``.
     """
     t = array(name, X, finite=False)
     if t.ndim != 3:

@@ -1,8 +1,8 @@
-"""Right-hand sides of the claims and the stable linear algebra they need.
+"""Right-hand sides of the claims (docs/claims.md C5–C7): the complexity, the dyadic grid radius, C7's bound and its
+terms, the Rademacher ball, C5's linear convergence, the clipped loss.
 
-Every inverse is a Cholesky solve behind a checked condition (``solve_psd``); a kernel that
-is singular to working precision raises ``SingularKernelError`` naming ``λ_min``.  Kernels ``H``
-and labels ``y`` follow the array rules of ``checks.validate`` (float32/float64 tensors or
+Inverses go through ``checks.numerics.linalg.solve_psd`` (a Cholesky solve behind a checked condition).  Kernels ``H``
+and labels ``y`` follow the array rules of ``checks.numerics.validate`` (float32/float64 tensors or
 arrays, lists become float64; integer, bool, complex and half-precision dtypes are refused).
 """
 
@@ -12,10 +12,10 @@ import math
 
 import torch
 
-from checks import validate
+from checks.numerics import validate
+from checks.numerics.linalg import solve_psd, square_kernel
 
 __all__ = [
-    "SingularKernelError",
     "clipped_loss",
     "complexity",
     "dyadic_radius_count",
@@ -25,58 +25,8 @@ __all__ = [
     "grid_radius",
     "linear_convergence_bound",
     "minimum_norm_radius",
-    "numerical_zero",
     "rademacher_ball_mc",
-    "solve_psd",
-    "spectrum_edges",
 ]
-
-
-class SingularKernelError(ValueError):
-    """A kernel matrix that had to be inverted is singular to working precision."""
-
-
-def numerical_zero(n: int, norm: float, dtype: torch.dtype = torch.float64) -> float:
-    """Eigenvalues of an ``n × n`` symmetric matrix of 2-norm ``norm`` below this are zero to
-    working precision: ``n · eps · norm``.
-
-    Reason: the backward error of a symmetric eigensolver (and of Cholesky) is
-    ``O(n eps ‖H‖_2)`` (Golub & Van Loan §8.1, §4.2).
-    """
-    n = validate.integer("n", n, minimum=1)
-    norm = validate.real("norm", norm, at_least=0)
-    return n * torch.finfo(validate.float_dtype("dtype", dtype)).eps * norm
-
-
-def spectrum_edges(H) -> tuple[float, float]:
-    """``(λ_min, λ_max)`` of a symmetric matrix (``λ_0`` and the A4 scale of docs/claims.md S)."""
-    lam = torch.linalg.eigvalsh(_square(H))
-    return float(lam[0]), float(lam[-1])
-
-
-def solve_psd(H, rhs) -> torch.Tensor:
-    """``H⁻¹ rhs`` for a symmetric positive-definite ``H`` by Cholesky, after checking its condition.
-
-    ``rhs`` of shape ``(n,)`` or ``(n, k)``, converted to ``H``'s dtype.  Raises
-    ``SingularKernelError`` if ``λ_min ≤ n · eps · λ_max`` (see :func:`numerical_zero`), and
-    ``ValueError`` for bad input (array rules of ``checks.validate``, NaN/inf, shapes).
-    """
-    H = _square(H)
-    rhs = validate.array("rhs", rhs, dtype=H.dtype, device=H.device)
-    if rhs.ndim not in (1, 2) or rhs.shape[0] != H.shape[0]:
-        raise ValueError(f"rhs must have shape ({H.shape[0]},) or ({H.shape[0]}, k) to match H, got {tuple(rhs.shape)}")
-    lam_min, lam_max = spectrum_edges(H)
-    zero = numerical_zero(H.shape[0], max(abs(lam_max), abs(lam_min)), H.dtype)
-    if lam_min <= zero:
-        raise SingularKernelError(
-            f"kernel matrix is singular to working precision: λ_min = {lam_min:.3e} <= "
-            f"n·eps·λ_max = {zero:.3e} (λ_max = {lam_max:.3e}); check assumption A3 (no duplicated "
-            f"or parallel sequences)"
-        )
-    chol = torch.linalg.cholesky(H)
-    vec = rhs.ndim == 1
-    sol = torch.cholesky_solve(rhs[:, None] if vec else rhs, chol)
-    return sol[:, 0] if vec else sol
 
 
 def complexity(H, y) -> float:
@@ -85,7 +35,7 @@ def complexity(H, y) -> float:
     ``y`` of shape ``(n,)`` is converted to ``H``'s dtype; a value that overflows the dtype is a
     ``ValueError`` (never a silent ``inf``).
     """
-    H = _square(H)
+    H = square_kernel(H)
     y = validate.array("y", y, dtype=H.dtype, device=H.device)
     if y.ndim != 1 or y.shape[0] != H.shape[0]:
         raise ValueError(f"y must have shape ({H.shape[0]},) to match H, got {tuple(y.shape)}")
@@ -137,7 +87,7 @@ def generalization_bound_terms(H, y, *, delta: float) -> dict:
     ``math.inf`` when the raw radius is beyond the grid's largest radius ``2^⌈log₂ n⌉``.
     """
     delta = validate.real("delta", delta, above=0, below=1)
-    H = _square(H)
+    H = square_kernel(H)
     n = H.shape[0]
     comp = complexity(H, y)
     trace = float(torch.diagonal(H).sum())
@@ -187,7 +137,7 @@ def rademacher_ball_mc(H, radius: float, *, samples: int, generator: torch.Gener
     standard error (sample standard deviation / √samples) and Jensen's upper side ``(R/n)√(tr H)``
     (``E√(σᵀHσ) ≤ √(E σᵀHσ) = √(tr H)``); Khintchine–Kahane gives ``mean ≥ KHINTCHINE_KAHANE · jensen`` in
     expectation.  ``σᵀHσ`` is clamped at 0 (a PSD kernel's round-off can make it ``−O(n eps ‖H‖)``)."""
-    H = _square(H)
+    H = square_kernel(H)
     samples = validate.integer("samples", samples, minimum=2)
     radius = validate.real("radius", radius, above=0)
     n = H.shape[0]
@@ -213,17 +163,10 @@ def minimum_norm_radius(H0, r0, m: int) -> float:
     return math.sqrt(complexity(H0, r0) / m)
 
 
-def _square(H) -> torch.Tensor:
-    H = validate.array("H", H)
-    if H.ndim != 2 or H.shape[0] != H.shape[1] or H.shape[0] < 1:
-        raise ValueError(f"kernel matrix must be square and non-empty, got shape {tuple(H.shape)}")
-    return H
-
-
 def clipped_loss(u, y) -> torch.Tensor:
     """The loss of C7, ``ℓ(u, y) = min(|u − y|, 1)``: 1-Lipschitz in ``u``, values in ``[0, 1]`` (elementwise).
 
-    ``u`` and ``y`` follow the array rules of ``checks.validate``; ``y`` is converted to ``u``'s dtype.
+    ``u`` and ``y`` follow the array rules of ``checks.numerics.validate``; ``y`` is converted to ``u``'s dtype.
     """
     u = validate.array("u", u, finite=False)
     y = validate.array("y", y, dtype=u.dtype, device=u.device, finite=False)

@@ -11,10 +11,10 @@ from dataclasses import dataclass
 import numpy as np
 import torch
 
-from checks import validate
-from checks.bounds import spectrum_edges
-from checks.ntk import backward_trace, empirical_ntk
-from checks.rnn import Params, as_sample, check_params, output
+from checks.model.ntk import backward_trace, empirical_ntk
+from checks.model.rnn import Params, as_sample, check_params, output
+from checks.numerics import validate
+from checks.numerics.linalg import spectrum_edges
 
 __all__ = ["History", "a4_step_size", "train_gd"]
 
@@ -81,7 +81,7 @@ def train_gd(
     distance (an ``O(m³)`` SVD) is recorded every ``spec_stride`` steps (default: only at the
     first and last step).
 
-    Every argument is validated before any is used (``checks.validate``): ``steps ≥ 0`` and
+    Every argument is validated before any is used (``checks.numerics.validate``): ``steps ≥ 0`` and
     ``spec_stride ≥ 1`` integers (not ``bool``), ``centered`` a bool, ``lr`` finite and positive
     (a number, or an array of shape ``batch``), ``X`` a sample and ``y`` finite labels with
     ``Σ y²`` representable; a bad call raises ``ValueError`` and changes nothing.

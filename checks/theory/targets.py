@@ -1,7 +1,7 @@
 """Concept classes and their complexity certificates (docs/claims.md C9, C10).
 
 Each target evaluates on a sample and gives a certificate ``Φ ≥ yᵀ H∞⁻¹ y`` built from the
-kernel's power series (``checks.series``): a monomial ``Π_j (β_jᵀ X_{l_j})^{α_j}`` lies in the
+kernel's power series (``checks.model.series``): a monomial ``Π_j (β_jᵀ X_{l_j})^{α_j}`` lies in the
 RKHS of the Schur term ``c_α Π_j (X_{l_j}·X'_{l_j})^{α_j}`` with norm ``Π_j ‖β_j‖^{α_j} / √c_α``,
 and ``H∞ ⪰ c_α G^{⊙α}`` (C8b), so RKHS norms add over monomials (triangle inequality).
 """
@@ -15,9 +15,9 @@ from itertools import product
 import numpy as np
 import torch
 
-from checks import validate
-from checks.rnn import as_sample
-from checks.series import kernel_series, step_norms
+from checks.model.rnn import as_sample
+from checks.model.series import kernel_series, step_norms
+from checks.numerics import validate
 
 __all__ = ["Additive", "NVariable", "Term", "taylor_coefficients"]
 

@@ -2,7 +2,7 @@
 the ridgeless predictor, kernel gradient descent and its iteration count, and the relative test error (C7, C11).
 
 * :func:`ridgeless_predictor`: ``u(x) = H(x, X) H(X, X)⁻¹ y`` by a Cholesky solve with a checked condition
-  (``checks.bounds.solve_psd``), the one home of the kernel interpolant.
+  (``checks.numerics.linalg.solve_psd``), the one home of the kernel interpolant.
 * :func:`kernel_gd_predictor`, :func:`kernel_gd_iterations`: gradient descent on ``½‖u − y‖²`` from ``u_0 = 0``
   with the A4 step ``η = 1/λ_max(H)`` in kernel units, exactly from the eigendecomposition.
 * :func:`relative_mse`: ``mean (u − y)² / var y``.
@@ -15,8 +15,8 @@ from collections.abc import Sequence
 import numpy as np
 import torch
 
-from checks.bounds import SingularKernelError, solve_psd
-from checks.validate import is_integer
+from checks.numerics.linalg import SingularKernelError, solve_psd
+from checks.numerics.validate import is_integer
 
 __all__ = [
     "iterations_from_spectrum",
@@ -31,7 +31,7 @@ __all__ = [
 
 def ridgeless_predictor(H, Hx, y) -> torch.Tensor:
     """The kernel interpolant's outputs at the test points: ``H(Xt, X) H(X, X)⁻¹ y`` (``y``: ``(n,)`` or ``(n, k)``,
-    one Cholesky solve with a checked condition; raises ``checks.bounds.SingularKernelError`` on a singular ``H``)."""
+    one Cholesky solve with a checked condition; raises ``checks.numerics.linalg.SingularKernelError`` on a singular ``H``)."""
     return torch.as_tensor(Hx, dtype=torch.float64) @ solve_psd(H, y)
 
 

@@ -17,7 +17,7 @@ Decision rule (a likelihood-ratio test at the stated noise level ``sigma`` of ``
 improvement ``Δ = χ²_almost − χ²_super`` (``χ² = Σ (residual/sigma)²``) of the super-polynomial fit over the best
 of the three almost-polynomial fits (divided by the smallest ``χ²/(N − K)`` of the four where that exceeds 1: the
 misfit guard); **super-polynomial** when ``Δ > DELTA_THRESHOLD``.  The threshold is calibrated on
-synthetic curves of known class on the records' own grids with their noise (``checks.growth_calibration``,
+synthetic curves of known class on the records' own grids with their noise (``checks.inference.growth_calibration``,
 docs/claims.md "Growth classifier").  The almost-polynomial class reported (``selected``) is the first of
 ``ALMOST_POLYNOMIAL`` whose χ² is within the same threshold of the best one.
 """
@@ -46,7 +46,7 @@ ALMOST_POLYNOMIAL = GROWTH_CLASSES[:3]
 DELTA_THRESHOLD = 9.0
 """Smallest improvement ``Δ = (RSS_almost − RSS_super)/σ²`` that reads super-polynomial.  Under an almost-polynomial
 truth ``Δ`` behaves like a χ² with about one degree of freedom (one extra shape parameter); its calibrated 95th
-percentile is below 2 for every almost-polynomial class on both grids (``checks.growth_calibration``), so 9 (a
+percentile is below 2 for every almost-polynomial class on both grids (``checks.inference.growth_calibration``), so 9 (a
 "3σ" improvement) keeps each class's false-alarm rate ≤ 5% with room for curves the calibration did not try,
 while every stretched exponential with ``b L^c`` rising by ≥ 1 over the C9b grid still clears it."""
 

@@ -3,7 +3,7 @@ C11 (``checks.experiments.learning_curves``) and the L-scaling targets.
 
 A family is ``(βᵀX_l)^degree`` at one anchored step (first, middle, last: an additive target of C9) or
 ``(βᵀ[X_l1; X_l2])²`` at two adjacent steps (an N-variable target of C10), with ``‖β‖ = 1`` drawn from a seeded
-stream; :func:`make_target` builds it as a ``checks.targets`` object (value and certificate).
+stream; :func:`make_target` builds it as a ``checks.theory.targets`` object (value and certificate).
 """
 
 from __future__ import annotations
@@ -13,7 +13,7 @@ from dataclasses import dataclass
 
 import numpy as np
 
-from checks.targets import Additive, NVariable
+from checks.theory.targets import Additive, NVariable
 
 __all__ = ["BETA_STREAM", "FAMILIES", "TARGETS", "TargetFamily", "family", "make_target"]
 
