@@ -288,9 +288,12 @@ class _Parser(argparse.ArgumentParser):
     help is printed (loading every claim module costs seconds that no other command should pay)."""
 
     def format_help(self) -> str:
+        text = super().format_help()
+        if "{families}" not in text:  # a subcommand's help (argparse makes subparsers of this class too)
+            return text
         from checks.claims import family_range
 
-        return super().format_help().replace("{families}", family_range())
+        return text.replace("{families}", family_range())
 
 
 def build_parser() -> argparse.ArgumentParser:
