@@ -137,3 +137,21 @@ def test_aeon_sets_load_with_their_recorded_shape(name):
     assert D.describe(name)["n"] == X.shape[0] <= ds.n_raw
     Xs, _ = D.load(name, n=min(60, X.shape[0]), seed=0)
     assert spectrum_edges(infinite_ntk(Xs))[0] > 0
+
+
+def test_a_name_that_is_no_id_segment_is_refused_and_an_underscore_is_mapped_visibly():
+    """``breast_cancer`` reads ``breast-cancer`` in its record ids (ids hold no ``_``): the mapping is the data set's
+    ``segment``, listed by ``data --list``; a name that maps onto no id segment is refused (names hold no ``-``, so two
+    names share a segment only when listed twice, also refused)."""
+    from dataclasses import replace
+
+    digits = D.DATASETS["digits"]
+    assert replace(digits, name="breast_cancer").segment == "breast-cancer"
+    for bad in ("breast-cancer", "Breast", "breast cancer", "9x", ""):
+        with pytest.raises(ValueError, match="cannot name claim records"):
+            replace(digits, name=bad)
+    with pytest.raises(ValueError, match="would share the record ids …-data-a-b"):  # a name listed twice
+        D._by_name([replace(digits, name="a_b"), replace(digits, name="a_b")])
+    listing = D.format_list()
+    assert "…-data-italy-power" in listing and "'_' in the name read as '-'" in listing
+    assert [r["segment"] for r in D.list_datasets() if r["name"] == "italy_power"] == ["italy-power"]

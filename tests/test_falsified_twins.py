@@ -9,7 +9,7 @@ from checks.harness.search import TWIN_EXAMPLES, falsified_twin_failure
 CLAIMS = load_all()
 
 
-@pytest.mark.parametrize("claim_id", sorted(CLAIMS, key=sort_key))
+@pytest.mark.parametrize("claim_id", [pytest.param(cid, marks=pytest.mark.twin(cid), id=cid) for cid in sorted(CLAIMS, key=sort_key)])
 def test_falsified_twin_is_caught(claim_id, suite_profile):
     claim = CLAIMS[claim_id]
     found = falsified_twin_failure(claim, suite_profile)

@@ -17,7 +17,10 @@ Three records per data set, each over every size:
 
 The records belong to the families C3 and C7, so the theorem lines ``claim_test("C3")`` and ``claim_test("C7")``
 test them.  Those of ``digits`` (scikit-learn, a core dependency) are registered on import and run in CI;
-``rnn-theorems verify --data NAME`` registers those of another data set (:func:`register_data_set`) first.
+``rnn-theorems verify --data NAME`` registers those of another data set (:func:`register_data_set`) first.  They
+outlive that run: their ids name the data set (``C7-data-<segment>``, ``checks.experiments.data.DataSet.segment``: the
+name with ``_`` read as ``-``), and :func:`resolve_data_record` — a resolver of ``checks.claims.resolve`` — registers
+them again wherever a ledger, a baseline or ``--claims`` names them (the report, ``verify``, ``pytest --baseline``).
 """
 
 from __future__ import annotations
@@ -27,13 +30,13 @@ from functools import lru_cache
 
 from hypothesis import strategies as st
 
-from checks.claims import REGISTRY, Claim, Measurement, Twin, register
+from checks.claims import REGISTRY, Claim, Measurement, Twin, register, register_resolver
 from checks.claims.c07_generalization import RANDOM_LABELS_TWIN
-from checks.experiments.data import data_set
+from checks.experiments.data import DATASETS, data_set
 from checks.experiments.real_data import real_data_rows
 from checks.numerics.constants import EPS, SEPARATION_FLOOR
 
-__all__ = ["DEFAULT_DATA_SET", "data_records", "register_data_set"]
+__all__ = ["DEFAULT_DATA_SET", "data_records", "register_data_set", "resolve_data_record"]
 
 DEFAULT_DATA_SET = "digits"
 """The data set whose records are always registered: it ships with scikit-learn, a core dependency."""
@@ -47,14 +50,10 @@ FINDINGS = {
 """Recorded findings (``expected_fail``) of the data-set records, with the measured reason."""
 
 
-def _slug(name: str) -> str:
-    return name.replace("_", "-")
-
-
 def data_records(name: str) -> list[str]:
-    """The record ids of data set ``name``."""
-    slug = _slug(name)
-    return [f"C3-data-{slug}", f"C7-data-{slug}", f"C7-labels-data-{slug}"]
+    """The record ids of data set ``name`` (its name with ``_`` read as ``-``: ``DataSet.segment``)."""
+    segment = data_set(name).segment
+    return [f"C3-data-{segment}", f"C7-data-{segment}", f"C7-labels-data-{segment}"]
 
 
 @lru_cache(maxsize=8)
@@ -159,6 +158,16 @@ def register_data_set(name: str) -> list[str]:
         expected_fail=FINDINGS.get(ids[2]),
     ))
     return ids
+
+
+@register_resolver
+def resolve_data_record(record_id: str) -> bool:
+    """Register the records of the catalog's data set that ``record_id`` belongs to; whether there is one."""
+    for name in DATASETS:
+        if record_id in data_records(name):
+            register_data_set(name)
+            return True
+    return False
 
 
 register_data_set(DEFAULT_DATA_SET)

@@ -258,7 +258,7 @@ def family_of(claim_id: str) -> str:
     """The family of a record id: the ``C<k>`` prefix (``C10b-nvar-N2-l1`` → ``C10``)."""
     match = _ID.match(claim_id)
     if not match:
-        raise ValueError(f"{claim_id!r} is not a claim id (C1 … C11, e.g. C3 or C3a)")
+        raise ValueError(f"{claim_id!r} is not a claim id (C<k>[letter][-suffix], e.g. C3 or C3a)")
     return f"C{int(match.group(1))}"
 
 

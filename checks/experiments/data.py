@@ -52,6 +52,7 @@ import functools
 import importlib
 import importlib.util
 import math
+import re
 from collections.abc import Callable
 from dataclasses import dataclass, field
 
@@ -63,6 +64,7 @@ from checks.theory.assumptions import a3_step
 __all__ = [
     "DATASETS",
     "DATA_EXTRA_HINT",
+    "NAME",
     "NEAR_DUPLICATE_GAP",
     "DataSet",
     "available",
@@ -83,6 +85,10 @@ or smaller, while ``solve_psd`` needs ``λ_min > n · eps · λ_max`` with ``λ_
 ``λ_min / κ̄ ≳ n² eps ≈ 2e-10`` at ``n = 1000``; 1e-8 keeps a factor 50 above that.  The
 shipped data sets have their closest pair at ``1 − cos ≥ 2.8e-4`` (measured), so nothing is
 dropped by this rule today: it guards against duplicates, it is not tuned."""
+
+NAME = re.compile(r"[a-z][a-z0-9_]*")
+"""A data set's name: lowercase letters, digits and ``_``, so that it maps one to one onto a record-id segment
+(:attr:`DataSet.segment`); any other name is refused when the catalog is built."""
 
 DATA_EXTRA_HINT = "pip install -e '.[data]'"
 """How to install the optional data sets (the ``data`` extra pulls in ``aeon``)."""
@@ -112,6 +118,18 @@ class DataSet:
     _label: Callable[[np.ndarray], np.ndarray] = field(repr=False, compare=False)
     _time: Callable[[list[np.ndarray]], np.ndarray] = field(repr=False, compare=False)
 
+    def __post_init__(self):
+        if not NAME.fullmatch(self.name):
+            raise ValueError(f"data set name {self.name!r} cannot name claim records: use lowercase letters, digits and '_' "
+                             f"(a '_' reads '-' in the record ids, {NAME.pattern})")
+
+    @property
+    def segment(self) -> str:
+        """The name as it appears in the data set's record ids (``C7-data-<segment>``): ``_`` becomes ``-``, the one
+        character a name may hold that an id may not (``italy_power`` → ``C7-data-italy-power``); ``data --list``
+        shows it, and each record's instance keeps the name itself."""
+        return self.name.replace("_", "-")
+
     @property
     def installed(self) -> bool:
         """Whether the source package can be imported here (the data set is loadable now)."""
@@ -126,6 +144,7 @@ class DataSet:
         """The registry entry as a plain JSON-able dict (no loading)."""
         return {
             "name": self.name,
+            "segment": self.segment,
             "source": self.source,
             "loader": self.loader,
             "description": self.description,
@@ -294,7 +313,18 @@ def _registry() -> dict[str, DataSet]:
             _time=_resample(16),
         ),
     ]
-    return {s.name: s for s in sets}
+    return _by_name(sets)
+
+
+def _by_name(sets: list[DataSet]) -> dict[str, DataSet]:
+    """The catalog by name; a name listed twice is refused (names hold no ``-``, so only then would two data sets share
+    their record ids)."""
+    segments: dict[str, str] = {}
+    for ds in sets:
+        if ds.segment in segments:
+            raise ValueError(f"data sets {segments[ds.segment]!r} and {ds.name!r} would share the record ids …-data-{ds.segment}")
+        segments[ds.segment] = ds.name
+    return {ds.name: ds for ds in sets}
 
 
 DATASETS: dict[str, DataSet] = _registry()
@@ -316,7 +346,7 @@ def available() -> list[str]:
 def list_datasets() -> list[dict]:
     """One JSON-able row per registered data set, for ``rnn-theorems data --list``.
 
-    Keys: name, source, n (sequences after A3 preparation when installed, else the raw count),
+    Keys: name, segment (the name in record ids), source, n (sequences after A3 preparation when installed, else the raw count),
     L, d, label_rule, time_rule, installed, install_hint (None when installed).
     """
     rows = []
@@ -330,10 +360,11 @@ def list_datasets() -> list[dict]:
 def format_list() -> str:
     """``list_datasets()`` as an aligned text table (what ``rnn-theorems data --list`` prints)."""
     rows = list_datasets()
-    head = ("name", "source", "n", "L", "d", "labels (+1 / −1)", "installed")
+    head = ("name", "records", "source", "n", "L", "d", "labels (+1 / −1)", "installed")
     table = [head] + [
         (
             r["name"],
+            f"…-data-{r['segment']}",
             r["source"],
             str(r["n"]),
             str(r["L"]),
@@ -344,7 +375,10 @@ def format_list() -> str:
         for r in rows
     ]
     widths = [max(len(row[k]) for row in table) for k in range(len(head))]
-    return "\n".join("  ".join(cell.ljust(w) for cell, w in zip(row, widths)).rstrip() for row in table)
+    text = "\n".join("  ".join(cell.ljust(w) for cell, w in zip(row, widths)).rstrip() for row in table)
+    if any(r["segment"] != r["name"] for r in rows):
+        text += "\nrecords: C3-data-, C7-data- and C7-labels-data-<name>, a '_' in the name read as '-' (ids hold no '_')"
+    return text
 
 
 # --- preparation ---------------------------------------------------------------------------------------

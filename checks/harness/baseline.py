@@ -9,6 +9,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from pathlib import Path
 
+from checks.claims.record import sort_key
 from checks.harness.jsonio import now
 from checks.harness.store import SCHEMA_VERSION
 
@@ -23,6 +24,7 @@ __all__ = [
     "check_profiles",
     "comparable_ratio",
     "compare",
+    "new_records",
 ]
 
 BASELINE_PATH = Path("ledger-baseline.json")
@@ -117,19 +119,22 @@ def _moved(name: str, base, cur, scale: float = 1.0) -> bool:
 
 
 def compare(current: dict, baseline: dict, claims: set[str] | None = None) -> list[Diff]:
-    """Differences that matter between two ledgers: a status flip, a missing record, markedly fewer instances
-    (:data:`INSTANCE_FRACTION`), or a margin, ratio, slope, implied constant or compared headline that moved beyond
-    its tolerance (:data:`TOLERANCES`, relative to its own
-    size, with the :data:`ROUNDOFF_FLOOR`)."""
+    """Differences that matter between two ledgers: a status flip, a baseline record missing from the run, markedly
+    fewer instances (:data:`INSTANCE_FRACTION`), or a margin, ratio, slope, implied constant or compared headline that
+    moved beyond its tolerance (:data:`TOLERANCES`, relative to its own size, with the :data:`ROUNDOFF_FLOOR`).
+
+    A record of the run that the baseline does not hold is no diff: it is new (:func:`new_records`), judged by its own
+    check alone until ``verify --update-baseline`` records it; every baseline record is compared all the same, so a
+    new record never stands in for an old one (a renamed record is its old id missing)."""
     diffs = []
     cur_records, base_records = current.get("records", {}), baseline.get("records", {})
-    keys = set(base_records) | set(cur_records)
+    keys = set(base_records)
     if claims is not None:
         keys = {k for k in keys if k.split()[0] in claims}
     for key in sorted(keys):
-        b, c = base_records.get(key), cur_records.get(key)
-        if b is None or c is None:
-            diffs.append(Diff(key, "record", "present" if b else "missing", "present" if c else "missing", "must exist in both"))
+        b, c = base_records[key], cur_records.get(key)
+        if c is None:
+            diffs.append(Diff(key, "record", "present", "missing", "every baseline record in the run"))
             continue
         if b["status"] != c["status"]:
             diffs.append(Diff(key, "status", b["status"], c["status"], "no flip"))
@@ -155,3 +160,8 @@ def compare(current: dict, baseline: dict, claims: set[str] | None = None) -> li
                 allowed = "both present" if bv is None or cv is None else f"±{allowance(name, bv, scale):.3g} ({TOLERANCES[name]:.0%} + round-off)"
                 diffs.append(Diff(key, name, bv, cv, allowed))
     return diffs
+
+
+def new_records(current: dict, baseline: dict) -> list[str]:
+    """The run's record keys the baseline does not hold (new records: reported apart, never a diff), natural order."""
+    return sorted(set(current.get("records", {})) - set(baseline.get("records", {})), key=sort_key)

@@ -25,6 +25,7 @@ from pathlib import Path
 
 from checks.claims import sort_key
 from checks.experiments.fanout import map_tasks
+from checks.harness.baseline import new_records
 from checks.harness.jsonio import read_json
 from checks.harness.pytest_plugin import SUMMARY_HEADER, baseline_diffs, summary_rows
 from checks.harness.schemas import load
@@ -154,6 +155,9 @@ def verify_distributed(
 
         full = set(records) >= set(REGISTRY)  # a full run: a baseline record missing from it is a diff
         diffs = baseline_diffs(run, baseline, None if full else set(records))
+        new = new_records(run, baseline)
+        if new:
+            print(f"baseline {baseline_path}: {len(new)} new record(s), not in the baseline (their own checks judge them): {', '.join(new)}")
         if diffs:
             print(f"baseline {baseline_path}: {len(diffs)} change(s) beyond tolerance", file=sys.stderr)
             print(format_table(["record", "field", "baseline", "current", "allowed"], [d.row() for d in diffs]))

@@ -1,6 +1,8 @@
 """pytest plugin: suite profiles, claim selection, the results store, and the ``check_claim`` fixture.
 
-Loaded by the repository's ``conftest.py``.  Options:
+Installed as the ``pytest11`` entry point ``checks.harness.pytest_plugin`` (``pyproject.toml``): any pytest run in an
+environment where the package is installed loads it, with no ``conftest.py`` (``-p checks.harness.pytest_plugin``
+names it where entry points are off, ``PYTEST_DISABLE_PLUGIN_AUTOLOAD``).  Options:
 
 * ``--suite-profile {dev,ci,thorough}`` (default ``$RNN_THEOREMS_PROFILE``, else ``dev``): how
   hard claims are searched; passed to every claim as a :class:`~checks.claims.Profile`.  Under a
@@ -9,7 +11,7 @@ Loaded by the repository's ``conftest.py``.  Options:
   (measured: the former C4a fit's margin moved from 1.7742e-11 to 1.7739e-11 between two and one
   threads, and repeated exactly at a fixed thread count; the current C4a repeats at both).
 * ``--claims SELECTORS``: run only these claim records (``C3``, ``C3a``, ``C9b``; see
-  :func:`checks.claims.select`); other claim tests are deselected.
+  :func:`checks.claims.select`) and their falsified-twin tests (mark ``twin(id)``); every other test is deselected.
 * ``--ledger PATH``: the results store (default ``results/ledger.json``; ``--ledger none`` writes
   nothing).  A run updates only its own records and is listed with its profile, the records it
   planned and ran, start and end time and whether it completed (:class:`~checks.harness.store.ResultsStore`).
@@ -40,17 +42,22 @@ import time
 import pytest
 from hypothesis import settings
 
-from checks.claims import PROFILES, ClaimFailure, get_profile, select, sort_key
+from checks.claims import PROFILES, ClaimFailure, get_profile, resolve, select, sort_key
 from checks.claims.profiles import ENV_VAR, hypothesis_settings
+from checks.claims.record import match_selector
 from checks.experiments.fanout import use_fixed_threads
 from checks.experiments.strategies import freeze_example_constants
-from checks.harness.baseline import check_profiles, comparable_ratio, compare
+from checks.harness.baseline import check_profiles, comparable_ratio, compare, new_records
 from checks.harness.counterexamples import counterexample_path, save_counterexample
 from checks.harness.jsonio import check_writable, jsonable, new_run_id
 from checks.harness.ledger import Ledger
 from checks.harness.schemas import load
 from checks.harness.store import LEDGER_PATH, MUTATION_PATH, ResultsStore
 from checks.harness.tables import fmt, format_table, rate_cells, resolution_line
+
+TWIN_MARK = "twin"
+"""The mark of a record's falsified-twin test (``tests/test_falsified_twins.py``): ``--claims`` selects it with the
+record's claim test; it is not a claim test (no ledger record, not planned)."""
 
 for _p in PROFILES.values():
     # The library's own property tests (tests/) follow the profile too: derandomized where the profile fixes seeds.
@@ -70,6 +77,7 @@ def pytest_addoption(parser):
 
 def pytest_configure(config):
     config.addinivalue_line("markers", "claim(id): the claim record a test checks (used by --claims)")
+    config.addinivalue_line("markers", f"{TWIN_MARK}(id): the falsified-twin test of a claim record (selected by --claims with the record; no ledger record)")
     name = config.getoption("--suite-profile") or os.environ.get(ENV_VAR, "dev")
     try:
         config._rnn_profile = get_profile(name)
@@ -146,17 +154,18 @@ def pytest_sessionstart(session):
         try:
             config._rnn_baseline = load(baseline, "baseline")
             check_profiles(config._rnn_baseline, config._rnn_profile.name, baseline, config.getoption("--allow-profile-mismatch"))
+            resolve(config._rnn_baseline["records"])  # its data-set records are registered again: they run and are compared
         except ValueError as e:
             raise pytest.UsageError(str(e)) from None
 
 
 def pytest_collection_modifyitems(config, items):
-    """With ``--claims``, keep only the claim tests of the selected records."""
+    """With ``--claims``, keep only the claim tests of the selected records and their twin tests (mark ``twin``)."""
     selected = config._rnn_selected
     if selected is not None:
         keep, drop = [], []
         for item in items:
-            mark = item.get_closest_marker("claim")
+            mark = item.get_closest_marker("claim") or item.get_closest_marker(TWIN_MARK)
             (keep if mark is not None and mark.args[0] in selected else drop).append(item)
         if drop:
             config.hook.pytest_deselected(items=drop)
@@ -335,19 +344,25 @@ def pytest_sessionfinish(session, exitstatus):
                 session.exitstatus = 1
     if config._rnn_baseline is not None and completed:
         full = config._rnn_selected is None and not getattr(config, "_rnn_partial", False)
-        diffs = baseline_diffs(data, config._rnn_baseline, None if full else set(config._rnn_planned.values()))
+        diffs = baseline_diffs(data, config._rnn_baseline, None if full else set(config._rnn_planned.values()), config.getoption("--claims"))
         config._rnn_diffs = diffs
+        config._rnn_new = new_records(data, config._rnn_baseline)
         if diffs and session.exitstatus == 0:
             session.exitstatus = 1
 
 
-def baseline_diffs(current: dict, baseline: dict, planned: set[str] | None = None):
+def baseline_diffs(current: dict, baseline: dict, planned: set[str] | None = None, selectors: str | None = None):
     """Diffs against the baseline; statuses only when the profiles differ (allowed explicitly).
 
     ``planned``: the record ids a partial run (``--claims``, ``-k``) planned — its comparison covers those, so a
-    planned record that left no record (it crashed before measuring) is a "missing" diff.  ``None`` (a full run):
-    every baseline record must be present — a record that vanished from the registry is a diff."""
+    planned record that left no record (it crashed before measuring) is a "missing" diff; with the run's ``--claims``
+    ``selectors`` also every baseline record they name (``--claims C7`` covers a C7 record that vanished from the
+    registry: a renamed record is its old id missing, not only a new one).  ``None`` (a full run): every baseline
+    record must be present.  Records the baseline lacks are new, no diff (``checks.harness.baseline.new_records``)."""
     scope = None if planned is None else set(planned) | {key.split()[0] for key in current["records"]}
+    if scope is not None and selectors:
+        base_ids = {key.split()[0] for key in baseline.get("records", {})}
+        scope |= {cid for sel in selectors.split(",") if sel.strip() for cid in match_selector(sel, base_ids)}
     diffs = compare(current, baseline, claims=scope)
     if current.get("profile") != baseline.get("profile"):
         diffs = [d for d in diffs if d.field in ("status", "record")]
@@ -407,6 +422,11 @@ def pytest_terminal_summary(terminalreporter, exitstatus, config):
     if baseline and not completed:
         tr.write_line(f"baseline {baseline}: no verdict for an incomplete run", red=True)
         return
+    new = getattr(config, "_rnn_new", None)
+    if new:
+        tr.write_line(f"baseline {baseline}: {len(new)} new record(s), not in the baseline (their own checks judge them; "
+                      f"`rnn-theorems verify --claims {','.join(dict.fromkeys(k.split()[0] for k in new))} --update-baseline` records them): {', '.join(new)}",
+                      yellow=True)
     diffs = getattr(config, "_rnn_diffs", None)
     if diffs is not None:
         if not diffs:

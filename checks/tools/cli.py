@@ -12,7 +12,7 @@ import sys
 import time
 from pathlib import Path
 
-from checks.claims import PROFILES, get, get_profile, select
+from checks.claims import PROFILES, get, get_profile, resolve, select
 from checks.harness.baseline import BASELINE_PATH, baseline_from, check_profiles
 from checks.harness.counterexamples import COUNTEREXAMPLE_DIR
 from checks.harness.jsonio import check_writable, new_run_id, read_json, write_json
@@ -80,6 +80,8 @@ def cmd_verify(args) -> int:
         raise ValueError("--update-baseline needs the run's ledger: drop --ledger none")
     baseline = Path(args.baseline)
     old = load(baseline, "baseline") if baseline.exists() else None
+    if old is not None and chosen is None:
+        resolve(old["records"])  # the data-set records it holds are registered again: every claim includes them
     if args.update_baseline:
         check_writable(baseline, "baseline")
         if chosen is not None and old is not None and old.get("profile") != profile:
@@ -98,8 +100,8 @@ def cmd_verify(args) -> int:
     run_id = new_run_id()
     argv = [str(root), "--suite-profile", profile, "--ledger", args.ledger, "--run-id", run_id, "-q", "-p", "checks.harness.pytest_plugin"]
     argv += ["-W", "ignore::pytest.PytestAssertRewriteWarning"]  # the plugin and Hypothesis are imported already
-    if chosen is not None:
-        argv += ["--claims", ",".join(chosen)]
+    if chosen is not None:  # the selectors as given: the baseline comparison covers the baseline records they name too
+        argv += ["--claims", ",".join(chosen) if args.data else args.claims]
     if not args.update_baseline and compare:
         argv += ["--baseline", str(baseline)]
         if args.allow_profile_mismatch:
@@ -281,11 +283,24 @@ def cmd_false_alarms(args) -> int:
     return 1 if exceeds else 0
 
 
+class _Parser(argparse.ArgumentParser):
+    """The top-level parser: its help names the registry's families (``checks.claims.family_range``), read only when the
+    help is printed (loading every claim module costs seconds that no other command should pay)."""
+
+    def format_help(self) -> str:
+        text = super().format_help()
+        if "{families}" not in text:  # a subcommand's help (argparse makes subparsers of this class too)
+            return text
+        from checks.claims import family_range
+
+        return text.replace("{families}", family_range())
+
+
 def build_parser() -> argparse.ArgumentParser:
     """The argument parser of every subcommand, each with an example in its ``--help``."""
-    parser = argparse.ArgumentParser(
+    parser = _Parser(
         prog="rnn-theorems",
-        description="Property-based checks of the claims C1–C11 (docs/claims.md). Claim selectors: a family (C3), "
+        description="Property-based checks of the claims {families} (docs/claims.md). Claim selectors: a family (C3), "
         "a record (C3a) or an id prefix (C9b), comma-separated.",
     )
     sub = parser.add_subparsers(dest="command", required=True)

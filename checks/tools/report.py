@@ -20,7 +20,7 @@ from __future__ import annotations
 import html
 from pathlib import Path
 
-from checks.claims import ASSUMPTIONS, load_all, sort_key
+from checks.claims import ASSUMPTIONS, load_all, resolve, sort_key
 from checks.harness.audit import a6_contrast_markdown, audit_markdown
 from checks.harness.baseline import comparable_ratio
 from checks.harness.counterexamples import counterexample_path
@@ -60,6 +60,7 @@ def render_report(
     for old in plots.glob("*.png"):  # no plot from an earlier report survives beside this one
         old.unlink()
     records = {k: ledger["records"][k] for k in sorted(ledger.get("records", {}), key=sort_key)}
+    resolve([*ledger.get("records", {}), *(baseline or {}).get("records", {})])  # a data set's records stay registered
     fresh = freshness(ledger, sorted(load_all(), key=sort_key), baseline)
 
     lines = ["# rnn-theorems report", "", _provenance(ledger, ledger_path, baseline_path if baseline else None), ""]
