@@ -32,6 +32,7 @@ from hypothesis import strategies as st
 
 from checks.claims import Claim, Measurement, Twin, register
 from checks.claims.scenarios import GROWTH_SCENARIOS, with_small_inputs
+from checks.experiments.cache import cached
 from checks.experiments.learning_curves import run_learning_curves
 from checks.experiments.n_star_bootstrap import JUMP_Z, STABILITY_REQUIRED, bootstrap_n_star, stability, verdict
 from checks.inference.growth import DELTA_THRESHOLD, GROWTH_CLASSES
@@ -66,11 +67,17 @@ holding (``n*`` = 40, 83, 177, 405, 1048, 2318 at L = 4 … 128: power law, expo
 
 @lru_cache(maxsize=8)
 def _learning_curves(key: str) -> dict:
-    """The learning curves of every family in ``FAMILIES`` on one grid (cached): one ``H∞`` and one Cholesky factor per
-    ``(L, seed, n)`` serve every record and twin on that grid — the targets are separate right-hand sides."""
+    """The learning curves of every family in ``FAMILIES`` on one grid (cached in the process and on disk,
+    ``checks.experiments.cache``: both records read one computation, in one process or in several): one ``H∞`` and one
+    Cholesky factor per ``(L, seed, n)`` serve every record and twin on that grid — the targets are separate
+    right-hand sides."""
     grid_ = json.loads(key)
-    return run_learning_curves(list(FAMILIES), grid_["lengths"], grid_["sizes"], dim=grid_["dim"], seeds=grid_["seeds"],
-                               eps=grid_["eps"], small_inputs=grid_.get("small_inputs"))
+
+    def compute():
+        return run_learning_curves(list(FAMILIES), grid_["lengths"], grid_["sizes"], dim=grid_["dim"], seeds=grid_["seeds"],
+                                   eps=grid_["eps"], small_inputs=grid_.get("small_inputs"))
+
+    return cached("c11-curves", {"grid": grid_, "targets": list(FAMILIES)}, compute)
 
 
 def _curves_of(instance: dict) -> dict:
