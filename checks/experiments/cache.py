@@ -131,6 +131,7 @@ def _write_atomic(path: Path, data: dict) -> None:
             json.dump(data, f)
             f.flush()
             os.fsync(f.fileno())
+        os.chmod(tmp, 0o644)  # mkstemp's 0600 would hide the cache from another user of the checkout
         os.replace(tmp, path)
     except BaseException:
         try:
