@@ -119,12 +119,25 @@ def test_infinite_ntk_passes_per_step(benchmark, ratios, fused):
     with fixed_threads():
         infinite_ntk(XH[:8], fused=fused)  # compiled (or loaded from numba's cache) before timing
         benchmark.pedantic(infinite_ntk, args=(XH,), kwargs={"fused": fused}, rounds=3, iterations=1)
-        multiply = _best(lambda: torch.mul(A, B), 20)
+        multiply = _multiply_pass(A, B)
     ratio = benchmark.stats.stats.min / (LH * multiply)
     benchmark.extra_info["passes_per_step"] = ratio
     ratios[f"H∞ passes per step ({'fused' if fused else 'torch form'}, n={NH}, L={LH})"] = (
         ratio, f"min {benchmark.stats.stats.min:.3f} s over {LH} steps, one multiply pass {multiply * 1e3:.2f} ms",
-        "≤ 6" if fused else "the unfused baseline")
+        "≤ 6" if fused else "the unfused baseline (32.5 in the issue)")
+
+
+def _multiply_pass(A: torch.Tensor, B: torch.Tensor) -> float:
+    """The unit of the H∞ ratio: the median of 20 out-of-place float64 products ``torch.mul(A, B)`` over the n × n
+    array (the unit the issue measured the torch form's 32.5 passes in), after 3 warm-ups (the allocator's state)."""
+    for _ in range(3):
+        torch.mul(A, B)
+    times = []
+    for _ in range(20):
+        started = time.perf_counter()
+        torch.mul(A, B)
+        times.append(time.perf_counter() - started)
+    return sorted(times)[len(times) // 2]
 
 
 N7R, L7R, M7R = 1000, 4, 2048
