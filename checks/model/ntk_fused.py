@@ -18,7 +18,8 @@ reference and against each other):
   arithmetic without contraction (``fastmath=False``).
 
 Threads: the kernel runs on ``torch.get_num_threads()`` threads (the suite's thread policy,
-``checks.experiments.fanout``: one per xdist worker and under ci).  Every entry is computed by its own sequence of
+``checks.experiments.fanout``: one per xdist worker and under ci), numba's ``workqueue`` layer (no thread spins
+between calls; ``NUMBA_THREADING_LAYER`` overrides it).  Every entry is computed by its own sequence of
 operations whatever the partition, so the result is bit-identical at any thread count (tested).
 
 ``available()`` is False where numba cannot be imported; ``checks.model.ntk.infinite_ntk`` then (and for CUDA
@@ -28,6 +29,7 @@ tensors and float32) uses the torch form.
 from __future__ import annotations
 
 import math
+import os
 
 import numpy as np
 import torch
@@ -43,6 +45,12 @@ try:  # numba is a declared dependency; the torch form serves where it cannot be
     from numba import njit, prange
 except ImportError:  # pragma: no cover - exercised by forcing the torch form in tests
     numba = None
+
+if numba is not None and "NUMBA_THREADING_LAYER" not in os.environ:
+    # numba's workqueue threads sleep between calls; its OpenMP layer (the default here) left a thread spinning after
+    # each call (measured: the process's CPU time twice the work's, for the kernel and for the torch products after
+    # it), which on CI's two cores takes a core from the other pytest-xdist worker.
+    numba.config.THREADING_LAYER = "workqueue"
 
 _SIN_MINUS = [(-1) ** (k + 1) * 2 * k / math.factorial(2 * k + 1) for k in range(1, 9)]
 S1, S2, S3, S4, S5, S6, S7, S8 = _SIN_MINUS  # checks.model.arccos.sin_minus's series, highest term S8
