@@ -193,9 +193,12 @@ def test_exact_ntk_over_torch_func(benchmark, ratios):
     """How many times faster ``empirical_ntk`` is than the ``torch.func`` Jacobian contraction (same run)."""
     benchmark.group = "empirical-ntk: torch.func / structured"
     with fixed_threads():
-        baseline = _best(lambda: jacobian_ntk(P32, X32), 2)
         benchmark.pedantic(empirical_ntk, args=(P32, X32), rounds=5, iterations=1)
-        structured = _best(lambda: empirical_ntk(P32, X32), 5)
+        jacobian_ntk(P32, X32)  # torch.func's first call traces
+        baseline, structured = math.inf, math.inf
+        for _ in range(3):  # interleaved, the least of each
+            baseline = min(baseline, _best(lambda: jacobian_ntk(P32, X32), 1))
+            structured = min(structured, _best(lambda: empirical_ntk(P32, X32), 3))
     ratio = baseline / structured
     ratios[f"torch.func / empirical_ntk (n={N}, L={L}, m={M}, float32)"] = (
         ratio, f"torch.func {baseline:.3f} CPU s, structured {structured:.4f} CPU s", "≥ 20")
