@@ -9,6 +9,7 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from checks.experiments.strategies import degenerate_samples, samples
+from checks.model import ntk_fused
 from checks.model.ntk import empirical_ntk, hidden_kernel_diag, infinite_ntk
 from checks.model.rnn import forward, init_params, output
 from checks.testing.reference import infinite_ntk_mpmath, jacobian_ntk
@@ -91,9 +92,14 @@ def test_infinite_ntk_diagonal_identity(X):
     assert torch.allclose(H.diagonal(), expected, rtol=1e-13, atol=0)
 
 
+FORMS = [pytest.param(True, id="fused", marks=pytest.mark.skipif(not ntk_fused.available(), reason="numba missing")),
+         pytest.param(False, id="torch")]
+
+
+@pytest.mark.parametrize("fused", FORMS)
 @pytest.mark.parametrize("case", ["random", "degenerate", "long"])
-def test_infinite_ntk_matches_50_digit_reference(case):
-    """Against the plain arccos recursion in 50-digit arithmetic.
+def test_infinite_ntk_matches_50_digit_reference(case, fused):
+    """Against the plain arccos recursion in 50-digit arithmetic, both forms (``checks.model.ntk_fused`` and torch).
 
     Tolerance 1e-14 relative per entry: the defect form has no cancellation, so entries are
     accurate to a few ulps times L (the float64 arccos form is only √eps-accurate at ρ → 1).
@@ -109,8 +115,57 @@ def test_infinite_ntk_matches_50_digit_reference(case):
         X[3, :2] = 0  # zero prefix
         X[4, 0] = -X[5, 0]  # antiparallel first inputs
     ref = infinite_ntk_mpmath(X)
-    got = infinite_ntk(X)
+    got = infinite_ntk(X, fused=fused)
     assert torch.allclose(got, ref, rtol=1e-14, atol=0)
+
+
+@pytest.mark.parametrize("fused", FORMS)
+def test_infinite_ntk_entries_within_7e16_of_the_50_digit_reference(fused):
+    """README's figure: on generic samples (the random and long cases) every entry of either form lies within 7e-16
+    relative of the 50-digit value (measured: fused 4.9e-16 and 3.2e-16, torch 6.6e-16 and 2.6e-16; 1 ulp is 2.2e-16)."""
+    for X in (gaussian(5, 4, 3, scale=3.0), gaussian(3, 40, 2)):
+        ref = infinite_ntk_mpmath(X)
+        assert float(((infinite_ntk(X, fused=fused) - ref).abs() / ref.abs()).max()) <= 7e-16
+
+
+@pytest.mark.skipif(not ntk_fused.available(), reason="numba missing")
+@given(X=st.one_of(samples(n=(2, 9), L=(1, 9)), degenerate_samples(n=(2, 6), L=(1, 6))), cross=st.booleans())
+@settings(max_examples=40, deadline=None)
+def test_fused_and_torch_forms_agree(X, cross):
+    """The fused pass and the torch form, the same recursion, agree entry by entry to 8 eps relative to the kernel's
+    scale (each is a few ulps from the exact value, tested above; they differ in the rounding of ‖X̂ − X̂'‖², the
+    inner products and the angle), symmetric and cross kernels alike."""
+    X = torch.as_tensor(X)
+    X2 = X[: max(1, X.shape[0] // 2)].flip(0) if cross else None
+    fused, plain = infinite_ntk(X, X2, fused=True), infinite_ntk(X, X2, fused=False)
+    scale = float(plain.abs().max())
+    assert torch.allclose(fused, plain, rtol=8 * EPS, atol=8 * EPS * scale)
+    if not cross:
+        assert torch.equal(fused, fused.T)
+
+
+@pytest.mark.skipif(not ntk_fused.available(), reason="numba missing")
+def test_fused_form_is_bit_identical_at_any_thread_count():
+    """Every entry is computed by its own sequence of operations: 1 and 2 threads give the same bits (the suite's
+    records do not depend on the thread policy through H∞)."""
+    X = gaussian(70, 6, 3, seed=4)
+    before = torch.get_num_threads()
+    try:
+        torch.set_num_threads(1)
+        one, cross_one = infinite_ntk(X), infinite_ntk(X[:9], X)
+        torch.set_num_threads(2)
+        two, cross_two = infinite_ntk(X), infinite_ntk(X[:9], X)
+    finally:
+        torch.set_num_threads(before)
+    assert torch.equal(one, two) and torch.equal(cross_one, cross_two)
+
+
+def test_fused_form_refused_where_it_does_not_apply():
+    """``fused=True`` on float32 is a one-line error; ``fused=None`` picks the torch form there."""
+    X = gaussian(3, 2, 2).float()
+    with pytest.raises(ValueError, match="fused=True"):
+        infinite_ntk(X, fused=True)
+    assert infinite_ntk(X).dtype == torch.float32
 
 
 def test_infinite_ntk_cross_kernel_is_block_of_joint_kernel():

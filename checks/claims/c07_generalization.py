@@ -26,6 +26,8 @@ constants it cannot see).  Hypothesis' targeted search steers toward the tightes
 
 from __future__ import annotations
 
+import copy
+import hashlib
 from collections import Counter
 from dataclasses import replace
 
@@ -74,19 +76,25 @@ def experiments(scenario, profile):
     return kinds.flatmap(lambda net: network if net else kernel.map(_flatten))
 
 
-def network_experiments(profile):
-    """A network experiment of the profile's ``c7_network`` (also the instances of the network links, C7-radius and
-    C7-linearization)."""
+def network_list(profile) -> list[dict]:
+    """The network experiments of a profile: ``max(2, c7_experiments // (2 · NETWORK_SHARE))`` (8 at ci) experiments
+    cycling through the ``(L, n, target)`` cells of its ``c7_network``, each with its own seed from a fixed stream of
+    the profile.  C7 draws its network experiments from this list and its links C7-radius and C7-linearization check
+    the same list, so every network is trained once (``checks.experiments.generalization.network_trial``, cached)."""
     net_L, net_n, widths, cap = profile.c7_network
-    return st.fixed_dictionaries(
-        {
-            "cell": st.tuples(st.sampled_from(net_L), st.sampled_from(net_n)),
-            "target": st.sampled_from(NETWORK_TARGETS),
-            "seed": seeds(),
-            "heavy_tailed_labels": st.just(False),
-            "network": st.just({"widths": list(widths), "cap": cap}),
-        }
-    ).map(_flatten)
+    cells = [(L, n, t) for L in net_L for n in net_n for t in NETWORK_TARGETS]
+    root = int.from_bytes(hashlib.sha256(f"C7-networks|{profile.name}".encode()).digest()[:4], "big")
+    count = max(2, profile.c7_experiments // (2 * NETWORK_SHARE))
+    return [{"target": cells[k % len(cells)][2], "L": int(cells[k % len(cells)][0]), "n": int(cells[k % len(cells)][1]),
+             "seed": derive_seed(root, k), "heavy_tailed_labels": False, "network": {"widths": list(widths), "cap": cap}}
+            for k in range(count)]
+
+
+def network_experiments(profile):
+    """A network experiment of the profile's :func:`network_list` (also the instances of the network links, C7-radius
+    and C7-linearization)."""
+    experiments_ = network_list(profile)
+    return st.sampled_from(range(len(experiments_))).map(lambda k: copy.deepcopy(experiments_[k]))
 
 
 def _flatten(e: dict) -> dict:

@@ -20,7 +20,7 @@ from hypothesis import strategies as st
 from scipy import stats as scipy_stats
 
 from checks.claims import Claim, Measurement, Twin, register
-from checks.claims.c07_generalization import LABEL_LENGTHS, LABEL_SIZES, network_experiments, trial
+from checks.claims.c07_generalization import LABEL_LENGTHS, LABEL_SIZES, network_experiments, network_list, trial
 from checks.experiments.generalization import TARGETS, kernel_sample
 from checks.experiments.strategies import derive_seed, seeds
 from checks.numerics.constants import DELTA
@@ -36,8 +36,6 @@ RADEMACHER_FALSE_ALARM = 0.01
 approximation of the mean of 2000 bounded samples)."""
 SIGN_STREAM = 7
 """Sub-seed of the Rademacher signs (``derive_seed(seed, SIGN_STREAM)``)."""
-NETWORK_LINK_EXAMPLES = 8
-"""Network experiments per run of each network link (C7-radius, C7-linearization)."""
 NETWORK_LINKS_SEED = "C7-network-links"
 """The seed id both network links draw from: the same trained networks serve both (cached)."""
 
@@ -78,7 +76,8 @@ def evaluate_rademacher_lower(instance) -> Measurement:
 
 
 def network_budget(profile) -> int:
-    return NETWORK_LINK_EXAMPLES
+    """One example per network experiment of the profile (``c07_generalization.network_list``: 8 at ci)."""
+    return len(network_list(profile))
 
 
 def on_grid(terms: dict) -> bool:

@@ -32,6 +32,7 @@ from hypothesis import strategies as st
 
 from checks.claims import Claim, Measurement, Twin, register
 from checks.claims.scenarios import GROWTH_SCENARIOS, with_small_inputs
+from checks.experiments.cache import cached
 from checks.experiments.learning_curves import run_learning_curves
 from checks.experiments.n_star_bootstrap import JUMP_Z, STABILITY_REQUIRED, bootstrap_n_star, stability, verdict
 from checks.inference.growth import DELTA_THRESHOLD, GROWTH_CLASSES
@@ -54,7 +55,9 @@ THOROUGH_LENGTHS = (4, 6, 8, 12, 16, 24, 32, 64, 128)
 THOROUGH_SIZES = tuple(2**k for k in range(4, 14))
 THOROUGH_SEEDS = 8
 """The thorough grid: the ci lengths and L = 64, 128, n = 16 … 8192, 8 seeds (ci: L ≤ 32, n ≤ 1024, 6 seeds).
-Not yet run on this grid: by the cost per length and seed of the former thorough grid below, about 2 hours.
+Run once with the fused ``H∞`` (issue 25): 2 h 01 min, 3,543 CPU s, peak 2.75 GiB on the shared 2-core machine (load
+4.5 → 9.3); first step: n* = 20, 69, 153, 776, 3149 at L = 4 … 16, > 8192 from L = 24, a jump at L = 12 (z = 4.0)
+on 78% of the resamples: cannot decide; last step: n* = 43 … 2347 at L = 4 … 128, power law, 100%.
 
 Measured on the former thorough grid (L = 4, 8, … 128, 3 seeds, the former AICc rule): a thorough run of both
 records (``verify --profile thorough --claims C11``, one process, one torch
@@ -66,11 +69,17 @@ holding (``n*`` = 40, 83, 177, 405, 1048, 2318 at L = 4 … 128: power law, expo
 
 @lru_cache(maxsize=8)
 def _learning_curves(key: str) -> dict:
-    """The learning curves of every family in ``FAMILIES`` on one grid (cached): one ``H∞`` and one Cholesky factor per
-    ``(L, seed, n)`` serve every record and twin on that grid — the targets are separate right-hand sides."""
+    """The learning curves of every family in ``FAMILIES`` on one grid (cached in the process and on disk,
+    ``checks.experiments.cache``: both records read one computation, in one process or in several): one ``H∞`` and one
+    Cholesky factor per ``(L, seed, n)`` serve every record and twin on that grid — the targets are separate
+    right-hand sides."""
     grid_ = json.loads(key)
-    return run_learning_curves(list(FAMILIES), grid_["lengths"], grid_["sizes"], dim=grid_["dim"], seeds=grid_["seeds"],
-                               eps=grid_["eps"], small_inputs=grid_.get("small_inputs"))
+
+    def compute():
+        return run_learning_curves(list(FAMILIES), grid_["lengths"], grid_["sizes"], dim=grid_["dim"], seeds=grid_["seeds"],
+                                   eps=grid_["eps"], small_inputs=grid_.get("small_inputs"))
+
+    return cached("c11-curves", {"grid": grid_, "targets": list(FAMILIES)}, compute)
 
 
 def _curves_of(instance: dict) -> dict:

@@ -29,6 +29,7 @@ from functools import lru_cache
 
 import torch
 
+from checks.experiments.cache import cached
 from checks.experiments.strategies import derive_seed
 from checks.model.ntk import empirical_ntk, infinite_ntk
 from checks.model.rnn import init_params, output
@@ -39,7 +40,8 @@ from checks.theory.kernel_regression import ridgeless_predictor
 from checks.theory.linearization import kernel_drift, linearization_error
 from checks.theory.target_families import make_target
 
-__all__ = ["D", "N_TEST", "TARGETS", "draw_inputs", "kernel_sample", "kernel_trial", "labels", "network_trial", "train_centered"]
+__all__ = ["D", "N_TEST", "TARGETS", "draw_inputs", "kernel_sample", "kernel_trial", "labels", "network_trial", "train_centered",
+           "trained_networks"]
 
 N_TEST = 2000
 """Test points per trial: the clipped test loss (values in [0, 1]) has standard error ≤ 0.011."""
@@ -107,6 +109,14 @@ def kernel_trial(target: str, L: int, n: int, seed: int, random_labels: bool = F
 
 @lru_cache(maxsize=64)
 def network_trial(target: str, L: int, n: int, seed: int, widths: tuple[int, ...], cap: int) -> dict:
+    """One C7 trial of trained centered networks (:func:`trained_networks`), computed once per content and code
+    (``checks.experiments.cache``): C7 and its links C7-radius and C7-linearization read the same networks, in one
+    process or in several."""
+    content = {"target": target, "L": int(L), "n": int(n), "seed": int(seed), "widths": [int(m) for m in widths], "cap": int(cap)}
+    return cached("c7-network", content, lambda: trained_networks(target, L, n, seed, tuple(widths), cap))
+
+
+def trained_networks(target: str, L: int, n: int, seed: int, widths: tuple[int, ...], cap: int) -> dict:
     """One C7 trial of trained centered networks (A4 steps, float32 weights, float64 sides) at each width of
     ``widths`` from the same sample, each trained to ``STOP_BELOW`` or the step cap ``cap``.
 

@@ -3,7 +3,8 @@
 
 The replacement is bound in every ``checks.*`` module that imported the original (claim modules
 import functions by name), and every ``functools.lru_cache`` of the package is cleared on entry
-and exit, so no result computed by the correct code leaks into a mutated run.
+and exit, and the disk cache of ``checks.experiments.cache`` is neither read nor written while it is applied, so no
+result computed by the correct code leaks into a mutated run.
 """
 
 from __future__ import annotations
@@ -16,6 +17,7 @@ from contextlib import contextmanager
 from dataclasses import dataclass, field
 
 from checks.claims import select
+from checks.experiments.cache import suspended as cache_suspended
 
 __all__ = ["Mutant", "scope_records"]
 
@@ -55,7 +57,8 @@ class Mutant:
         try:
             for m, name in patched:
                 setattr(m, name, replacement)
-            yield self
+            with cache_suspended():  # nor any result on disk (checks.experiments.cache)
+                yield self
         finally:
             for m, name in patched:
                 setattr(m, name, original)

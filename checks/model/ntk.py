@@ -22,6 +22,7 @@ import math
 
 import torch
 
+from checks.model import ntk_fused
 from checks.model.arccos import sin_minus, theta_from_gap
 from checks.model.rnn import Params, Trace, as_sample, check_params, forward
 from checks.numerics import validate
@@ -184,7 +185,7 @@ BLOCK_ELEMENTS = 1 << 18
 pool (measured fastest on 2 cores; 16 MiB arrays were 1.5× slower from allocation alone)."""
 
 
-def infinite_ntk(X, X2=None, *, block_rows: int | None = None) -> torch.Tensor:
+def infinite_ntk(X, X2=None, *, block_rows: int | None = None, fused: bool | None = None) -> torch.Tensor:
     """Infinite-width NTK ``H∞(X, X2)`` by the recursion of docs/claims.md (S); ``X2=None`` gives ``H∞(X, X)``.
 
     Any input norms (no smallness, A6 not assumed).  Where a prefix of a sequence is all
@@ -202,6 +203,11 @@ def infinite_ntk(X, X2=None, *, block_rows: int | None = None) -> torch.Tensor:
     defect and ``P_l`` follow without cancellation (``checks.model.arccos.sin_minus``; defect terms in
     :func:`_step_defect`).  Parallel sequences give exactly parallel kernel rows, and entries
     are accurate to a few ulps per step (tested against a 50-digit reference).
+
+    Two forms of the same recursion: ``fused`` (``checks.model.ntk_fused``: one compiled pass over the pairs, every
+    step in registers; the default for float64 CPU tensors where numba is installed) and the torch form below
+    (``fused=False``; CUDA tensors, float32, or no numba), blocked over rows.  They agree to a few ulps
+    (``tests/test_ntk.py``); ``block_rows`` applies to the torch form.
 
     Inputs: ``X``, ``X2`` are checked by ``as_sample`` (float32 or float64, lists become float64,
     sums of squares representable); inputs of extreme size are computed at an exact power-of-two
@@ -221,6 +227,13 @@ def infinite_ntk(X, X2=None, *, block_rows: int | None = None) -> torch.Tensor:
     if k:
         X = X * 2.0**-k
         X2 = X if symmetric else X2 * 2.0**-k
+    if fused is None:
+        fused = ntk_fused.available() and X.device.type == "cpu" and X.dtype == torch.float64
+    elif fused and not (ntk_fused.available() and X.device.type == "cpu" and X.dtype == torch.float64):
+        raise ValueError("fused=True needs numba and float64 CPU tensors; fused=None picks the form that applies")
+    if fused:
+        H = ntk_fused.infinite_ntk_pairs(X, None if symmetric else X2)
+        return H.mul_(2.0**k).mul_(2.0**k) if k else H
     H = torch.empty((n, n2), dtype=X.dtype, device=X.device)
     for i0 in range(0, n, block_rows):
         i1 = min(n, i0 + block_rows)

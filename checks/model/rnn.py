@@ -95,8 +95,9 @@ def init_params(
     gen = torch.Generator(device="cpu").manual_seed(seed)
     scale = math.sqrt(2.0 / m)
     # Drawn on the CPU in float64 so the same seed gives the same numbers on every device.
-    W = torch.randn((*batch, m, m), generator=gen, dtype=torch.float64) * scale
-    A = torch.randn((*batch, m, d), generator=gen, dtype=torch.float64) * scale
+    # Scaled in place: the same numbers as ``randn(…) * scale`` without a second m²-sized array (m = 4096: 128 MiB).
+    W = torch.randn((*batch, m, m), generator=gen, dtype=torch.float64).mul_(scale)
+    A = torch.randn((*batch, m, d), generator=gen, dtype=torch.float64).mul_(scale)
     B = torch.randn((*batch, m), generator=gen, dtype=torch.float64)
     return Params(*(t.to(device=device, dtype=dtype) for t in (W, A, B)))
 

@@ -11,12 +11,32 @@ from dataclasses import dataclass
 import numpy as np
 import torch
 
-from checks.model.ntk import backward_trace, empirical_ntk
+from checks.model.ntk import empirical_ntk
 from checks.model.rnn import Params, as_sample, check_params, output
 from checks.numerics import validate
 from checks.numerics.linalg import spectrum_edges
 
 __all__ = ["History", "a4_step_size", "train_gd"]
+
+
+def _forward_backward(W: torch.Tensor, inputs: torch.Tensor, B: torch.Tensor, h: torch.Tensor, D: torch.Tensor) -> None:
+    """Setting (S) at ``W (S, m, m)``, written into ``h`` and ``D`` (both ``(S, L, n, m)``, step-major): the hidden
+    states ``h_1 … h_L`` (``g_1 = A X_1``: ``h_0 = 0`` needs no product), then the backward vectors
+    ``δ_l = D_l b_l`` over ``D`` (``b_L = Bᵀ``, ``b_{l−1} = Wᵀ δ_l``; no ``b_0``, which nothing reads).
+    The products are exactly the ``2(L − 1)`` that the forward and backward passes need."""
+    L = h.shape[1]
+    Wt = W.transpose(-1, -2)
+    g = inputs[:, 0]
+    for l in range(L):
+        if l:
+            g = torch.bmm(h[:, l - 1], Wt).add_(inputs[:, l])
+        torch.gt(g, 0, out=D[:, l])
+        torch.clamp_min(g, 0, out=h[:, l])
+    b = B
+    for l in range(L - 1, -1, -1):
+        delta = D[:, l].mul_(b)
+        if l:
+            b = torch.bmm(delta, W)
 
 
 @dataclass(frozen=True)
@@ -118,11 +138,18 @@ def train_gd(
     m, n, L = params.m, X.shape[0], X.shape[1]
     W = params.W.clone().reshape(-1, m, m)  # updated in place: no m²-sized temporaries per step
     delta = torch.zeros_like(W)  # W_t − W_0, updated in place alongside
+    S = W.shape[0]
+    A = params.A.reshape(S, m, params.d)
+    Bv = params.B.reshape(S, 1, m)
+    inputs = (X.transpose(0, 1) @ A.transpose(-1, -2).unsqueeze(1)).contiguous()  # (S, L, n, m): A X_l, fixed
+    h = torch.empty((S, L, n, m), dtype=X.dtype, device=X.device)  # h_1 … h_L, step-major
+    D = torch.empty_like(h)  # D_1 … D_L, then overwritten by δ_1 … δ_L
+    grad = torch.empty_like(W)
     res, fro, spec, spec_steps = [], [], [], []
-    step = eta.reshape(-1, 1, 1)
+    step = eta.reshape(-1, 1, 1, 1)
     for t in range(steps + 1):
-        trace, delta_vecs = backward_trace(params.with_W(W.reshape(params.W.shape)), X)  # δ_l: (…, n, L, m)
-        u = (trace.h[..., -1, :] * params.B.unsqueeze(-2)).sum(-1) - f0
+        _forward_backward(W, inputs, Bv, h, D)  # h_l and δ_l (in D) of setting (S) at W_t
+        u = (h[:, -1] * Bv).sum(-1).reshape(*batch, n) - f0
         r = u - y
         res.append((r * r).sum(-1))
         fro.append(torch.linalg.matrix_norm(delta).reshape(batch))
@@ -136,12 +163,13 @@ def train_gd(
                 spec.append(torch.linalg.matrix_norm(delta, ord=2).reshape(batch) if t else fro[-1] * 0)
                 spec_steps.append(t)
             break
-        # η ∇_W ½‖r‖² = η Σ_i r_i Σ_l δ_l(x_i) h_{l-1}(x_i)ᵀ (docs/claims.md S): one batched matmul,
-        # accumulated in place into W and W − W_0.
-        weighted = (delta_vecs * r[..., :, None, None]).reshape(-1, n * L, m) * step
-        hprev = trace.h[..., :-1, :].reshape(-1, n * L, m)
-        W.baddbmm_(weighted.transpose(-1, -2), hprev, alpha=-1)
-        delta.baddbmm_(weighted.transpose(-1, -2), hprev, alpha=-1)
+        if L > 1:
+            # η ∇_W ½‖r‖² = η Σ_i r_i Σ_{l≥2} δ_l(x_i) h_{l-1}(x_i)ᵀ (docs/claims.md S; the l = 1 term has h_0 = 0):
+            # one batched product, subtracted from W and from W − W_0.
+            weighted = (D[:, 1:] * r.reshape(S, 1, n, 1)).mul_(step).reshape(S, (L - 1) * n, m)
+            torch.bmm(weighted.transpose(-1, -2), h[:, :-1].reshape(S, (L - 1) * n, m), out=grad)
+            W.sub_(grad)
+            delta.sub_(grad)
     return History(
         residual_sq=torch.stack(res, -1),
         dist_fro=torch.stack(fro, -1),

@@ -15,7 +15,7 @@ from collections.abc import Sequence
 import numpy as np
 import torch
 
-from checks.numerics.linalg import SingularKernelError, solve_psd
+from checks.numerics.linalg import SingularKernelError, certified_order, solve_psd
 from checks.numerics.validate import is_integer
 
 __all__ = [
@@ -29,10 +29,11 @@ __all__ = [
 ]
 
 
-def ridgeless_predictor(H, Hx, y) -> torch.Tensor:
+def ridgeless_predictor(H, Hx, y, *, certified: int = 0) -> torch.Tensor:
     """The kernel interpolant's outputs at the test points: ``H(Xt, X) H(X, X)⁻¹ y`` (``y``: ``(n,)`` or ``(n, k)``,
-    one Cholesky solve with a checked condition; raises ``checks.numerics.linalg.SingularKernelError`` on a singular ``H``)."""
-    return torch.as_tensor(Hx, dtype=torch.float64) @ solve_psd(H, y)
+    one Cholesky solve with a checked condition; raises ``checks.numerics.linalg.SingularKernelError`` on a singular ``H``).
+    ``certified``: a ``checks.numerics.linalg.certified_order`` of a larger kernel whose leading block ``H`` is."""
+    return torch.as_tensor(Hx, dtype=torch.float64) @ solve_psd(H, y, certified=certified)
 
 
 def relative_mse(u, y) -> float:
@@ -50,13 +51,18 @@ def kernel_test_errors(
 ) -> list:
     """Relative test MSE of the ridgeless ``H∞`` predictor ``u = H∞(Xt, X_n) H∞(X_n, X_n)⁻¹ y_n`` on each nested
     prefix ``X_n`` (C11), from the kernel of the largest sample.  ``y`` may be ``(n_max,)`` or ``(n_max, k)``
-    (``k`` targets, one Cholesky solve); ``yt`` matches.  A singular prefix gives ``None`` entries."""
+    (``k`` targets, one Cholesky solve); ``yt`` matches.  A singular prefix gives ``None`` entries.
+
+    One condition certificate serves every prefix (``checks.numerics.linalg.certified_order`` of the largest: Cauchy
+    interlacing); a prefix it does not reach is decided by its own ``eigvalsh``, as every ``solve_psd``."""
     out = []
     Y = y[:, None] if y.ndim == 1 else y
     Yt = yt[:, None] if yt.ndim == 1 else yt
+    largest = max(sizes)
+    certified = certified_order(H[:largest, :largest])
     for n in sizes:
         try:
-            U = ridgeless_predictor(H[:n, :n], Hx[:, :n], Y[:n])
+            U = ridgeless_predictor(H[:n, :n], Hx[:, :n], Y[:n], certified=certified)
         except SingularKernelError:
             out.append([None] * Y.shape[1] if y.ndim > 1 else None)
             continue
