@@ -20,6 +20,7 @@ from hypothesis import Phase, given, seed, settings, target
 
 from checks.claims import Claim, ClaimFailure, Profile, get, select
 from checks.claims.profiles import hypothesis_settings
+from checks.experiments.strategies import freeze_example_constants
 
 __all__ = ["claim_test", "run_claim", "seed_for"]
 
@@ -46,7 +47,12 @@ def run_claim(claim: Claim, profile: Profile, check, *, shrink: bool = True, see
     ``seed_salt`` (an integer) draws the instances from ``seed_for(id, profile, seed_salt)`` instead,
     under any profile and without Hypothesis's example database: each salt is a fresh, independent
     run of the same check (``checks.harness.false_alarms``).  Without it nothing changes.
+
+    Hypothesis's literal pool is frozen first (``freeze_example_constants``), so every caller — the pytest plugin,
+    ``rnn-theorems mutate``, the false-alarm runs — draws the same instances for the same seed (``mutate`` drew others
+    than ``verify`` before: a mutant's verdict was measured on instances the ledger never saw).
     """
+    freeze_example_constants()
     strategy = claim.instances(None, profile)
     experiments: list[dict] = []
 
