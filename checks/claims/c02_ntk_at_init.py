@@ -1,9 +1,10 @@
 """C2 NTK at initialization: ``max_ij |H(W_0)_ij − H∞_ij| / κ̄ ≤ K_2 √(log(2n²/δ) / m)``; ``K_2`` against ``L``.
 
 Three records: **C2** (the rate) and **C2-limit** (the limit 0) on Hypothesis samples of length ``L ≤ 5``
-(``checks.claims.width_rate``), and **C2-lengths**: the rate at every ``L`` of :data:`LENGTHS` up to 32 on one seeded
-Gaussian sample per length — the same fit that reports ``K_2`` against ``L`` (the note), now a check, so that an error
-of ``H(W_0)`` that appears only in longer sequences (a wrong term from step 6 on) fails a record.
+(``checks.claims.width_rate``), and **C2-lengths**: the rate at every ``L`` of :data:`LONG_LENGTHS` (8, 16, 32) on one
+seeded Gaussian sample per length — the fit that reports ``K_2`` against ``L = 2 … 32`` (the note), now a check on the
+lengths beyond C2's, so that an error of ``H(W_0)`` that appears only in longer sequences (a wrong term from step 6 on)
+fails a record.
 """
 
 from __future__ import annotations
@@ -18,7 +19,7 @@ from hypothesis import strategies as st
 from checks.claims import Claim, Measurement, Twin, register
 from checks.claims.scenarios import instance_sample
 from checks.claims.width_rate import FAMILY_FALSE_ALARM, RATE_RESOLUTION, width_rate_claims
-from checks.experiments.strategies import derive_seed
+from checks.experiments.strategies import SAMPLE_OPTIONS, derive_seed
 from checks.model.ntk import empirical_ntk, infinite_ntk, kappa_bar
 from checks.model.rnn import init_params
 from checks.numerics.constants import DELTA
@@ -27,6 +28,10 @@ LENGTHS = (2, 4, 8, 16, 32)
 """Sequence lengths of C2-lengths and of the ``K_2``-against-``L`` report (docs/claims.md C2: "how it grows with L")."""
 LENGTH_SAMPLE_N, LENGTH_SAMPLE_D = 6, 3
 """C2-lengths' sample per length: 6 sequences in ``R³`` (small and fixed: the cost grows with ``L``)."""
+LONG_LENGTHS = tuple(L for L in LENGTHS if L > SAMPLE_OPTIONS["L"][1])
+"""The lengths C2-lengths checks: those beyond C2's own samples (``L ≤ 5``).  At L = 2 and 4 the one Gaussian sample's
+slope limit sits near −½ (−0.50 … −0.78 over fresh sample seeds 1–6: one of six above), as C2's does on some samples
+(docs/claims.md, "False alarms"); C2 and C2-limit check those lengths on 12 samples each."""
 
 
 def deviations(instance: dict):
@@ -82,8 +87,9 @@ def implied_constant_against_length(profile) -> dict:
 
 
 def evaluate_lengths(instance: dict, claimed: float = -0.5) -> Measurement:
-    """C2's rate at every length: the largest lower limit of the slope over the lengths against ``claimed``."""
-    rows = length_rows(instance)
+    """C2's rate at every length beyond C2's samples (:data:`LONG_LENGTHS`): the largest lower limit of the slope over
+    those lengths against ``claimed`` (each at the note's level, Bonferroni over all five lengths: conservative)."""
+    rows = [r for r in length_rows(instance) if r["L"] in LONG_LENGTHS]
     worst = max(rows, key=lambda r: r["slope_ci_low"])
     return Measurement(lhs=worst["slope_ci_low"], rhs=claimed, constant=max(r["K_2"] for r in rows),
                        details={"rows": rows, "worst_L": worst["L"], "one_sided_alpha": instance["one_sided_alpha"]})
@@ -101,8 +107,8 @@ register(LIMIT)
 register(
     Claim(
         id="C2-lengths",
-        title="NTK at initialization: the rate at every sequence length up to 32",
-        statement="max_ij |H(W_0)_ij − H∞_ij| / κ̄ ≤ K_2 √(log(2n²/δ) / m) at L = " + ", ".join(map(str, LENGTHS))
+        title="NTK at initialization: the rate on sequences longer than C2's, up to 32",
+        statement="max_ij |H(W_0)_ij − H∞_ij| / κ̄ ≤ K_2 √(log(2n²/δ) / m) at L = " + ", ".join(map(str, LONG_LENGTHS))
         + " (one seeded Gaussian sample per length, n = 6, d = 3): log-log slope in m ≤ −½ at each length",
         assumptions=("A2",),
         strategy=lambda scenario, profile: st.just(length_instance(profile)),
