@@ -12,9 +12,9 @@ Three records per data set, each over every size:
   is vacuous (≥ 1, above any clipped loss) on the shipped data sets at these sizes: the record then cannot fail
   on the correct code, its status is ``vacuous`` (``Measurement.vacuous``) and its ``compared`` quantities (the bound
   and the test loss at the largest size) are what the baseline watches.  Its guard ``held-out``
-  (``checks.theory.held_out.guard``) checks at every size that the test set was not seen — the test loss against the
-  training set's closed-form leave-one-out loss, and no copies — so a split that reuses training data fails the
-  record even where the bound cannot;
+  (``checks.theory.held_out.guard``) checks that the test set was not seen — the test loss at the largest size
+  against the training set's closed-form leave-one-out loss, and no copy at any size — so a split that reuses
+  training data fails the record even where the bound cannot;
 * ``C7-labels-data-<name>``: ``bound(true) < bound(random)`` at every size, strictly: by more than round-off
   (:data:`SEPARATION_FLOOR`), so a tie is a failure whatever the last bits say.
 
@@ -114,11 +114,13 @@ def evaluate_generalization(instance: dict) -> Measurement:
 
 
 def held_out_guard_of(rows) -> Guard:
-    """The held-out guard over the sizes: one comparison per size; the pooled test reads the largest size alone (the
-    nested training sets share one test set, so the sizes are not independent units)."""
+    """The held-out guard of the data set's rows: the comparison at the largest size (the nested training sets share
+    one test set and contain each other, so a reused test point shows at the largest size, where the test error
+    varies least with the training set; the smaller sizes are reported in their rows, not counted), and no copy at any
+    size."""
     checks = [r["held_out"] for r in rows if "held_out" in r]
     distance = min((c["nearest_distance"] for c in checks), default=float("inf"))
-    return Guard("held-out", **held_out_guard(checks, checks[-1:], distance))
+    return Guard("held-out", **held_out_guard(checks[-1:], checks[-1:], distance))
 
 
 def _finite(x: float) -> bool:

@@ -178,6 +178,13 @@ def _upper_limit(rows: list[dict], scale: float = 1.0) -> float:
     return clopper_pearson_upper(k, N, confidence=CONFIDENCE) if N else 1.0  # nothing counted: nothing certified
 
 
+def held_out_guard_of(rows: list[dict]) -> Guard:
+    """The held-out guard over the distinct experiments' rows: one comparison each, each its own independent unit."""
+    checks = [t["held_out"] for t in rows if "held_out" in t]
+    distance = min((c["nearest_distance"] for c in checks), default=float("inf"))
+    return Guard("held-out", **held_out_guard(checks, checks, distance))
+
+
 RESOLUTION = Resolution("every experiment's bound terms divided by the factor, the violation count and its limit rerun",
                         "factor on the bound")
 """C7's resolution: the smallest factor by which every bound could be computed too small and the record still hold."""
@@ -204,9 +211,7 @@ def violation_rate(measurements: list[Measurement]) -> Measurement:
     for cell, in_cell in sorted(cells.items()):
         compared[f"mean test loss {cell}"] = sum(t["test_loss"] for t in in_cell) / len(in_cell)
         compared[f"mean bound {cell}"] = sum(t["bound"] for t in in_cell) / len(in_cell)
-    checks = [t["held_out"] for t in rows if "held_out" in t]
-    distance = min((c["nearest_distance"] for c in checks), default=float("inf"))
-    guard = Guard("held-out", **held_out_guard(checks, checks, distance))  # each experiment is its own independent unit
+    guard = held_out_guard_of(rows)
     return Measurement(
         lhs=upper,
         rhs=DELTA,

@@ -3,7 +3,7 @@ fresh seeds (docs/claims.md, "Held-out guard").
 
 The records' instances cannot be salted the way ``rnn-theorems false-alarms`` salts a record (C7-data and C11 have one
 deterministic instance; a C7 run trains networks for minutes), so each run here rebuilds what the guard reads with
-fresh seeds and applies the same decision (``checks.theory.held_out.guard``):
+fresh seeds and applies the records' own guard (``held_out_guard_of`` of each claim module):
 
 * ``c7``: one run = ``C7_EXPERIMENTS`` experiments drawn like the ci profile's (cells, targets, one in
   ``NETWORK_SHARE`` on a network cell, where the guard reads the ``H∞`` interpolant of the network's own sample — what
@@ -24,7 +24,10 @@ import time
 
 import numpy as np
 
+from checks.claims.c03_c07_real_data import held_out_guard_of as data_guard_of
+from checks.claims.c07_generalization import held_out_guard_of as c7_guard_of
 from checks.claims.c11_learning_curves import DIM, EPS, FAMILIES, LENGTHS, SEEDS, SIZES
+from checks.claims.c11_learning_curves import held_out_guard_of as c11_guard_of
 from checks.claims.profiles import CI_CELLS
 from checks.experiments.fanout import use_fixed_threads
 from checks.experiments.generalization import TARGETS, kernel_trial
@@ -34,7 +37,7 @@ from checks.experiments.strategies import derive_seed
 from checks.harness.mutants import _c7_test_reuses_training, _c11_test_reuses_training, _data_test_reuses_training
 from checks.harness.patching import Mutant
 from checks.inference.stats import clopper_pearson_upper
-from checks.theory.held_out import FALSE_ALARM, guard
+from checks.theory.held_out import FALSE_ALARM
 
 __all__ = ["C7_EXPERIMENTS", "c11_run", "c7_run", "data_run", "measure"]
 
@@ -50,34 +53,30 @@ SALT_KEY = 23
 def c7_run(salt: int, cells) -> dict:
     """One C7-like run of the guard on fresh experiments (module docstring)."""
     rng = np.random.default_rng([SALT_KEY, salt])
-    checks = []
+    rows = []
     for k in range(C7_EXPERIMENTS):
         network = rng.integers(NETWORK_SHARE) == 0
         L, n = (NETWORK_CELLS if network else cells)[rng.integers(len(NETWORK_CELLS if network else cells))]
         target = (NETWORK_TARGETS if network else TARGETS)[rng.integers(len(NETWORK_TARGETS if network else TARGETS))]
-        checks.append(kernel_trial(str(target), int(L), int(n), derive_seed(SALT_KEY, salt, k))["held_out"])
+        rows.append(kernel_trial(str(target), int(L), int(n), derive_seed(SALT_KEY, salt, k)))
     kernel_trial.cache_clear()
-    return guard(checks, checks, min(c["nearest_distance"] for c in checks))
+    return _as_dict(c7_guard_of(rows))
 
 
 def data_run(salt: int, name: str = "digits") -> dict:
     """The guard of ``C7-data-<name>`` on the split with seed ``salt``."""
-    rows = real_data_rows(name, None, seed=salt, network_max_n=0)
-    checks = [r["held_out"] for r in rows if "held_out" in r]
-    return guard(checks, checks[-1:], min(c["nearest_distance"] for c in checks))
+    return _as_dict(data_guard_of(real_data_rows(name, None, seed=salt, network_max_n=0)))
 
 
 def c11_run(salt: int) -> dict[str, dict]:
     """The guard of each C11 record on the ci grid with fresh seeds ``6·salt …``."""
     result = run_learning_curves(list(FAMILIES), list(LENGTHS), list(SIZES), dim=DIM, seeds=SEEDS, eps=EPS,
                                  seed_offset=SEEDS * salt)
-    out = {}
-    for target in FAMILIES:
-        rows = [r for r in result["rows"] if r["target"] == target and r.get("held_out")]
-        checks = [r["held_out"] for r in rows]
-        pooled = [r["held_out"] for r in rows if r["n"] == SIZES[-1]]
-        out[f"C11-{target}"] = guard(checks, pooled, min(c["nearest_distance"] for c in checks))
-    return out
+    return {f"C11-{t}": _as_dict(c11_guard_of([r for r in result["rows"] if r["target"] == t], SIZES[-1])) for t in FAMILIES}
+
+
+def _as_dict(g) -> dict:
+    return {"lhs": g.lhs, "rhs": g.rhs, "details": g.details}
 
 
 def probe(kind: str, fraction: float) -> Mutant:
