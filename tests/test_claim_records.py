@@ -33,7 +33,7 @@ TOY = f"{RESERVED_FAMILY}-toy"
         ("C7-rademacher", ["C7-rademacher"]),  # an exact id names that record, not its "-lower" sibling
         ("C9b", ["C9b-add-end-2", "C9b-add-first", "C9b-add-last"]),
         ("C10b-nvar-N2-l1", ["C10b-nvar-N2-l1"]),
-        ("C1,C2", ["C1", "C1-limit", "C2", "C2-limit"]),
+        ("C1,C2", ["C1", "C1-limit", "C2", "C2-lengths", "C2-limit"]),
         ("C2-limit", ["C2-limit"]),
     ],
 )

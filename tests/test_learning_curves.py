@@ -32,7 +32,7 @@ def test_rows_summary_and_fits_have_their_fields(small_run):
     result, calls = small_run
     rows, summary = result["rows"], result["summary"]
     assert len(rows) == 2 * 2 * 3 * 2  # targets × lengths × sizes × seeds
-    assert {tuple(sorted(r)) for r in rows} == {("L", "n", "seed", "target", "test_rel_mse")}
+    assert {tuple(sorted(r)) for r in rows} == {("L", "held_out", "n", "seed", "target", "test_rel_mse")}
     assert all(r["test_rel_mse"] > 0 for r in rows)
     assert len(summary) == 4  # targets × lengths
     for s in summary:

@@ -41,7 +41,7 @@ def test_records_of_another_data_set_register_once():
     assert "C3-data-gunpoint" not in REGISTRY
 
 
-def test_verify_data_writes_ledger_records_and_a_baseline(tmp_path):
+def test_verify_data_writes_ledger_records_and_a_baseline(tmp_path, capsys):
     ledger, baseline = tmp_path / "ledger.json", tmp_path / "baseline.json"
     code = main(["verify", "--data", "digits", "--ledger", str(ledger), "--baseline", str(baseline), "--update-baseline"])
     assert code == 0
@@ -49,6 +49,11 @@ def test_verify_data_writes_ledger_records_and_a_baseline(tmp_path):
     assert set(records) == set(data_records("digits"))
     assert records["C3-data-digits"]["status"] == "holds" and records["C3-data-digits"]["details"]["sizes"] == [100, 316, 1000]
     assert records["C7-labels-data-digits"]["status"] == "expected-fail"  # the dyadic-radius tie at n = 100
+    # the bound is ≥ 1 at every size: the record cannot fail, and says so everywhere (issue 23), its guard still checked
+    c7 = records["C7-data-digits"]
+    assert c7["status"] == "vacuous" and c7["vacuous_instances"] == 1 and c7["guards"]["held-out"]["holds"]
+    assert any(line.split()[:2] == ["C7-data-digits", "vacuous"] for line in capsys.readouterr().out.splitlines())
+    assert all(r["resolution"]["unit"] for r in records.values())
     assert set(read_json(baseline, "baseline")["records"]) == set(records)
 
 

@@ -10,8 +10,11 @@ Three records per data set, each over every size:
   real data; A3 is reported by the preparation, not assumed);
 * ``C7-data-<name>``: the predictor's clipped test loss ≤ its training loss + the bound, at every size.  The bound
   is vacuous (≥ 1, above any clipped loss) on the shipped data sets at these sizes: the record then cannot fail
-  on the correct code, it states so in ``details.vacuous`` and its ``compared`` quantities (the bound and the test
-  loss at the largest size) are what the baseline watches;
+  on the correct code, its status is ``vacuous`` (``Measurement.vacuous``) and its ``compared`` quantities (the bound
+  and the test loss at the largest size) are what the baseline watches.  Its guard ``held-out``
+  (``checks.theory.held_out.guard``) checks that the test set was not seen — the test loss at the largest size
+  against the training set's closed-form leave-one-out loss, and no copy at any size — so a split that reuses
+  training data fails the record even where the bound cannot;
 * ``C7-labels-data-<name>``: ``bound(true) < bound(random)`` at every size, strictly: by more than round-off
   (:data:`SEPARATION_FLOOR`), so a tie is a failure whatever the last bits say.
 
@@ -32,9 +35,11 @@ from hypothesis import strategies as st
 
 from checks.claims import REGISTRY, Claim, Measurement, Twin, register, register_resolver
 from checks.claims.c07_generalization import RANDOM_LABELS_TWIN
+from checks.claims.record import Guard
 from checks.experiments.data import DATASETS, data_set
 from checks.experiments.real_data import real_data_rows
 from checks.numerics.constants import EPS, SEPARATION_FLOOR
+from checks.theory.held_out import guard as held_out_guard
 
 __all__ = ["DEFAULT_DATA_SET", "data_records", "register_data_set", "resolve_data_record"]
 
@@ -78,8 +83,10 @@ def evaluate_definite(instance: dict) -> Measurement:
     rows = _rows(instance["data"], instance["seed"])
     worst = min(rows, key=lambda r: r["lambda_0"] / r["lambda_max"] - r["n"] * EPS)
     per_n = {str(r["n"]): r["lambda_0"] / r["lambda_max"] for r in rows}
+    sides = [(r["n"] * EPS, r["lambda_0"] / r["lambda_max"]) for r in rows]
     return Measurement(lhs=worst["n"] * EPS, rhs=worst["lambda_0"] / worst["lambda_max"],
-                       details={**_sizes(rows), "lambda_0_over_max": per_n, "n": worst["n"]})
+                       details={**_sizes(rows), "lambda_0_over_max": per_n, "n": worst["n"]},
+                       rerun=lambda s: Measurement(lhs=max(a * s - b for a, b in sides), rhs=0.0))
 
 
 def _loss_and_bound(r: dict) -> tuple[float, float]:
@@ -95,10 +102,24 @@ def evaluate_generalization(instance: dict) -> Measurement:
     sides = [_loss_and_bound(r) for r in rows]
     k = min(range(len(rows)), key=lambda i: sides[i][1] - sides[i][0])
     last = sides[-1]
+    vacuous = all(b >= 1 for _, b in sides)
     return Measurement(lhs=sides[k][0], rhs=sides[k][1],
-                       details={**_sizes(rows), "n": rows[k]["n"], "vacuous": all(b >= 1 for _, b in sides),
+                       details={**_sizes(rows), "n": rows[k]["n"], "vacuous": vacuous,
                                 "test_loss": [s[0] for s in sides], "bound": [s[1] for s in sides]},
-                       compared={"bound_at_n_max": last[1], "test_loss_at_n_max": last[0]} if all(map(_finite, last)) else None)
+                       compared={"bound_at_n_max": last[1], "test_loss_at_n_max": last[0]} if all(map(_finite, last)) else None,
+                       vacuous="the bound is ≥ 1 at every size: a loss clipped to [0, 1] cannot exceed it" if vacuous else None,
+                       guards=(held_out_guard_of(rows),),
+                       rerun=lambda s: Measurement(lhs=max(t * s - b for t, b in sides), rhs=0.0))
+
+
+def held_out_guard_of(rows) -> Guard:
+    """The held-out guard of the data set's rows: the comparison at the largest size (the nested training sets share
+    one test set and contain each other, so a reused test point shows at the largest size, where the test error
+    varies least with the training set; the smaller sizes are reported in their rows, not counted), and no copy at any
+    size."""
+    checks = [r["held_out"] for r in rows if "held_out" in r]
+    distance = min((c["nearest_distance"] for c in checks), default=float("inf"))
+    return Guard("held-out", **held_out_guard(checks[-1:], checks[-1:], distance))
 
 
 def _finite(x: float) -> bool:

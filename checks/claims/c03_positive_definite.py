@@ -18,6 +18,7 @@ import torch
 from hypothesis import strategies as st
 
 from checks.claims import Claim, Measurement, Twin, register
+from checks.claims.record import Resolution
 from checks.claims.scenarios import instance_sample, sample_strategy
 from checks.experiments.strategies import degenerate_samples, near_degenerate_samples, samples, seeds
 from checks.model.ntk import empirical_ntk, infinite_ntk
@@ -129,6 +130,8 @@ register(
         lhs_name="−λ_min(H∞) / λ_max",
         rhs_name="0",
         tolerance_reason=ZERO_REASON,
+        resolution=Resolution("λ_min(H∞) / λ_max lowered by the shift (an eigenvalue error, in units of λ_max)",
+                              "shift of λ_min / λ_max", "shift", limit=1.0),
     )
 )
 
@@ -145,6 +148,7 @@ register(
         lhs_name="n·eps",
         rhs_name="λ_0 / λ_max",
         tolerance_reason="the numerical zero is itself the tolerance: " + ZERO_REASON,
+        resolution=Resolution("λ_0 / λ_max divided by the factor (a λ_0 computed too large by it)", "factor"),
     )
 )
 
@@ -160,6 +164,8 @@ register(
         lhs_name="λ_0 / λ_max",
         rhs_name="n·eps",
         tolerance_reason="the numerical zero is itself the bound: " + ZERO_REASON,
+        resolution=Resolution("λ_0 / λ_max multiplied by the factor (a singular kernel's λ_0 computed too large by it; "
+                              "a λ_0 ≤ 0 flips at no factor)", "factor"),
     )
 )
 
@@ -175,6 +181,7 @@ register(
         twin=Twin.inflated(4.0, "λ_min(H(W_0)) ≥ 2 λ_0"),
         lhs_name="1/2",
         rhs_name="λ_min(H(W_0)) / λ_0",
+        resolution=Resolution("λ_min(H(W_0)) / λ_0 divided by the factor", "factor"),
         tolerance_reason="none needed: the sides differ by O(λ_0), far above round-off",
     )
 )

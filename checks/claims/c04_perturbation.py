@@ -26,6 +26,7 @@ it means the measured kernel does not depend on ``W``, and is reported as a fail
 from __future__ import annotations
 
 import math
+from dataclasses import replace
 
 import numpy as np
 import torch
@@ -33,6 +34,7 @@ from hypothesis import strategies as st
 from torch.func import jvp, vjp
 
 from checks.claims import Claim, Measurement, Twin, register
+from checks.claims.record import Resolution
 from checks.claims.scenarios import instance_sample, sample_strategy
 from checks.claims.width_rate import FAMILY_FALSE_ALARM
 from checks.experiments.strategies import derive_seed, seeds
@@ -179,6 +181,8 @@ register(
         lhs_name="slope lower limit of K_4 in m",
         rhs_name="0",
         tolerance_reason="none: the slope's confidence limit carries the sampling error",
+        resolution=Resolution("K_4 multiplied by m^b: the slope in m and its limit move by b", "exponent b of m", "shift",
+                              limit=10.0),
         false_alarm=FAMILY_FALSE_ALARM,
     )
 )
@@ -197,6 +201,8 @@ register(
         lhs_name="claimed exponent",
         rhs_name="slope upper limit",
         tolerance_reason="none: the slope's confidence limit carries the fit error",
+        resolution=Resolution("the kernel change multiplied by ω^(−b): the fitted exponent in ω and its limit lowered by b",
+                              "exponent b of ω", "shift", perturb=lambda m, b: replace(m, rhs=m.rhs - b), limit=10.0),
         false_alarm=FAMILY_FALSE_ALARM,
     )
 )

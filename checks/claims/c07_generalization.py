@@ -21,7 +21,13 @@ certify from ``N = 29``).  Its type-I error — declaring "holds" when the true 
 most ``1 − CONFIDENCE``.  Its resolution is the *detectable factor* ``1 / max tightness`` (tightness = test
 loss / bound over the counted experiments): a bound computed too small by any factor ``s`` above it (divided by
 ``s``) would have been violated in this run; a smaller error cannot be seen here (the link records of ``c07_links`` pin the
-constants it cannot see).  Hypothesis' targeted search steers toward the tightest counted experiments.
+constants it cannot see).  The record's resolution reruns this decision with every bound's terms divided by ``s`` (an
+experiment whose bound falls below 1 then counts): the smallest ``s`` that flips it.  Hypothesis' targeted search steers
+toward the tightest counted experiments.
+
+Held out, checked.  The measurement carries the guard ``held-out`` (``checks.theory.held_out.guard``) over every distinct
+experiment, counted or not: its test loss against the training sample's closed-form leave-one-out loss, two-sided, and
+no test sequence a copy of a training one.  A test sample that reuses training data fails C7 on its own.
 """
 
 from __future__ import annotations
@@ -35,16 +41,18 @@ from hypothesis import strategies as st
 from scipy import stats as scipy_stats
 
 from checks.claims import Claim, Measurement, Twin, register
+from checks.claims.record import Guard, Resolution
 from checks.experiments.generalization import TARGETS, kernel_trial, network_trial
 from checks.experiments.strategies import derive_seed, seeds
 from checks.inference.stats import clopper_pearson_upper
 from checks.numerics.constants import DELTA, SEPARATION_FLOOR
+from checks.theory.held_out import guard as held_out_guard
 
 CONFIDENCE = 0.95
 """Confidence of the one-sided Clopper–Pearson limit on the violation rate (type-I error ≤ 5%)."""
 NETWORK_SHARE = 4
-"""One experiment in four (before the targeted phase, which steers toward kernel experiments) trains networks (each
-costs ~5–15 s on one core, a kernel experiment ~1–15 s)."""
+"""The network experiments are ``c7_experiments // (2 · NETWORK_SHARE)`` of a run's (each costs ~5–15 s on one core,
+a kernel experiment ~1–15 s)."""
 NETWORK_TARGETS = ("first-linear", "middle-linear", "last-linear")
 """Targets of the network experiments: at the small ``n`` training converges within CI, the quadratic targets'
 bounds are ≥ 1 (vacuous)."""
@@ -56,12 +64,14 @@ LABEL_LENGTHS = (2, 4, 8, 16, 32)
 
 
 def budget(profile) -> int:
-    """Experiments per run: the profile's ``c7_experiments`` (64 at ci: ≥ 29 counted after the vacuous ones and repeats)."""
-    return profile.c7_experiments
+    """Kernel experiments drawn per run: the profile's ``c7_experiments`` less its network experiments, which every
+    run includes (:func:`network_list`: 8 at ci, so 56 drawn)."""
+    return max(1, profile.c7_experiments - len(network_list(profile)))
 
 
 def experiments(scenario, profile):
-    """One experiment: target, L, n, seed, and ``network`` (widths and step cap) or ``None`` for the kernel."""
+    """One kernel experiment drawn: target, L, n, seed, ``network`` ``None`` (the network experiments are the
+    record's fixed instances, :func:`network_list`)."""
     kernel = st.fixed_dictionaries(
         {
             "cell": st.sampled_from(profile.c7_cells),
@@ -71,16 +81,14 @@ def experiments(scenario, profile):
             "network": st.none(),
         }
     )
-    network = network_experiments(profile)
-    kinds = st.sampled_from([False] * (NETWORK_SHARE - 1) + [True]) if scenario is None else st.just(False)
-    return kinds.flatmap(lambda net: network if net else kernel.map(_flatten))
+    return kernel.map(_flatten)
 
 
 def network_list(profile) -> list[dict]:
     """The network experiments of a profile: ``max(2, c7_experiments // (2 · NETWORK_SHARE))`` (8 at ci) experiments
     cycling through the ``(L, n, target)`` cells of its ``c7_network``, each with its own seed from a fixed stream of
-    the profile.  C7 draws its network experiments from this list and its links C7-radius and C7-linearization check
-    the same list, so every network is trained once (``checks.experiments.generalization.network_trial``, cached)."""
+    the profile.  Every C7 run includes the whole list (its fixed instances: drawn with replacement, a ci run had
+    counted 6 of 8) and its links C7-radius and C7-linearization check the same list, so every network is trained once (``checks.experiments.generalization.network_trial``, cached)."""
     net_L, net_n, widths, cap = profile.c7_network
     cells = [(L, n, t) for L in net_L for n in net_n for t in NETWORK_TARGETS]
     root = int.from_bytes(hashlib.sha256(f"C7-networks|{profile.name}".encode()).digest()[:4], "big")
@@ -123,8 +131,8 @@ def evaluate(instance) -> Measurement:
 
 
 def score(m: Measurement) -> float:
-    """Hypothesis' target: the tightness of a counted kernel experiment (0 when it cannot count; network
-    experiments are not steered toward, being ten times as costly)."""
+    """Hypothesis' target: the tightness of a counted kernel experiment (0 when it cannot count; the network
+    experiments are fixed, not drawn)."""
     t = m.details
     return t["test_loss"] / t["bound"] if t["predictor"] == "kernel" and t["bound"] < 1 else 0.0
 
@@ -133,27 +141,69 @@ def _cell(t: dict) -> str:
     return f"{t['predictor']} L={t['L']} n={t['n']}"
 
 
-def counted_rows(measurements: list[Measurement]) -> tuple[list[dict], dict]:
-    """The experiments that count (first draw of each seed, bound < 1, networks not capped) and what did not."""
-    seen, counted, vacuous, capped, repeats = set(), [], [], [], 0
+def distinct_rows(measurements: list[Measurement]) -> tuple[list[dict], int]:
+    """The experiments' rows, first draw of each seed (``violated``: test loss above the bound), and the repeats dropped."""
+    seen, rows, repeats = set(), [], 0
     for m in measurements:
-        t = dict(m.details, violated=not m.holds)
+        t = dict(m.details, violated=not m.satisfied)
         if t["seed"] in seen:
             repeats += 1
             continue
         seen.add(t["seed"])
+        rows.append(t)
+    return rows, repeats
+
+
+def counted_rows(measurements: list[Measurement]) -> tuple[list[dict], dict]:
+    """The experiments that count (first draw of each seed, bound < 1, networks not capped) and what did not."""
+    rows, repeats = distinct_rows(measurements)
+    counted, left = _split(rows)
+    return counted, {**left, "repeats": repeats}
+
+
+def _split(rows: list[dict]) -> tuple[list[dict], dict]:
+    counted, vacuous, capped = [], [], []
+    for t in rows:
         if t["bound"] >= 1:
             vacuous.append(t)
         elif t.get("capped"):
             capped.append(t)
         else:
             counted.append(t)
-    return counted, {"vacuous": vacuous, "capped": capped, "repeats": repeats}
+    return counted, {"vacuous": vacuous, "capped": capped}
+
+
+def _upper_limit(rows: list[dict], scale: float = 1.0) -> float:
+    """The decision's ``lhs`` with every bound's terms divided by ``scale`` (the training loss kept): an experiment
+    counts when its bound is below 1 and its network was not capped; Clopper–Pearson upper limit of the violations."""
+    N = k = 0
+    for t in rows:
+        train = t.get("train_loss", 0.0)
+        bound = train + (t["bound"] - train) / scale
+        if bound < 1 and not t.get("capped"):
+            N += 1
+            k += t["test_loss"] > bound
+    return clopper_pearson_upper(k, N, confidence=CONFIDENCE) if N else 1.0  # nothing counted: nothing certified
+
+
+def held_out_guard_of(rows: list[dict]) -> Guard:
+    """The held-out guard over the distinct experiments' rows: one comparison each, each its own independent unit."""
+    checks = [t["held_out"] for t in rows if "held_out" in t]
+    distance = min((c["nearest_distance"] for c in checks), default=float("inf"))
+    return Guard("held-out", **held_out_guard(checks, checks, distance))
+
+
+RESOLUTION = Resolution("every experiment's bound terms divided by the factor, the violation count and its limit rerun",
+                        "factor on the bound")
+"""C7's resolution: the smallest factor by which every bound could be computed too small and the record still hold."""
 
 
 def violation_rate(measurements: list[Measurement]) -> Measurement:
-    """The decision over the counted experiments: the Clopper–Pearson upper limit of the violation rate against ``δ``."""
-    counted, left = counted_rows(measurements)
+    """The decision over the counted experiments: the Clopper–Pearson upper limit of the violation rate against ``δ``;
+    the held-out guard over every distinct experiment; the rerun of the decision with scaled bounds (the resolution)."""
+    rows, repeats = distinct_rows(measurements)
+    counted, left = _split(rows)
+    left["repeats"] = repeats
     N, k = len(counted), sum(t["violated"] for t in counted)
     upper = clopper_pearson_upper(k, N, confidence=CONFIDENCE) if N else 1.0  # nothing counted: nothing certified
     k_max = max((j for j in range(N + 1) if N and clopper_pearson_upper(j, N, confidence=CONFIDENCE) <= DELTA), default=-1)
@@ -166,12 +216,15 @@ def violation_rate(measurements: list[Measurement]) -> Measurement:
     for t in counted:
         cells.setdefault(_cell(t), []).append(t)
     compared = {"max_tightness": tight, "counted_N": float(N)}
-    for cell, rows in sorted(cells.items()):
-        compared[f"mean test loss {cell}"] = sum(t["test_loss"] for t in rows) / len(rows)
-        compared[f"mean bound {cell}"] = sum(t["bound"] for t in rows) / len(rows)
+    for cell, in_cell in sorted(cells.items()):
+        compared[f"mean test loss {cell}"] = sum(t["test_loss"] for t in in_cell) / len(in_cell)
+        compared[f"mean bound {cell}"] = sum(t["bound"] for t in in_cell) / len(in_cell)
+    guard = held_out_guard_of(rows)
     return Measurement(
         lhs=upper,
         rhs=DELTA,
+        guards=(guard,),
+        rerun=lambda s: Measurement(lhs=_upper_limit(rows, s), rhs=DELTA),
         details={
             "decision_rule": f"holds when the one-sided {CONFIDENCE:.0%} Clopper–Pearson upper limit of the violation "
             f"rate over the N counted experiments (bound < 1, network not capped, seeds distinct) is ≤ δ = {DELTA}",
@@ -247,9 +300,11 @@ register(
         strategy=experiments,
         scenarios=(None, "-A5"),
         budget=budget,
+        fixed=network_list,
         evaluate=evaluate,
         aggregate=violation_rate,
         score=score,
+        resolution=RESOLUTION,
         twin=Twin.transformed(lambda m: replace(m, rhs=m.rhs * TWIN_SCALE), "the bound scaled by 1/50 on an experiment "
                               "(½ is not false at this resolution: the detectable factor is ≈ 4, see the record's details)"),
         lhs_name="violation rate upper limit",

@@ -19,6 +19,7 @@ import torch
 from hypothesis import strategies as st
 
 from checks.claims import Claim, Measurement, Twin, register
+from checks.claims.record import Resolution
 from checks.claims.scenarios import instance_sample, sample_strategy, step_norm_lists
 from checks.model.ntk import infinite_ntk, ntk_diagonal
 from checks.model.series import TruncatedKernel, kernel_coefficient, kernel_series
@@ -206,6 +207,10 @@ def evaluate_convergence(instance) -> Measurement:
     tail bound; inside (``q < 1``) it demands geometric convergence, so coefficients that are zeroed,
     halved or inflated, or a kernel that is not their sum, fail.  Sides at the degree with the least margin,
     relative to ``H∞(x, x)``.
+
+    The diagonal pair (every cosine 1: ``x' = x``, ``G = r²``) has ``error = tail`` by definition — both sides are
+    ``H∞(x,x) − S_D(r²)`` — so it cannot fail: it is reported ``vacuous`` (``Measurement.vacuous``), counted apart and
+    never the record's worst case.
     """
     r = np.asarray(instance["norms"], float)
     X = pair_with_inner_products(r, instance["cosines"])
@@ -221,11 +226,14 @@ def evaluate_convergence(instance) -> Measurement:
         tail = (diag - series(r * r, D)) / scale
         rows.append({"degree": D, "error": err, "tail": tail, "bound": q ** (D + 1) * tail})
     worst = min(rows, key=lambda row: row["bound"] - row["error"])
+    identity = all(float(c) == 1.0 for c in instance["cosines"])
     return Measurement(
         lhs=worst["error"],
         rhs=worst["bound"],
         tol=SERIES_TOL,
         details={"q": q, "worst_degree": worst["degree"], "by_degree": rows},
+        vacuous="x' = x (every cosine 1, G = r²): both sides are H∞(x,x) − S_D(r²) by definition" if identity else None,
+        rerun=lambda s: Measurement(lhs=max(r["error"] * s - r["bound"] for r in rows), rhs=0.0, tol=SERIES_TOL),
     )
 
 
@@ -315,6 +323,8 @@ register(
         twin=Twin.re_evaluated(lambda inst: evaluate_schur(inst, scale=10.0), "H∞ ⪰ 10 c_α G^{⊙α}"),
         lhs_name="−λ_min(H∞ − c_α G^α) / λ_max(H∞)",
         rhs_name="0",
+        resolution=Resolution("λ_min(H∞ − c_α G^α) / λ_max(H∞) lowered by the shift (units of λ_max)",
+                              "shift of λ_min / λ_max", "shift", limit=1.0),
         tolerance_reason="n·L·eps: entry errors of the L-step recursion are O(L eps |H|), and ‖E‖_2 ≤ n max|E_ij|",
     )
 )

@@ -29,9 +29,13 @@ __all__ = [
     "ASSUMPTIONS",
     "ClaimFailure",
     "EXAMPLES",
+    "FACTOR",
     "SCENARIOS",
     "Claim",
+    "Guard",
+    "InvalidMeasurement",
     "Measurement",
+    "Resolution",
     "Twin",
     "family_of",
     "sort_key",
@@ -70,6 +74,38 @@ class ClaimFailure(AssertionError):
     Any other exception out of a check (a crash) is an error, also for a record whose failure is expected."""
 
 
+class InvalidMeasurement(AssertionError):
+    """A measurement's :class:`Guard` failed: what was measured is not evidence for or against the claim (e.g. C7's
+    "test" sample overlaps its training sample).  Not a :class:`ClaimFailure`: a recorded finding does not expect it,
+    so a finding measured on invalid data fails its test instead of reproducing."""
+
+
+@dataclass(frozen=True)
+class Guard:
+    """A condition the measurement itself must meet to be evidence, beside the claim's inequality: ``lhs ≤ rhs``.
+
+    E.g. the held-out guard of C7, C7-data-<set> and C11 (``checks.theory.held_out``): the test error must agree with
+    the training sample's own leave-one-out error, two-sided, and no test sequence may copy a training sequence.  A
+    failing guard fails the record whatever the claim says (also a record whose finding is expected, and a record
+    that is otherwise vacuous); ``statement`` says what is checked and why the threshold."""
+
+    name: str
+    lhs: float
+    rhs: float
+    statement: str
+    details: dict = field(default_factory=dict)
+
+    @property
+    def holds(self) -> bool:
+        return bool(self.lhs <= self.rhs) and math.isfinite(self.lhs)
+
+    def describe(self) -> str:
+        """``name: lhs > rhs`` and the parts of ``lhs`` when the guard keeps them (``details["parts"]``)."""
+        parts = self.details.get("parts") or {}
+        shown = ", ".join(f"{k} {v:.3g}" for k, v in parts.items())
+        return f"{self.name}: {self.lhs:.4g} vs {self.rhs:.4g}" + (f" ({shown})" if shown else "")
+
+
 @dataclass(frozen=True)
 class Measurement:
     """Both sides of a claim's inequality on one instance: the claim holds iff ``lhs ≤ rhs + tol``."""
@@ -85,11 +121,33 @@ class Measurement:
     maximal tightness and counted N, a growth record's fitted ``c`` or ``Φ·κ̄`` at the largest ``L``: a record whose
     sides are constant by construction still shows a move (``checks.harness.baseline.compare``, tolerance
     ``TOLERANCES["compared"]``)."""
+    vacuous: str | None = None
+    """Why this instance cannot fail, or ``None`` when it can: its two sides are equal by construction (C8b's pair
+    with ``G = r²``), or ``rhs`` is at least the largest value ``lhs`` can take (C7-data-<set>: a bound ≥ 1 on a loss
+    clipped to [0, 1] at every size).  Such an instance is counted apart and never the record's worst case; a record
+    none of whose instances can fail is ``vacuous`` (``checks.harness.ledger.Collector.status``)."""
+    guards: tuple[Guard, ...] = ()
+    """Conditions of the measurement's validity (:class:`Guard`), checked beside the inequality."""
+    rerun: Callable[[float], Measurement] | None = field(default=None, compare=False, repr=False)
+    """The record's own decision on this instance with its resolved quantity changed by ``s`` (the claim's
+    :class:`Resolution`: a factor or a shift; ``s`` beyond the identity moves toward failing), from what the
+    evaluation kept — for decisions that are more than ``lhs ≤ rhs + tol`` (C7's violation count, C11's bootstrap
+    verdict, a growth classifier).  ``None``: the resolution's ``perturb`` of the sides."""
+
+    @property
+    def satisfied(self) -> bool:
+        """The inequality alone: ``lhs ≤ rhs + tol`` with a finite ``lhs`` (an unevaluable side never holds)."""
+        return bool(self.lhs <= self.rhs + self.tol) and math.isfinite(self.lhs)
+
+    @property
+    def failed_guards(self) -> list[Guard]:
+        """The guards that fail (the measurement is no evidence when any does)."""
+        return [g for g in self.guards if not g.holds]
 
     @property
     def holds(self) -> bool:
-        """``lhs ≤ rhs + tol`` with a finite ``lhs`` (an unevaluable side never holds)."""
-        return bool(self.lhs <= self.rhs + self.tol) and math.isfinite(self.lhs)
+        """The check passes: the inequality is satisfied and every guard holds."""
+        return self.satisfied and not self.failed_guards
 
     @property
     def margin(self) -> float:
@@ -165,6 +223,85 @@ class Twin:
 
 
 @dataclass(frozen=True)
+class Resolution:
+    """How a record states its resolution: the smallest change of one quantity that flips its verdict.
+
+    One mechanism for every record (``checks.harness.ledger.Collector``): the quantity ``what`` is changed by ``s``
+    — a ``"factor"`` (identity 1, searched on a log scale up to ``limit``) or a ``"shift"`` (identity 0, up to
+    ``limit``) — and the record's own decision is rerun on each instance (the measurement's ``rerun`` when it has one,
+    else ``perturb(measurement, s)`` on its sides); bisection finds the flip to :data:`RESOLUTION_DIGITS` significant
+    digits.  ``s`` beyond the identity (> 1, > 0) moves toward failing: a record that holds flips when one instance
+    fails, so its resolution is the smallest flip over its instances that can fail; a record that fails flips back
+    when every failing instance holds (``s`` below the identity).  ``unit`` names the value's unit in the record's
+    natural terms (a factor on a bound, an exponent of a rate, an amplitude of ``exp(b·L^0.3)``)."""
+
+    what: str
+    unit: str
+    kind: str = "factor"
+    perturb: Callable[[Measurement, float], Measurement] | None = None
+    limit: float = 1e6
+
+    def __post_init__(self):
+        if self.kind not in ("factor", "shift"):
+            raise ValueError(f"Resolution.kind is 'factor' or 'shift', got {self.kind!r}")
+
+    @property
+    def identity(self) -> float:
+        return 1.0 if self.kind == "factor" else 0.0
+
+    def changed(self, m: Measurement, s: float) -> Measurement:
+        """The decision on ``m``'s instance with the quantity changed by ``s``."""
+        if m.rerun is not None:
+            return m.rerun(s)
+        if self.perturb is not None:
+            return self.perturb(m, s)
+        return replace(m, lhs=m.lhs * s) if self.kind == "factor" else replace(m, lhs=m.lhs + s)
+
+    def flip(self, m: Measurement) -> float | None:
+        """The smallest change (a factor ≥ 1 or a shift ≥ 0, in the direction that flips ``m``'s verdict) at which
+        the rerun decision on ``m``'s instance flips; ``None`` when none up to ``limit`` does.  Monotone decisions
+        assumed: the change's scale is found by halving from the limit, then bisection between the last unflipped
+        and the first flipped change, to :data:`RESOLUTION_DIGITS` significant digits of the change (of ``s − 1``
+        for a factor: a factor of ``1 + 2e-10`` is stated as such, not as 1)."""
+        holds = m.satisfied  # the guards are no part of the resolution: they check the data, not the claim
+        sign = 1.0 if holds else -1.0
+
+        def flipped(c: float) -> bool:  # c ≥ 0: the distance from the identity (log s for a factor) toward the flip
+            s_ = math.exp(sign * c) if self.kind == "factor" else sign * c
+            try:
+                return self.changed(m, s_).satisfied != holds
+            except (ValueError, ArithmeticError, OverflowError):
+                return False
+
+        top = math.log(self.limit) if self.kind == "factor" else self.limit
+        if not flipped(top):
+            return None
+        floor = top * 2.0**-64
+        hi = top
+        while hi > floor and flipped(hi / 2):  # the scale: a change may be 1e-15 (an eigenvalue) or 10 (an exponent)
+            hi /= 2
+        lo = hi / 2 if hi > floor else 0.0
+        while hi - lo > RESOLUTION_PRECISION * hi:
+            mid = (lo + hi) / 2
+            lo, hi = (lo, mid) if flipped(mid) else (mid, hi)
+        if self.kind == "shift":
+            return float(f"{hi:.{RESOLUTION_DIGITS}g}")
+        change = math.expm1(hi)  # the factor's excess over 1, to the stated digits
+        return float(f"{change:.{RESOLUTION_DIGITS}g}") + 1.0 if change < 0.01 else float(f"{math.exp(hi):.{RESOLUTION_DIGITS}g}")
+
+
+RESOLUTION_DIGITS = 3
+"""Significant digits of a resolution: it says how large an error a check can see, not a fourth digit of it."""
+RESOLUTION_PRECISION = 10.0 ** -(RESOLUTION_DIGITS + 1)
+"""Relative width at which the bisection stops (a tenth of the last stated digit)."""
+
+FACTOR = Resolution("lhs multiplied by the factor (equivalently rhs divided by it)", "factor")
+"""The default resolution of an inequality of positive sides: the factor by which ``lhs`` would have to grow against
+``rhs`` (a bound computed too small by it, or a measured side too large) to flip the worst instance, ``(rhs + tol) /
+lhs`` — C7's *detectable factor* is this for the whole record."""
+
+
+@dataclass(frozen=True)
 class Claim:
     """One claim as a record; see the module docstring.
 
@@ -214,6 +351,8 @@ class Claim:
     score: Callable[[Measurement], float] | None = None  # a statistical record's search target (hypothesis.target)
     seed_id: str | None = None  # draw instances from this id's seed (records sharing experiments); None: own id
     false_alarm: float | None = None  # stated P(check fails | correct implementation), one run at a profile
+    resolution: Resolution = FACTOR  # how the record's resolution is measured (the quantity changed, its unit)
+    fixed: Callable[[Any], list[dict]] | None = None  # instances every run includes beside the drawn ones (by profile)
 
     def __post_init__(self):
         if self.false_alarm is not None and not 0 < self.false_alarm < 1:
@@ -240,8 +379,14 @@ class Claim:
         return self.strategy(scenario, profile)
 
     def examples(self, profile) -> int:
-        """How many instances a run under ``profile`` tries."""
+        """How many instances a run under ``profile`` draws (the :meth:`fixed_instances` come on top)."""
         return int(self.budget(profile))
+
+    def fixed_instances(self, profile) -> list[dict]:
+        """The instances every run under ``profile`` includes, whatever Hypothesis draws: a statistical record's
+        experiments that are too costly to leave to chance (C7's trained networks: drawing them with replacement
+        repeated some and dropped others)."""
+        return [] if self.fixed is None else [dict(i) for i in self.fixed(profile)]
 
     def measure(self, instance: dict) -> Measurement:
         """Both sides on an instance, or on a pooled instance ``{"experiments": [...]}`` of a statistical claim."""

@@ -29,7 +29,7 @@ from functools import partial
 import numpy as np
 from hypothesis import strategies as st
 
-from checks.claims.record import Claim, Measurement, Twin
+from checks.claims.record import Claim, Measurement, Resolution, Twin
 from checks.claims.scenarios import sample_strategy
 from checks.experiments.strategies import seeds
 from checks.inference.stats import fit_limit, fit_rate
@@ -53,6 +53,15 @@ SMALL_WIDTHS = (4, 8, 16, 32)
 """The ``-A1`` width grid: far below the regime where the NTK concentrates."""
 LIMIT_EXTRA_DOUBLINGS = 1
 """Doublings of width the limit records add beyond the rate grid: the limit is read off the largest widths."""
+RATE_RESOLUTION = Resolution("the deviation multiplied by m^b: the fitted slope and its confidence limit move by b",
+                             "exponent b of m", "shift", limit=10.0)
+"""A rate record's resolution: the smallest exponent ``b`` of a factor ``m^b`` on the deviation (a deviation that decays
+slower by ``b``) that flips the slope's confidence limit past the claimed ``−½`` (exact: a log-log least-squares fit
+moves by ``b``)."""
+LIMIT_RESOLUTION = Resolution("a constant c added to the mean deviation at every width: the fitted limit moves by c",
+                              "limit c (units of the deviation)", "shift", limit=10.0)
+"""A limit record's resolution: the smallest constant ``c`` the deviation could settle at (a deviation ``c + K m^{−½}``)
+that the limit's confidence limit sees as non-zero (exact: the weighted least-squares fit is linear in the means)."""
 
 
 def rate_instances(scenario: str | None, profile, *, extra_doublings: int = 0) -> st.SearchStrategy:
@@ -138,6 +147,7 @@ def width_rate_claims(family: str, title: str, statement: str, deviations, **ext
         lhs_name="slope lower limit",
         rhs_name="claimed exponent",
         tolerance_reason="none: the slope's confidence limit already carries the sampling error",
+        resolution=RATE_RESOLUTION,
         **common,
         **extra,
     )
@@ -154,6 +164,7 @@ def width_rate_claims(family: str, title: str, statement: str, deviations, **ext
         lhs_name="lower limit of c",
         rhs_name="0",
         tolerance_reason="none: the confidence limit of c carries the sampling error",
+        resolution=LIMIT_RESOLUTION,
         **common,
     )
     return rate, limit

@@ -20,6 +20,10 @@ limit):
   the project's one definition, ``checks.theory.linearization.linearization_error`` (mean of
   ``|F(x; W_T) − ⟨∇f(x; W_0), W_T − W_0⟩|`` over the test points), and so is the distance
   ``√m ‖W_t − W_0‖_F`` the bound's radius must cover.
+
+Every trial also checks that its test sample is held out (``checks.theory.held_out``): the ``H∞`` interpolant's
+clipped test loss on the trial's test points against its closed-form leave-one-out loss on the training sample, and
+the nearest test-to-training distance (``held_out`` in the row; for a network trial, on the network's own sample).
 """
 
 from __future__ import annotations
@@ -36,12 +40,13 @@ from checks.model.rnn import init_params, output
 from checks.model.train import train_gd
 from checks.numerics.constants import DELTA
 from checks.theory.bounds import clipped_loss, generalization_bound_terms
+from checks.theory.held_out import comparison, loo_residuals, nearest_distance
 from checks.theory.kernel_regression import ridgeless_predictor
 from checks.theory.linearization import kernel_drift, linearization_error
 from checks.theory.target_families import make_target
 
-__all__ = ["D", "N_TEST", "TARGETS", "draw_inputs", "kernel_sample", "kernel_trial", "labels", "network_trial", "train_centered",
-           "trained_networks"]
+__all__ = ["D", "N_TEST", "TARGETS", "draw_inputs", "held_out", "kernel_sample", "kernel_trial", "labels", "network_trial",
+           "train_centered", "trained_networks"]
 
 N_TEST = 2000
 """Test points per trial: the clipped test loss (values in [0, 1]) has standard error ≤ 0.011."""
@@ -96,15 +101,24 @@ def kernel_sample(target: str, L: int, n: int, seed: int):
     return X, y, infinite_ntk(X)
 
 
+def held_out(H, y, X, Xt, u, yt) -> dict:
+    """Is the test sample held out?  The ``H∞`` interpolant's per-point clipped test loss (its outputs ``u`` at ``Xt``)
+    against its clipped leave-one-out loss on ``(X, y)`` (``checks.theory.held_out.comparison``), and the nearest
+    test-to-training distance.  The guard of C7 and C7-data-<set> decides on these (``checks.theory.held_out.guard``)."""
+    residuals = loo_residuals(H, y)
+    return comparison(clipped_loss(u, yt), clipped_loss(y - residuals, y)) | {"nearest_distance": nearest_distance(Xt, X)}
+
+
 @lru_cache(maxsize=1024)
 def kernel_trial(target: str, L: int, n: int, seed: int, random_labels: bool = False, heavy_tailed: bool = False) -> dict:
-    """One C7 trial of the kernel interpolant: clipped test loss on ``N_TEST`` fresh points, the bound and its terms."""
+    """One C7 trial of the kernel interpolant: clipped test loss on ``N_TEST`` fresh points, the bound and its terms,
+    and whether the test sample was held out (:func:`held_out`)."""
     X, y, Xt, yt = _sample(target, L, n, seed, random_labels, heavy_tailed)
     H = infinite_ntk(X)
     u = ridgeless_predictor(H, infinite_ntk(Xt, X), y)
     test = float(clipped_loss(u, yt).mean())
     return {"predictor": "kernel", "target": target, "L": L, "n": n, "seed": seed, "train_loss": 0.0,
-            "test_loss": test} | _terms_row(H, y)  # the interpolant's train loss is 0
+            "test_loss": test} | _terms_row(H, y) | {"held_out": held_out(H, y, X, Xt, u, yt)}  # train loss 0: it interpolates
 
 
 @lru_cache(maxsize=64)
@@ -126,7 +140,9 @@ def trained_networks(target: str, L: int, n: int, seed: int, widths: tuple[int, 
     at the largest width also the bound's terms on the network's own kernel ``H(W_0)`` and its drift
     ``‖H(W_T) − H(W_0)‖_2 / λ_min(H(W_0))`` (``checks.theory.linearization.kernel_drift``)."""
     X, y, Xt, yt = _sample(target, L, n, seed, False, False)
-    terms = _terms_row(infinite_ntk(X), y)
+    H = infinite_ntk(X)
+    terms = _terms_row(H, y)
+    check = held_out(H, y, X, Xt, ridgeless_predictor(H, infinite_ntk(Xt, X), y), yt)  # the network's own sample
     by_width = {}
     for m in widths:
         init = derive_seed(seed, INIT_STREAM, m)
@@ -151,7 +167,8 @@ def trained_networks(target: str, L: int, n: int, seed: int, widths: tuple[int, 
     return {"predictor": "network", "target": target, "L": L, "n": n, "seed": seed, "m": max(widths),
             "steps": top["steps"], "capped": any(w["capped"] for w in by_width.values()),
             "train_loss": top["train_loss"], "test_loss": top["test_loss"]} | terms | {
-            "bound": top["train_loss"] + terms["bound"], "epsilon_m": top["epsilon_m"], "by_width": by_width}
+            "bound": top["train_loss"] + terms["bound"], "epsilon_m": top["epsilon_m"], "by_width": by_width,
+            "held_out": check}
 
 
 def train_centered(X, y, Xt, *, m: int, steps: int, seed: int, dtype=torch.float32, stop_below: float | None = None):

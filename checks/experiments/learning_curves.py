@@ -46,6 +46,7 @@ from checks.inference.growth import fit_growth_classes
 from checks.inference.stats import mean_band
 from checks.model.ntk import infinite_ntk, kappa_bar
 from checks.numerics.validate import is_integer
+from checks.theory.held_out import nearest_distance, nested_comparisons
 from checks.theory.kernel_regression import (
     iterations_from_spectrum,
     kernel_test_errors,
@@ -258,6 +259,7 @@ def run_learning_curves(
     n_test: int = MIN_TEST_POINTS,
     progress: Callable[[int, int, str], None] | None = None,
     memory_budget: int = MEMORY_BUDGET,
+    seed_offset: int = 0,
 ) -> dict:
     """Measured sample and iteration complexity against ``L`` (docs/claims.md C11), JSON-able.
 
@@ -268,7 +270,10 @@ def run_learning_curves(
 
     Returns ``{"config", "rows", "summary", "fits"}``:
 
-    - ``rows``: one per ``(target, L, n, seed)`` with ``test_rel_mse`` (``None`` if the kernel was singular);
+    - ``rows``: one per ``(target, L, n, seed)`` with ``test_rel_mse`` (``None`` if the kernel was singular) and
+      ``held_out``: the squared test error against the closed-form leave-one-out error of the same prefix
+      (``checks.theory.held_out.nested_comparisons``: mean, difference, standard error, ``z``) and the nearest
+      test-to-training distance of the ``(L, seed)`` sample (the guard of C11 that the test points were not seen);
     - ``summary``: one per ``(target, L)``: the curve (mean and ``CONFIDENCE`` band over seeds per ``n``),
       ``n_star`` (:class:`NStar` of the mean curve; also of the band's edges), ``iterations`` (mean over seeds),
       ``phi``, ``kappa_bar``, ``phi_kappa``, ``label_variance``, ``phi_kappa_rel`` (:func:`certificate`) and
@@ -279,6 +284,8 @@ def run_learning_curves(
       both ratios, each ``None`` with fewer than 4 lengths.
 
     ``progress(done, total, label)`` is called once with ``done = 0`` and after each ``(L, seed)`` cell.
+    ``seed_offset`` shifts the seeds to ``seed_offset … seed_offset + seeds − 1`` (fresh samples for a false-alarm run,
+    ``checks.harness.held_out_alarms``); the rows carry the seeds used.
     Raises ``ValueError`` on bad input before any computation.
     """
     checked = _validate(targets, lengths, sizes, dim, seeds, eps, small_inputs, n_test, memory_budget)
@@ -292,7 +299,8 @@ def run_learning_curves(
     rows, iterations = [], {}
     done = 0
     for L in lengths:
-        for seed in range(seeds):
+        for k in range(seeds):
+            seed = seed_offset + k
             X = sample_inputs(n_max, L, dim, seed, stream=TRAIN_STREAM, small_inputs=small)
             Xt = sample_inputs(n_test, L, dim, seed, stream=TEST_STREAM, small_inputs=small)
             H = infinite_ntk(X)
@@ -301,12 +309,15 @@ def run_learning_curves(
             Y = torch.stack([tg(X) for tg in made], dim=1)
             Yt = torch.stack([tg(Xt) for tg in made], dim=1)
             errors = kernel_test_errors(H, Hx, Y, Yt, sizes)
+            held = nested_comparisons(H, Hx, Y, Yt, sizes, lambda u, y: (u - y) ** 2)
+            distance = nearest_distance(Xt, X)
             lam, V = spectrum(H[:n_iter, :n_iter])
             proj = (V.T @ Y[:n_iter].numpy()) ** 2
             for j, t in enumerate(targets):
                 for n, errs in zip(sizes, errors):
-                    rows.append({"target": t, "L": L, "n": n, "seed": seed, "test_rel_mse": errs[j]})
-                iterations[(t, L, seed)] = iterations_from_spectrum(lam, proj[:, j], eps)
+                    check = None if held[n] is None else {**held[n][j], "nearest_distance": distance}
+                    rows.append({"target": t, "L": L, "n": n, "seed": seed, "test_rel_mse": errs[j], "held_out": check})
+                iterations[(t, L, k)] = iterations_from_spectrum(lam, proj[:, j], eps)
             del H, Hx
             done += 1
             if progress is not None:

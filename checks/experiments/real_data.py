@@ -16,7 +16,7 @@ import numpy as np
 import torch
 
 from checks.experiments.data import data_set, prepared_pool
-from checks.experiments.generalization import train_centered
+from checks.experiments.generalization import held_out, train_centered
 from checks.model.ntk import infinite_ntk, kappa_bar
 from checks.model.rnn import init_params
 from checks.numerics.constants import DELTA
@@ -118,6 +118,9 @@ def real_data_rows(
       ``kernel_test_loss`` (mean ``min(|u − y|, 1)``), ``kernel_train_loss``;
     - ``bound_true`` / ``bound_random``: C7's right-hand side for the kernel predictor, its
       training loss plus ``generalization_bound(H∞, y, delta)`` (``ε(m) = 0`` at infinite width);
+    - ``held_out``: the kernel predictor's clipped test loss against its closed-form leave-one-out loss on the training
+      set, and the nearest test-to-training distance (``checks.experiments.generalization.held_out``: the guard of
+      ``C7-data-<set>`` that the test set was not seen);
     - the trained network (``init_params(m, d, seed)``, ``train_gd`` for ``network_steps`` steps
       at the A4 step, centered predictor ``F = f(W_T) − f(W_0)``) when ``n ≤ network_max_n``:
       ``net_test_error``, ``net_test_loss``, ``net_train_loss`` (clipped), ``net_train_mse``,
@@ -237,6 +240,7 @@ def _kernel_side(X, y, y_rand, Xt, yt, delta) -> tuple[dict, torch.Tensor, torch
             "generalization_random": gb_rand,
             "bound_true": train_true + gb_true,
             "bound_random": train_rand + gb_rand,
+            "held_out": held_out(H, y, X, Xt, u_test, yt),
         },
         H,
         K_test,

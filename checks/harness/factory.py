@@ -20,6 +20,7 @@ from hypothesis import Phase, given, seed, settings, target
 
 from checks.claims import Claim, ClaimFailure, Profile, get, select
 from checks.claims.profiles import hypothesis_settings
+from checks.experiments.strategies import freeze_example_constants
 
 __all__ = ["claim_test", "run_claim", "seed_for"]
 
@@ -41,12 +42,18 @@ def run_claim(claim: Claim, profile: Profile, check, *, shrink: bool = True, see
     ``shrink=False`` reports the first failing instance as found (the mutation analysis only needs
     to know that the check fails).  A statistical record (``claim.aggregate``) records every
     experiment and is checked once, on the pooled instance ``{"experiments": [...]}``; with a ``claim.score``
-    each experiment is evaluated as it is drawn and Hypothesis targets the score.
+    each experiment is evaluated as it is drawn and Hypothesis targets the score.  A record's
+    ``fixed_instances`` are checked in every run beside the drawn ones (pooled with them for a statistical record).
 
     ``seed_salt`` (an integer) draws the instances from ``seed_for(id, profile, seed_salt)`` instead,
     under any profile and without Hypothesis's example database: each salt is a fresh, independent
     run of the same check (``checks.harness.false_alarms``).  Without it nothing changes.
+
+    Hypothesis's literal pool is frozen first (``freeze_example_constants``), so every caller — the pytest plugin,
+    ``rnn-theorems mutate``, the false-alarm runs — draws the same instances for the same seed (``mutate`` drew others
+    than ``verify`` before: a mutant's verdict was measured on instances the ledger never saw).
     """
+    freeze_example_constants()
     strategy = claim.instances(None, profile)
     experiments: list[dict] = []
 
@@ -70,8 +77,12 @@ def run_claim(claim: Claim, profile: Profile, check, *, shrink: bool = True, see
     elif profile.fixed_seed:
         test = seed(seed_for(claim.seed_id or claim.id, profile.name))(test)
     test()
+    fixed = claim.fixed_instances(profile)
     if claim.aggregate is not None:
-        check(claim, {"experiments": experiments})
+        check(claim, {"experiments": experiments + fixed})
+    else:
+        for instance in fixed:
+            check(claim, instance)
 
 
 def claim_test(selector: str):

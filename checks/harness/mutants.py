@@ -22,6 +22,9 @@ TERMS = "checks.theory.bounds:generalization_bound_terms"
 """The bound's terms: the C7 mutants change one constant here, so the bound and its links see the same error."""
 _LINKS_FREE = {"C7-radius": "compares the network's distance with its own kernel's grid radius, not the bound's terms",
                "C7-linearization": "reads no bound term"}
+_C7_SAMPLE_FREE = {"C7-labels": "compares two bounds of one training sample: the test inputs are not read",
+                   "C7-rademacher": "reads the training sample only", "C7-rademacher-lower": "reads the training sample only",
+                   "C7-radius": "reads the training sample and the network's distance only"}
 
 
 # --- the wrong implementations -------------------------------------------------------------
@@ -123,6 +126,30 @@ def _ntk_without_cross_time(original):
         return torch.einsum("ilm,jlm,ilk,jlk->ij", d1, d2, h1, h2) / params.m
 
     return empirical_ntk
+
+
+def _mask_dropped_from_step(step: int):
+    """The empirical NTK's backward pass without the ReLU mask from step ``step`` on (``δ_l = b_l`` for ``l ≥ step``, the
+    mask read from a window of the first ``step − 1`` steps): an error only sequences longer than ``step − 1`` show.
+    Replaces ``backward_trace`` in ``checks.model.ntk`` alone (training keeps the correct one)."""
+
+    def make(original):
+        from checks.model.rnn import forward
+
+        def backward_trace(params, X):
+            trace = forward(params, X)
+            D = trace.D
+            L = D.shape[-2]
+            deltas = [None] * L
+            b = params.B.unsqueeze(-2).expand(*D.shape[:-2], D.shape[-1])
+            for l in range(L - 1, -1, -1):
+                deltas[l] = b if l + 1 >= step else D[..., l, :] * b
+                b = deltas[l] @ params.W
+            return trace, torch.stack(deltas, dim=-2)
+
+        return backward_trace
+
+    return make
 
 
 def _ntk_frozen(original):
@@ -253,6 +280,85 @@ def _split_with_replacement(original):
     return training_split
 
 
+def _c7_test_reuses_training(mode: str, noise: float = 0.0, fraction: float = 1.0):
+    """C7's sample where the test inputs reuse the training inputs: ``"seed"`` — drawn from the training seed (the
+    test stream's ``derive_seed`` forgotten: the first ``min(n, N_TEST)`` test sequences *are* the training ones);
+    ``"part"`` — the first ``fraction`` of the test set taken from the training set (½: half), each a training
+    sequence plus ``noise`` (relative, per step, renormalized: "augmented" copies) when ``noise > 0``.  Also the probe
+    of ``checks.harness.held_out_alarms`` (the guard's resolution in the reused fraction)."""
+
+    def make(original):
+        from checks.experiments import generalization as g
+
+        def _sample(target, L, n, seed, random_labels, heavy_tailed):
+            X, y, Xt, yt = original(target, L, n, seed, random_labels, heavy_tailed)
+            if mode == "seed":
+                Xt = g.draw_inputs(g.N_TEST, torch.Generator().manual_seed(seed), L)
+            else:
+                reused = round(fraction * g.N_TEST)
+                copies = X[torch.arange(reused) % n]
+                if noise:
+                    step = torch.randn(copies.shape, generator=torch.Generator().manual_seed(seed), dtype=copies.dtype)
+                    copies = copies + noise * step / math.sqrt(copies.shape[-1])
+                    copies = copies / copies.norm(dim=-1, keepdim=True)
+                Xt = torch.cat([copies, Xt[reused:]])
+            f = g.make_target(target, L, g.D, seed=0)
+            gen = torch.Generator().manual_seed(g.derive_seed(seed, g.LABEL_STREAM))
+            g.labels(f, X, gen, random_labels, heavy_tailed)  # the training labels' draws come first, as in the original
+            return X, y, Xt, g.labels(f, Xt, gen, random_labels, heavy_tailed)
+
+        return _sample
+
+    return make
+
+
+def _data_test_reuses_training(fraction: float | None = None):
+    """The real-data split where the test set meets the training sets: the training sets read from the head of the
+    permutation, where the test set is (the offset ``n_test`` forgotten; ``fraction`` ``None``), or the first
+    ``fraction`` of the test set taken from the training part (½: half)."""
+
+    def make(original):
+        from checks.experiments.real_data import data_sizes
+
+        def training_split(pool, seed):
+            perm = original(pool, seed)
+            n_test = data_sizes(pool)[1]
+            if fraction is None:
+                return torch.cat([perm[:n_test], perm])  # test = perm[:n_test]; training sets perm[:n]
+            h = round(fraction * n_test)
+            return torch.cat([perm[n_test : n_test + h], perm[h:n_test], perm[n_test:]])
+
+        return training_split
+
+    return make
+
+
+def _c11_test_reuses_training(mode: str, noise: float = 0.0, fraction: float = 0.5):
+    """C11's test inputs from the training stream: all of them (``"stream"``: the stream key of the test set
+    forgotten, so the test set is the training sample's first ``n_test`` sequences), the first ``fraction``
+    (``"part"``; ½: half), or every one a training sequence plus ``noise`` (``"noisy"``)."""
+
+    def make(original):
+        from checks.experiments.learning_curves import TEST_STREAM, TRAIN_STREAM
+
+        def sample_inputs(n, L, dim, seed, *, stream=TRAIN_STREAM, small_inputs=None):
+            out = original(n, L, dim, seed, stream=stream, small_inputs=small_inputs)
+            if stream != TEST_STREAM:
+                return out
+            train = original(n, L, dim, seed, stream=TRAIN_STREAM, small_inputs=small_inputs)
+            if mode == "stream":
+                return train
+            if mode == "part":
+                k = round(fraction * n)
+                return torch.cat([train[:k], out[k:]])
+            step = torch.randn(train.shape, generator=torch.Generator().manual_seed(seed), dtype=train.dtype)
+            return train + noise * step / math.sqrt(dim)
+
+        return sample_inputs
+
+    return make
+
+
 def _jitter(original):
     """``H∞ + 10⁻⁶ (tr H/n) I``: a ridge added 'for numerical stability'."""
 
@@ -321,6 +427,8 @@ MUTANTS: dict[str, Mutant] = {
                            "C7-rademacher-lower": "H∞ scaled on both sides: the ratio is invariant",
                            "C7-radius": "compares with the network's own kernel H(W_0), which the mutant leaves",
                            "C7-linearization": "reads no kernel"}),
+        Mutant("hinf-scaled-1.1", "H∞ multiplied by 1.1 (a 10% constant error)", "checks.model.ntk:infinite_ntk",
+               _scaled_result(1.1), kills=("C2", "C8a", "C8b")),
         Mutant("hinf-no-backward-2", "H∞ without the factor 2 of Π_{j>l} 2P_j", "checks.model.ntk:infinite_ntk",
                _plain_infinite_ntk(backward=1.0), kills=("C2", "C8a", "C8b")),
         Mutant("hinf-P-over-pi", "P_l = (π − θ_l)/π instead of (π − θ_l)/(2π)", "checks.model.ntk:infinite_ntk",
@@ -340,6 +448,11 @@ MUTANTS: dict[str, Mutant] = {
                _ntk_without_cross_time, kills=("C6-lower",),  # at finite m R_m is off the true minimum-norm distance
                equivalent={"C2": "the cross-time terms vanish as m → ∞: the limit H∞ is unchanged",
                            "C3c": "same limit as m → ∞", "C5": "same limit as m → ∞", "=C6": "same limit as m → ∞"}),
+        Mutant("entk-mask-dropped-from-step-6", "empirical NTK whose backward pass drops the ReLU mask from step 6 on "
+               "(δ_l = b_l for l ≥ 6): wrong only on sequences longer than 5", "checks.model.ntk:backward_trace",
+               _mask_dropped_from_step(6), everywhere=False, kills=("C2-lengths",),
+               equivalent={"=C2": "its samples have L ≤ 5: the kernel is the correct one there",
+                           "C2-limit": "its samples have L ≤ 5: the kernel is the correct one there"}),
         Mutant("entk-frozen", "empirical NTK cached by sample: it ignores W after the first call", "checks.model.ntk:empirical_ntk",
                _ntk_frozen, kills=("C4b", "=C6", "C6-lower")),
         Mutant("series-degree-1-dropped", "kernel power series without its degree-1 terms", "checks.model.series:kernel_series",
@@ -373,6 +486,29 @@ MUTANTS: dict[str, Mutant] = {
                "checks.experiments.n_star_bootstrap:bootstrap_n_star", _n_star_target_per_length,
                kills=("C11-last-linear",),
                equivalent={"C11-first-linear": "already undecided at ε: a harder target at L > 4 leaves it undecided"}),
+        Mutant("c7-test-from-train-seed", "C7's test inputs drawn from the training seed (the test stream forgotten): "
+               "the first min(n, 2000) test sequences are training sequences (all of them from n = 2000)",
+               "checks.experiments.generalization:_sample", _c7_test_reuses_training("seed"), kills=("=C7",),
+               equivalent=_C7_SAMPLE_FREE),
+        Mutant("c7-test-half-train", "C7's test set: its first half taken from the training set",
+               "checks.experiments.generalization:_sample", _c7_test_reuses_training("part", fraction=0.5), kills=("=C7",),
+               equivalent=_C7_SAMPLE_FREE),
+        Mutant("c7-test-noisy-copies", "C7's test set: training sequences plus 5% noise per step (augmented copies)",
+               "checks.experiments.generalization:_sample", _c7_test_reuses_training("part", noise=0.05), kills=("=C7",),
+               equivalent=_C7_SAMPLE_FREE),
+        Mutant("data-test-from-train", "real-data training sets read from the head of the split, where the test set is "
+               "(offset forgotten): 22%, 70%, 100% of digits' test set is trained on at n = 100, 316, 1000",
+               "checks.experiments.real_data:training_split", _data_test_reuses_training(), kills=("C7-data",)),
+        Mutant("data-test-half-train", "real-data test set: its first half taken from the training part",
+               "checks.experiments.real_data:training_split", _data_test_reuses_training(0.5), kills=("C7-data",)),
+        Mutant("c11-test-from-train-stream", "C11's test inputs from the training stream (its stream key forgotten): the "
+               "test set is the first 500 training sequences", "checks.experiments.learning_curves:sample_inputs",
+               _c11_test_reuses_training("stream"), kills=("C11",)),
+        Mutant("c11-test-half-train", "C11's test inputs: the first half from the training stream",
+               "checks.experiments.learning_curves:sample_inputs", _c11_test_reuses_training("part"), kills=("C11",)),
+        Mutant("c11-test-noisy-copies", "C11's test inputs: training sequences plus 5% noise (augmented copies)",
+               "checks.experiments.learning_curves:sample_inputs", _c11_test_reuses_training("noisy", noise=0.05),
+               kills=("C11",)),
         Mutant("data-split-with-replacement", "real-data training sets drawn with replacement (repeated sequences)",
                "checks.experiments.real_data:training_split", _split_with_replacement, kills=("C3-data",)),
         Mutant("c7-bound-raw-radius", "the C7 bound with the raw radius √(yᵀH⁻¹y), not the grid radius R_k",

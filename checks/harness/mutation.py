@@ -54,18 +54,28 @@ class _Failed(AssertionError):
     pass
 
 
+class _Invalid(AssertionError):
+    pass
+
+
 def _raise_on_failure(claim, instance, scenario=None):
     m = claim.measure(instance)
-    if not m.holds:
+    if m.failed_guards:
+        g = m.failed_guards[0]
+        raise _Invalid(f"guard {g.describe()}: the measured data are no evidence")
+    if not m.satisfied:
         raise _Failed(f"{claim.lhs_name} = {m.lhs:.4g} > {claim.rhs_name} = {m.rhs:.4g} (margin {m.margin:.3g})")
     return m
 
 
 def check_outcome(claim, profile: Profile, *, seed_salt: int | None = None) -> tuple[str, str]:
     """Run a record's check on its instances (``seed_salt``: fresh ones, see ``run_claim``): ``("held", …)``,
-    ``("failed", why)`` (a measurement broke the inequality) or ``("crashed", why)`` (the check raised)."""
+    ``("failed", why)`` (a measurement broke the inequality), ``("invalid", why)`` (a measurement's guard failed:
+    ``checks.claims.record.Guard``) or ``("crashed", why)`` (the check raised)."""
     try:
         run_claim(claim, profile, _raise_on_failure, shrink=False, seed_salt=seed_salt)
+    except _Invalid as e:
+        return "invalid", str(e).splitlines()[0]
     except _Failed as e:
         return "failed", str(e).splitlines()[0]
     except Exception as e:
@@ -83,7 +93,8 @@ def check_failure(claim, profile: Profile, *, seed_salt: int | None = None) -> s
 def run_pair(claim_id: str, mutant_id: str, profile: Profile) -> PairResult:
     """Run one record's check on its own instances under ``profile`` with the mutant applied.
 
-    Killed when the check fails; for a record with a recorded finding, killed when its check stops failing.
+    Killed when the check fails; for a record with a recorded finding, killed when its check stops failing; killed
+    whatever the record when a guard of its measurement fails (the mutant made the measured data invalid).
     Crash-killed when the check raises (a wrong implementation that cannot even run is caught, but not by the
     claim's inequality: counted apart).
     """
@@ -98,8 +109,8 @@ def run_pair(claim_id: str, mutant_id: str, profile: Profile) -> PairResult:
     if outcome == "crashed":  # caught, whatever the record claims, but shown apart from a failing inequality
         return PairResult(claim_id, mutant_id, "crash-killed", reason, seconds)
     failed = outcome == "failed"
-    killed = failed != bool(claim.expected_fail)
-    if claim.expected_fail and not failed:
+    killed = outcome == "invalid" or failed != bool(claim.expected_fail)
+    if claim.expected_fail and outcome == "held":
         reason = "the recorded finding no longer reproduces"
     return PairResult(claim_id, mutant_id, "killed" if killed else "survived", reason, seconds)
 

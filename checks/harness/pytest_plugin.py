@@ -44,7 +44,7 @@ from hypothesis import settings
 
 from checks.claims import PROFILES, ClaimFailure, get_profile, resolve, select, sort_key
 from checks.claims.profiles import ENV_VAR, hypothesis_settings
-from checks.claims.record import match_selector
+from checks.claims.record import InvalidMeasurement, match_selector
 from checks.experiments.fanout import use_fixed_threads
 from checks.experiments.strategies import freeze_example_constants
 from checks.harness.baseline import check_profiles, comparable_ratio, compare, new_records
@@ -53,7 +53,7 @@ from checks.harness.jsonio import check_writable, jsonable, new_run_id
 from checks.harness.ledger import Ledger
 from checks.harness.schemas import load
 from checks.harness.store import LEDGER_PATH, MUTATION_PATH, ResultsStore
-from checks.harness.tables import fmt, format_table, rate_cells, resolution_line
+from checks.harness.tables import fmt, format_table, rate_cells, resolution_cells, resolution_line
 
 TWIN_MARK = "twin"
 """The mark of a record's falsified-twin test (``tests/test_falsified_twins.py``): ``--claims`` selects it with the
@@ -277,7 +277,12 @@ class ClaimChecker:
     def __call__(self, claim, instance, scenario=None):
         m = claim.measure(instance)  # a statistical claim's pooled instance is measured by its aggregate
         self.ledger.collector(claim, scenario).add(instance, m)
-        if not m.holds:
+        if m.failed_guards:  # not the claim's failure: the data are no evidence (a recorded finding does not expect it)
+            path = save_counterexample(claim, scenario, instance, m)
+            g = m.failed_guards[0]
+            raise InvalidMeasurement(f"{claim.id} measured invalid data: guard {g.describe()} — {g.statement}; "
+                                     f"instance kept at {path}")
+        if not m.satisfied:
             path = save_counterexample(claim, scenario, instance, m)
             raise ClaimFailure(
                 f"{claim.id} fails: {claim.lhs_name} = {m.lhs:.6g} > {claim.rhs_name} = {m.rhs:.6g} "
@@ -371,16 +376,18 @@ def baseline_diffs(current: dict, baseline: dict, planned: set[str] | None = Non
 
 def summary_rows(records: dict) -> list[list[str]]:
     """Rows of the terminal table: status, instances, worst margin, the comparable ratio, the fitted slope
-    with its confidence interval beside the claimed rate, the implied constant."""
+    with its confidence interval beside the claimed rate, the implied constant, the resolution and its unit."""
     rows = []
     for key in sorted(records, key=sort_key):
         r = records[key]
         slope, ci, claimed = rate_cells(r)
-        rows.append([key, r["status"], r["instances"], fmt(r["worst_margin"]), fmt(comparable_ratio(r)), slope, ci, claimed, fmt(r["implied_constant"])])
+        rows.append([key, r["status"], r["instances"], fmt(r["worst_margin"]), fmt(comparable_ratio(r)), slope, ci, claimed,
+                     fmt(r["implied_constant"]), *resolution_cells(r)])
     return rows
 
 
-SUMMARY_HEADER = ["record", "status", "instances", "worst margin", "ratio", "fitted slope", "confidence interval", "claimed", "implied constant"]
+SUMMARY_HEADER = ["record", "status", "instances", "worst margin", "ratio", "fitted slope", "confidence interval", "claimed",
+                  "implied constant", "resolution", "resolution unit"]
 RATIO_NOTE = "ratio: lhs/rhs of the worst instance (rhs/lhs when both sides are negative, as for exponents): ≤ 1 iff the inequality holds"
 
 

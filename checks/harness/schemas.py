@@ -13,7 +13,7 @@ from checks.harness.jsonio import read_json
 
 __all__ = ["SQUARE_LIMIT", "STATUSES", "SchemaError", "check_instance", "load", "validate"]
 
-STATUSES = ("holds", "fails", "expected-fail", "not-run", "error")
+STATUSES = ("holds", "vacuous", "fails", "expected-fail", "not-run", "error")
 
 
 class SchemaError(ValueError):
@@ -70,6 +70,11 @@ _RECORD_OPTIONAL = {
     "recorded_at": "str",
     "mutation": "dict",
     "compared": "dict?",
+    "vacuous_instances": "int",
+    "vacuous_reason": "str?",
+    "invalid": "int",
+    "guards": "dict",
+    "resolution": "dict?",
     **{k: v for k, v in _RECORD_FULL.items() if k not in _RECORD_CORE},
 }
 _RUN = {"id": "str", "profile": "str", "started_at": "str", "completed": "bool", "state": "str", "planned": "list"}

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-__all__ = ["fmt", "format_markdown_table", "format_table", "rate_cells", "resolution_line"]
+__all__ = ["fmt", "format_markdown_table", "format_table", "rate_cells", "resolution_cells", "resolution_line"]
 
 
 def fmt(x) -> str:
@@ -65,3 +65,23 @@ def resolution_line(key: str, record: dict) -> str | None:
     return (f"{key}: {d['counted']} counted experiments ({d['vacuous']} vacuous, bound ≥ 1, not counted), "
             f"{d['violations']} violations, upper limit {fmt(record.get('lhs'))} vs δ {fmt(record.get('rhs'))}; "
             f"detectable factor {fmt(d['detectable_factor'])} (1 / max tightness: a bound too small by less is not seen)")
+
+
+def resolution_cells(record: dict) -> tuple[str, str]:
+    """A record's resolution (``checks.claims.record.Resolution``, the ledger's ``resolution``) as two cells: the value
+    — ``×3.84`` for a factor (``×(1 + 2e-12)`` near 1), ``0.13`` for a shift, ``> ×1e+06`` when nothing up to the searched limit flips the
+    verdict, prefixed ``hold at`` for a record that fails (the change that would make it hold) — and its unit."""
+    res = record.get("resolution")
+    if not res:
+        return "–", "–"
+    factor = res.get("kind") == "factor"
+    value = res.get("value")
+    if value is None:
+        cell = f"> {'×' if factor else ''}{res.get('limit', 0):.3g}"
+    elif factor and value - 1 < 0.01:  # a factor near 1: its excess, which the digits would hide
+        cell = f"×(1 + {value - 1:.3g})"
+    else:
+        cell = f"×{value:.3g}" if factor else f"{value:.3g}"
+    if res.get("direction") == "to hold":
+        cell = f"hold at {cell}"
+    return cell, res.get("unit", "–")

@@ -28,7 +28,7 @@ from checks.harness.jsonio import read_json
 from checks.harness.schemas import load
 from checks.harness.store import MUTATION_PATH, freshness
 from checks.harness.tables import fmt as _fmt
-from checks.harness.tables import format_markdown_table, rate_cells, resolution_line
+from checks.harness.tables import format_markdown_table, rate_cells, resolution_cells, resolution_line
 from checks.tools.plots import plot_generalization, plot_rate, plot_scaling, plot_table
 
 __all__ = ["findings_markdown", "render_html", "render_report"]
@@ -248,7 +248,8 @@ def _mutation_tables(mutation: dict) -> list[str]:
 
 
 def summary_table(records: dict) -> tuple[list[str], list[list]]:
-    """Every record: status, instances, margin, comparable ratio, slope with interval and claimed rate, constant, run."""
+    """Every record: status, instances, margin, comparable ratio, slope with interval and claimed rate, constant,
+    resolution and its unit, run."""
     header = [
         "record",
         "status",
@@ -259,6 +260,8 @@ def summary_table(records: dict) -> tuple[list[str], list[list]]:
         "confidence interval",
         "claimed",
         "implied constant",
+        "resolution",
+        "resolution unit",
         "profile",
         "recorded",
     ]
@@ -276,6 +279,7 @@ def summary_table(records: dict) -> tuple[list[str], list[list]]:
                 ci,
                 claimed,
                 _fmt(r["implied_constant"]),
+                *resolution_cells(r),
                 r.get("profile", "–"),
                 r.get("recorded_at", "–"),
             ]
