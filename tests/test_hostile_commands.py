@@ -128,6 +128,39 @@ def test_accepting_a_failure_is_an_explicit_choice_the_baseline_records(toys, ca
     assert _verify(toys, "--claims", "C91", "--accept-failures") == 2  # only with --update-baseline
 
 
+MUTANT_MODULE = '''
+import pytest
+from checks.harness.factory import claim_test
+from checks.harness.mutants import MUTANTS
+
+
+@pytest.fixture(autouse=True)
+def _catalogued_mutant():  # a plausible wrong implementation (checks/harness/mutants.py): C3b-converse must fail under it
+    with MUTANTS["hinf-jitter"].applied():
+        yield
+
+
+test_c3 = claim_test("C3b-converse")
+'''
+
+
+@pytest.mark.slow
+def test_update_baseline_refuses_a_run_under_a_catalogued_mutant(tmp_path, monkeypatch, capsys):
+    """Defect 1 as the issue reproduced it: a catalogued mutant applied in a copy of theorems/, `--update-baseline`
+    exited 0 and the baseline recorded `fails`.  A real claim record, a few seconds."""
+    monkeypatch.chdir(tmp_path)
+    theorems = tmp_path / "theorems"
+    theorems.mkdir()
+    (theorems / f"test_mutant_{uuid.uuid4().hex[:8]}.py").write_text(MUTANT_MODULE)
+    baseline = tmp_path / "B.json"
+    baseline.write_bytes((ROOT / "ledger-baseline.json").read_bytes())
+    args = ["verify", "--claims", "C3b-converse", "--theorems", str(theorems), "--ledger", "results/ledger.json", "--baseline", "B.json"]
+    assert main([*args, "--update-baseline"]) == 1
+    assert "C3b-converse (fails)" in capsys.readouterr().err
+    assert baseline.read_bytes() == (ROOT / "ledger-baseline.json").read_bytes()
+    assert read_json("results/ledger.json")["records"]["C3b-converse"]["status"] == "fails"  # the run itself is recorded
+
+
 def _update_in_child(theorems, claim_id, barrier, slow):
     STATE["fail"] = False
     jsonio_write = jsonio.write_together
@@ -238,6 +271,12 @@ def test_the_writer_tells_kinds_apart_and_replaces_only_its_own(tmp_path):
     with pytest.raises(OutputError, match="figure.png: it holds no file rnn-theorems writes, not a plot"):
         jsonio.write_bytes(tmp_path / "figure.png", b"\x89PNG\r\n\x1a\n", kind="plot")
     assert sorted(p.name for p in tmp_path.iterdir()) == ["figure.png", "out.json"]  # no temporary file left
+    os.mkfifo(tmp_path / "pipe")  # as /dev/null or /dev/zero would be: never replaced, never read to no end
+    with pytest.raises(OutputError, match="pipe: it is not a regular file"):
+        write_json(tmp_path / "pipe", {"rows": []}, kind="audit")
+    with pytest.raises(ValueError, match="pipe is not a regular file"):
+        read_json(tmp_path / "pipe")
+    assert (tmp_path / "pipe").is_fifo()
 
 
 # ----------------------------------------------------------------------------------- 4, 8, 9. the report
@@ -402,6 +441,12 @@ def _data_rows(tmp_path):
     return ["report", "--ledger", "ledger.json", "--out", "reports"]
 
 
+def _mutation_rows(tmp_path):
+    write_json(tmp_path / "ledger.json", {"profile": "ci", "records": {}, "runs": [], "notes": {}})
+    write_json(tmp_path / "mutation.json", {"rows": [], "scores": {"C8c": {"killed": 0, "in_scope": 1, "survivors": ["x"], "equivalent": []}}})
+    return ["report", "--ledger", "ledger.json", "--mutation", "mutation.json", "--out", "reports"]
+
+
 CARELESS = [
     (_deep, "cx.json is nested too deeply"),
     (_huge_seed, "instance field seed = an integer of 401 digits would overflow float64"),
@@ -410,11 +455,15 @@ CARELESS = [
     (_false_alarm_file, "false-alarms false-alarms.json: rows[0]: field 'runs' is missing"),
     (_false_alarm_merge, "fa.json: rows[0]: field 'runs' must be a non-negative integer"),
     (_data_rows, "data-digits.json: rows[0]: field 'kernel_test_loss' must be a finite number or null"),
-    (lambda tmp_path: ["verify", "--ledger", "", "--theorems", str(ROOT / "theorems")], "ledger path '' is empty"),
-    (lambda tmp_path: ["report", "--ledger", ""], "ledger: empty path"),
-    (lambda tmp_path: ["mutate", "--json", "", "--claims", "C9"], "mutation table: empty path"),
+    (_mutation_rows, "mutation mutation.json: scores['C8c']: field 'survivors' must be a list of objects"),
+    (lambda tmp_path: ["verify", "--ledger", "", "--theorems", str(ROOT / "theorems")], "--ledger: empty path"),
+    (lambda tmp_path: ["report", "--ledger", ""], "--ledger: empty path"),
+    (lambda tmp_path: ["mutate", "--json", "", "--claims", "C9"], "--json: empty path"),
     (lambda tmp_path: ["verify", "--workers", "two"], "argument --workers: invalid int value: 'two'"),
     (lambda tmp_path: ["verify", "--baseline", "", "--theorems", str(ROOT / "theorems")], "--baseline: empty path"),
+    (lambda tmp_path: ["report", "--out", ""], "--out: empty path"),  # Path("") is the current folder: no silent report there
+    (lambda tmp_path: ["scaling", "--out", ""], "--out: empty path"),
+    (lambda tmp_path: ["data", "digits", "--out", ""], "--out: empty path"),
 ]
 
 
@@ -427,25 +476,31 @@ def test_careless_input_is_one_line_naming_the_file_option_or_field(tmp_path, mo
     assert message in line
 
 
-def test_a_disk_that_fills_during_a_run_loses_nothing_and_says_so_in_one_line(toys, capsys, monkeypatch):
-    """Defect 6 (full disk): a pytest INTERNALERROR; now the run's verdict stands, the ledger keeps the last good state."""
+@pytest.mark.parametrize("full_from", [1, 2], ids=["full at the start", "fills during the run"])
+def test_a_full_disk_loses_nothing_and_says_so_in_one_line(toys, capsys, monkeypatch, full_from):
+    """Defect 6 (full disk): a pytest INTERNALERROR.  Full at the start: a usage error before any check (exit 2);
+    filling during the run: the verdict stands (exit 1), the ledger keeps its last good state; never a traceback."""
     assert _verify(toys, "--update-baseline") == 0
     before = Path("results/ledger.json").read_bytes()
     capsys.readouterr()
     calls = {"n": 0}
     real_fsync = os.fsync
 
-    def fills_up(fd):  # the run is listed as started (one write), then the disk is full
+    def full(fd):  # the run is listed as started by the first write
         calls["n"] += 1
-        if calls["n"] > 1:
+        if calls["n"] >= full_from:
             raise OSError(errno.ENOSPC, os.strerror(errno.ENOSPC))
         return real_fsync(fd)
 
-    monkeypatch.setattr(jsonio.os, "fsync", fills_up)
-    assert _verify(toys) == 1
+    monkeypatch.setattr(jsonio.os, "fsync", full)
+    code = _verify(toys)
     out = capsys.readouterr()
     assert "INTERNALERROR" not in out.out + out.err and "Traceback" not in out.out + out.err
-    assert re.search(r"ledger NOT written: cannot write ledger results/ledger.json: No space left on device", out.out)
+    said = "cannot write ledger results/ledger.json: No space left on device"
+    if full_from == 1:
+        assert code == 2 and said in _line(out.err)
+    else:
+        assert code == 1 and f"ledger NOT written: {said}" in out.out
     assert read_json("results/ledger.json")["records"] == json.loads(before)["records"]
     assert not [p for p in Path("results").iterdir() if p.name.endswith(".tmp")]
 
@@ -551,6 +606,21 @@ def test_an_output_folder_that_cannot_be_written_is_found_before_any_work(tmp_pa
     line = _line(capsys.readouterr().err)
     assert str(read_only_dir) in line and "not writable" in line
     assert time.perf_counter() - started < 20  # found first: digits' kernels and a learning curve take minutes
+
+
+def test_a_temporary_folder_left_by_a_killed_run_is_removed_by_the_next(tmp_path, monkeypatch):
+    """SIGKILL gives a run no chance to remove its folder: the next `verify --workers` removes it (its process is gone)."""
+    import tempfile
+
+    from checks.harness import distributed
+
+    monkeypatch.setattr(tempfile, "tempdir", str(tmp_path))
+    dead = subprocess.run([sys.executable, "-c", "import os; print(os.getpid())"], capture_output=True, text=True).stdout.strip()
+    (tmp_path / f"rnn-theorems-verify-{dead}-abc").mkdir()
+    (tmp_path / f"rnn-theorems-verify-{os.getpid()}-live").mkdir()  # a run still going: kept
+    (tmp_path / "rnn-theorems-verify-notes").mkdir()  # not a run's folder: kept
+    scratch = distributed._new_scratch()
+    assert sorted(p.name for p in tmp_path.iterdir()) == sorted([Path(scratch).name, f"rnn-theorems-verify-{os.getpid()}-live", "rnn-theorems-verify-notes"])
 
 
 SLOW_CLAIMS = '''

@@ -8,10 +8,12 @@ order of the tasks whatever the engine, so a distributed run prints and stores w
 
 from __future__ import annotations
 
+import signal
+import threading
 from collections.abc import Callable, Sequence
 from contextlib import contextmanager
 
-__all__ = ["FIXED_THREADS", "SCHEDULER_TIMEOUT", "fixed_threads", "map_tasks", "use_fixed_threads"]
+__all__ = ["FIXED_THREADS", "SCHEDULER_TIMEOUT", "fixed_threads", "map_tasks", "sigint_ignored", "use_fixed_threads"]
 
 FIXED_THREADS = 1
 """torch intra-op threads wherever a result must repeat bit for bit — a fixed-seed profile (ci), every worker
@@ -63,7 +65,10 @@ def map_tasks(
         return results
     from dask.distributed import Client, LocalCluster, as_completed
 
-    cluster = None if scheduler else LocalCluster(n_workers=workers, threads_per_worker=1, processes=True, dashboard_address=None)
+    cluster = None
+    if not scheduler:
+        with sigint_ignored():  # the workers start with Ctrl-C ignored: this process alone stops them (below)
+            cluster = LocalCluster(n_workers=workers, threads_per_worker=1, processes=True, dashboard_address=None)
     try:
         with Client(scheduler or cluster, timeout=timeout) as client:
             futures = {client.submit(fn, task, pure=False): i for i, task in enumerate(tasks)}
@@ -73,5 +78,21 @@ def map_tasks(
                     progress(results[futures[future]])
     finally:
         if cluster is not None:
-            cluster.close()
+            with sigint_ignored():  # a second Ctrl-C must not cut the closing short (workers left running)
+                cluster.close()
     return results
+
+
+@contextmanager
+def sigint_ignored():
+    """Ignore Ctrl-C (SIGINT) for the block, in the main thread (elsewhere: nothing changes).  Processes started in
+    the block inherit the ignored signal: a LocalCluster's workers, whose Ctrl-C would otherwise print their
+    event loop's tracebacks while this process closes them."""
+    if threading.current_thread() is not threading.main_thread():
+        yield
+        return
+    previous = signal.signal(signal.SIGINT, signal.SIG_IGN)
+    try:
+        yield
+    finally:
+        signal.signal(signal.SIGINT, previous)

@@ -13,7 +13,8 @@ installed; counterexamples of failing records are written under the worker's wor
 
 An interrupt (Ctrl-C) leaves nothing behind: the run is stored as incomplete, the cluster is closed, each task's
 pytest process exits as soon as the worker that started it is gone (it watches its parent, ``PARENT_ENV``), and
-the tasks' private ledgers live in one temporary folder (``rnn-theorems-verify-*``) that this process removes.
+the tasks' private ledgers live in one temporary folder (``rnn-theorems-verify-<pid>-*``) that this process removes
+(after a SIGKILL, the next ``verify --workers`` run removes it).
 """
 
 from __future__ import annotations
@@ -29,7 +30,7 @@ import time
 from pathlib import Path
 
 from checks.claims import sort_key
-from checks.experiments.fanout import map_tasks
+from checks.experiments.fanout import map_tasks, sigint_ignored
 from checks.harness.jsonio import read_json
 from checks.harness.pytest_plugin import PARENT_ENV, SUMMARY_HEADER, baseline_diffs, summary_rows
 from checks.harness.schemas import load
@@ -79,7 +80,7 @@ def run_record_task(task: tuple) -> dict:
     record_id, profile, theorems, cwd, run_id, *rest = task
     scratch = rest[0] if rest and rest[0] and os.path.isdir(rest[0]) else None
     started = time.perf_counter()
-    with tempfile.TemporaryDirectory(prefix="rnn-theorems-verify-", dir=scratch) as tmp:
+    with tempfile.TemporaryDirectory(prefix="rnn-theorems-task-", dir=scratch) as tmp:
         ledger = Path(tmp) / "ledger.json"
         # "=ID": this record alone, where its id is also its family's (C1, C6, C7 would run their whole family)
         argv = [sys.executable, "-m", "pytest", theorems, "--suite-profile", profile, "--claims", "=" + record_id, "--ledger", str(ledger)]
@@ -98,6 +99,25 @@ def run_record_task(task: tuple) -> dict:
         "seconds": round(time.perf_counter() - started, 1),
         "output": (proc.stdout + proc.stderr)[-OUTPUT_TAIL:],
     }
+
+
+SCRATCH_PREFIX = "rnn-theorems-verify-"
+"""The tasks' temporary folder of one run: ``rnn-theorems-verify-<pid>-<random>`` in the system's temporary folder."""
+
+
+def _new_scratch() -> str:
+    """The run's temporary folder, after removing those of earlier runs whose process is gone (a run killed with
+    SIGKILL could not remove its own)."""
+    for folder in Path(tempfile.gettempdir()).glob(SCRATCH_PREFIX + "*"):
+        pid = folder.name[len(SCRATCH_PREFIX):].split("-", 1)[0]
+        if pid.isdigit() and folder.is_dir() and not folder.is_symlink():
+            try:
+                os.kill(int(pid), 0)
+            except ProcessLookupError:
+                shutil.rmtree(folder, ignore_errors=True)
+            except PermissionError:
+                pass
+    return tempfile.mkdtemp(prefix=f"{SCRATCH_PREFIX}{os.getpid()}-")
 
 
 def _remove_scratch(folder: str) -> None:
@@ -132,7 +152,7 @@ def verify_distributed(
     if store is not None:
         store.begin_run(run_id, profile, records, sys.argv)
     started = time.perf_counter()
-    scratch = tempfile.mkdtemp(prefix="rnn-theorems-verify-")
+    scratch = _new_scratch()
     tasks = [(rid, profile, str(theorems.resolve()), os.getcwd(), run_id, scratch) for rid in records]
 
     def progress(result: dict) -> None:
@@ -147,10 +167,12 @@ def verify_distributed(
         results = map_tasks(run_record_task, tasks, scheduler=scheduler, workers=workers, progress=progress)
     except BaseException as e:  # Ctrl-C or a lost scheduler: the run is kept, marked incomplete
         if store is not None:
-            store.finish_run(run_id, run, completed=False, reason=f"interrupted: {type(e).__name__}", mutation=mutation)
+            with sigint_ignored():  # a second Ctrl-C must not cut this short
+                store.finish_run(run_id, run, completed=False, reason=f"interrupted: {type(e).__name__}", mutation=mutation)
         raise
     finally:  # the cluster is closed by now: its tasks' pytest processes exit with their workers
-        _remove_scratch(scratch)
+        with sigint_ignored():
+            _remove_scratch(scratch)
     for result in results:
         run["records"].update(result["records"])
         run["notes"].update(result["notes"])

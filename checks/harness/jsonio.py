@@ -178,10 +178,15 @@ def _name(kind: str | None, what: str | None) -> str:
 
 
 def _guard(path: Path, kind: str | None, what: str | None = None) -> None:
-    """Refuse ``path`` unless it is absent, empty, or holds a file of ``kind``."""
+    """Refuse ``path`` unless it is absent, an empty regular file, or a regular file holding a file of ``kind``
+    (never a device, a pipe or a socket: a rename would replace ``/dev/null`` itself)."""
     if path.is_dir():
         raise OutputError(f"{_name(kind, what)} {path} is a directory, not a file")
-    if not path.exists() or kind is None:
+    if not path.exists():
+        return
+    if not path.is_file():
+        raise OutputError(f"refusing to write {_name(kind, what)} {path}: it is not a regular file (a device, a pipe or a socket)")
+    if kind is None:
         return
     try:
         if path.stat().st_size == 0:
@@ -419,6 +424,8 @@ def read_json(path: Path | str, what: str = "ledger"):
     path = Path(path)
     if not str(path) or str(path) == ".":
         raise ValueError(f"{what}: empty path")
+    if path.exists() and not path.is_dir() and not path.is_file():  # /dev/zero would never end, a pipe never open
+        raise ValueError(f"{what} {path} is not a regular file (a device, a pipe or a socket)")
     try:
         text = path.read_text()
     except FileNotFoundError:

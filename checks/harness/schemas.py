@@ -81,7 +81,7 @@ _AUDIT_ROW = {"claim": "str", "scenario": "str", "verdict": "verdict"}
 _AUDIT_ROW_OPTIONAL = {"instances": "int", "seconds": "num", "lhs": "num?", "rhs": "num?", "counterexample": "str?", "growth": "str?", "c": "num?"}
 _MUTATION_ROW = {"claim": "str", "mutant": "str", "status": "mutant-status"}
 _MUTATION_ROW_OPTIONAL = {"reason": "str", "seconds": "num?"}
-_SCORE = {"killed": "int", "in_scope": "int", "survivors": "list", "equivalent": "list"}
+_SCORE = {"killed": "int", "in_scope": "int", "survivors": "rows", "equivalent": "rows"}
 _DATA_ROW_OPTIONAL = {  # absent where the kernel was singular (the row records λ_0 and why)
     "kernel_test_error": "num?", "kernel_test_loss": "num?", "bound_true": "num?", "bound_random": "num?",
     "complexity_true_per_n": "num?", "complexity_random_per_n": "num?", "lambda_0": "num?",
@@ -161,7 +161,7 @@ def validate(data, kind: str, path: Path | str = "<data>"):
         for i, row in enumerate(data["rows"]):
             _fields(row, _MUTATION_ROW, _MUTATION_ROW_OPTIONAL, f"{where}: rows[{i}]")
         for key, score in data["scores"].items():
-            _fields(score, _SCORE, {"score": "num?", "crash_killed": "int", "crashes": "list"}, f"{where}: scores[{key!r}]")
+            _fields(score, _SCORE, {"score": "num?", "crash_killed": "int", "crashes": "rows"}, f"{where}: scores[{key!r}]")
     elif kind == "counterexample":
         _fields(data, _COUNTEREXAMPLE, _COUNTEREXAMPLE_OPTIONAL, where)
     elif kind == "data":  # `rnn-theorems data NAME` output; the report reads these fields of each row

@@ -478,6 +478,7 @@ def main(argv=None) -> int:
         print("interrupted", file=sys.stderr)
         return EXIT_INTERRUPTED
     try:
+        _no_empty_paths(args)
         return args.func(args)
     except KeyError as e:  # str(KeyError) is the quoted key: print the message itself
         print(f"error: {e.args[0] if e.args else e}", file=sys.stderr)
@@ -495,6 +496,18 @@ def main(argv=None) -> int:
     except KeyboardInterrupt:
         print("interrupted", file=sys.stderr)
         return EXIT_INTERRUPTED
+
+
+PATH_OPTIONS = ("ledger", "baseline", "out", "json", "audit", "mutation", "theorems", "file")
+"""Options that name a file or folder: an empty one is an error (``Path("")`` is the current folder: ``--out ""`` would
+write the report there)."""
+
+
+def _no_empty_paths(args) -> None:
+    for dest in PATH_OPTIONS:
+        value = getattr(args, dest, None)
+        if isinstance(value, str) and not value.strip():
+            raise ValueError(f"{'FILE' if dest == 'file' else '--' + dest}: empty path")
 
 
 def _one_line(e: BaseException) -> str:

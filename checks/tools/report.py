@@ -34,7 +34,7 @@ from checks.claims import ASSUMPTIONS, load_all, sort_key
 from checks.harness.audit import a6_contrast_markdown, audit_markdown
 from checks.harness.baseline import comparable_ratio
 from checks.harness.counterexamples import counterexample_path
-from checks.harness.jsonio import check_writable, now, read_json, recording, remove_own, write_json, write_together
+from checks.harness.jsonio import check_writable, locked, now, read_json, recording, remove_own, write_json, write_together
 from checks.harness.schemas import load
 from checks.harness.store import MUTATION_PATH, freshness
 from checks.harness.tables import Markup, format_markdown_table, md_code, md_text, rate_cells, resolution_line
@@ -75,15 +75,16 @@ def render_report(
     check_writable(out / "index.html", "report", kind="report-page")
     check_writable(out / MANIFEST, "report's file list", kind="report-manifest")
     check_writable(plots / "plot.png", "report plot", kind="plot")
-    earlier = _manifest(out)
     with recording() as written:
         md = _markdown(ledger, ledger_path, audit, baseline, baseline_path, mutation, plots)
-    write_together([(out / "index.md", md.encode(), "report-page"), (out / "index.html", render_html(md).encode(), "report-page")])
     kept = {p.relative_to(out).as_posix() for p in [*written, out / "index.md", out / "index.html"]}
-    for name in sorted(set(earlier) - kept):  # a plot of an earlier report that this one does not draw
-        if _OWN_IMAGE.fullmatch(name):
-            remove_own(out / name, "plot")
-    write_json(out / MANIFEST, {"report_files": sorted(kept), "written_at": now()}, kind="report-manifest")
+    with locked(out / "index.md", "report"):  # two reports into one folder: each one's pages and file list together
+        write_together([(out / "index.md", md.encode(), "report-page"), (out / "index.html", render_html(md).encode(), "report-page")])
+        earlier = _manifest(out)
+        for name in sorted(set(earlier) - kept):  # a plot of an earlier report that this one does not draw
+            if _OWN_IMAGE.fullmatch(name):
+                remove_own(out / name, "plot")
+        write_json(out / MANIFEST, {"report_files": sorted(kept), "written_at": now()}, kind="report-manifest")
     return out / "index.md"
 
 
