@@ -478,8 +478,9 @@ def main(argv=None) -> int:
         print("interrupted", file=sys.stderr)
         return EXIT_INTERRUPTED
     try:
-        _no_empty_paths(args)
-        return args.func(args)
+        with _terminate_as_interrupt():
+            _no_empty_paths(args)
+            return args.func(args)
     except KeyError as e:  # str(KeyError) is the quoted key: print the message itself
         print(f"error: {e.args[0] if e.args else e}", file=sys.stderr)
         return EXIT_USAGE
@@ -496,6 +497,31 @@ def main(argv=None) -> int:
     except KeyboardInterrupt:
         print("interrupted", file=sys.stderr)
         return EXIT_INTERRUPTED
+
+
+class _terminate_as_interrupt:
+    """SIGTERM (``kill``, ``timeout``, a CI job cancelled) stops a command as Ctrl-C does: the run is stored as
+    incomplete, workers and temporary folders are removed, exit 130 — instead of dying where it stands."""
+
+    def __enter__(self):
+        import signal
+        import threading
+
+        self.previous = None
+        if threading.current_thread() is threading.main_thread() and signal.getsignal(signal.SIGTERM) == signal.SIG_DFL:
+            self.previous = signal.signal(signal.SIGTERM, self._raise)
+        return self
+
+    @staticmethod
+    def _raise(signum, frame):
+        raise KeyboardInterrupt(f"signal {signum}")
+
+    def __exit__(self, *exc):
+        import signal
+
+        if self.previous is not None:
+            signal.signal(signal.SIGTERM, self.previous)
+        return False
 
 
 PATH_OPTIONS = ("ledger", "baseline", "out", "json", "audit", "mutation", "theorems", "file")
