@@ -559,6 +559,25 @@ def test_exit_codes_are_2_usage_1_failed_130_interrupted(toys, capsys):
     capsys.readouterr()
 
 
+def test_a_ctrl_c_inside_a_garbage_collector_callback_still_stops_the_command():
+    """Hostile rerun: Ctrl-C during `false-alarms` landed in Hypothesis's gc callback; Python swallowed it ("Exception
+    ignored", a traceback on stderr) and the command ran on to exit 0.  Within `interrupts_kept` it stops it."""
+    import gc
+
+    from checks.experiments.fanout import interrupts_kept
+
+    def callback(phase, info):  # where a signal handler's KeyboardInterrupt can land
+        gc.callbacks.remove(callback)
+        raise KeyboardInterrupt
+
+    with pytest.raises(KeyboardInterrupt):
+        with interrupts_kept():
+            gc.callbacks.append(callback)
+            gc.collect()
+            for _ in range(100):  # the interrupt is raised again at the next bytecode of the main thread
+                time.sleep(0.01)
+
+
 @pytest.fixture
 def read_only_dir(tmp_path):
     """A folder this process cannot write (chmod for a user; the immutable attribute for root)."""

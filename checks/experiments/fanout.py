@@ -9,11 +9,12 @@ order of the tasks whatever the engine, so a distributed run prints and stores w
 from __future__ import annotations
 
 import signal
+import sys
 import threading
 from collections.abc import Callable, Sequence
 from contextlib import contextmanager
 
-__all__ = ["FIXED_THREADS", "SCHEDULER_TIMEOUT", "fixed_threads", "map_tasks", "sigint_ignored", "use_fixed_threads"]
+__all__ = ["FIXED_THREADS", "SCHEDULER_TIMEOUT", "fixed_threads", "interrupts_kept", "map_tasks", "sigint_ignored", "use_fixed_threads"]
 
 FIXED_THREADS = 1
 """torch intra-op threads wherever a result must repeat bit for bit — a fixed-seed profile (ci), every worker
@@ -96,3 +97,31 @@ def sigint_ignored():
         yield
     finally:
         signal.signal(signal.SIGINT, previous)
+
+
+@contextmanager
+def interrupts_kept():
+    """Keep a Ctrl-C that Python would swallow: one that lands in a garbage-collector callback (Hypothesis times its
+    collections with one) becomes an "Exception ignored" traceback on stderr while the command runs on to the end.
+    Within the block such a ``KeyboardInterrupt`` is raised again in the main thread, where it stops the command."""
+    import _thread
+    import time
+
+    previous = sys.unraisablehook
+
+    def interrupt_later():  # from another thread, once the hook (and the callback it reports) has returned
+        time.sleep(0.05)
+        _thread.interrupt_main()
+
+    def hook(unraisable):
+        if isinstance(unraisable.exc_value, KeyboardInterrupt):
+            threading.Thread(target=interrupt_later, name="rnn-theorems-interrupt", daemon=True).start()
+            return
+        previous(unraisable)
+
+    sys.unraisablehook = hook
+    try:
+        yield
+    finally:
+        if sys.unraisablehook is hook:
+            sys.unraisablehook = previous

@@ -46,7 +46,7 @@ from hypothesis import settings
 
 from checks.claims import PROFILES, ClaimFailure, get_profile, select, sort_key
 from checks.claims.profiles import ENV_VAR, hypothesis_settings
-from checks.experiments.fanout import use_fixed_threads
+from checks.experiments.fanout import interrupts_kept, use_fixed_threads
 from checks.experiments.strategies import freeze_example_constants
 from checks.harness.baseline import check_profiles, comparable_ratio, compare
 from checks.harness.counterexamples import counterexample_path, save_counterexample
@@ -161,8 +161,12 @@ def _merge_workers(config) -> dict:
 
 
 def pytest_sessionstart(session):
-    """Before collection: the baseline is readable, valid and of this run's profile."""
+    """Before collection: the baseline is readable, valid and of this run's profile.  From here on a Ctrl-C that
+    lands in Hypothesis's garbage-collector callback stops the run instead of being swallowed (``interrupts_kept``;
+    installed after pytest's own unraisable-exception hook, which it wraps)."""
     config = session.config
+    config._rnn_interrupts = interrupts_kept()
+    config._rnn_interrupts.__enter__()
     if config.option.help or config.option.version:
         return
     baseline = config.getoption("--baseline")
@@ -172,6 +176,12 @@ def pytest_sessionstart(session):
             check_profiles(config._rnn_baseline, config._rnn_profile.name, baseline, config.getoption("--allow-profile-mismatch"))
         except (OSError, ValueError) as e:  # a missing baseline is a FileNotFoundError naming it
             raise pytest.UsageError(str(e)) from None
+
+
+def pytest_unconfigure(config):
+    keeper = getattr(config, "_rnn_interrupts", None)
+    if keeper is not None:
+        keeper.__exit__(None, None, None)
 
 
 def pytest_collection_modifyitems(config, items):

@@ -13,6 +13,7 @@ import time
 from pathlib import Path
 
 from checks.claims import PROFILES, get, get_profile, select
+from checks.experiments.fanout import interrupts_kept
 from checks.harness.baseline import BASELINE_PATH, baseline_from, check_profiles, unexpected_failures
 from checks.harness.counterexamples import COUNTEREXAMPLE_DIR
 from checks.harness.jsonio import check_writable, new_run_id, now, write_json
@@ -478,7 +479,7 @@ def main(argv=None) -> int:
         print("interrupted", file=sys.stderr)
         return EXIT_INTERRUPTED
     try:
-        with _terminate_as_interrupt():
+        with _terminate_as_interrupt(), interrupts_kept():
             _no_empty_paths(args)
             return args.func(args)
     except KeyError as e:  # str(KeyError) is the quoted key: print the message itself
