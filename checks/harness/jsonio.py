@@ -35,10 +35,12 @@ from pathlib import Path
 __all__ = [
     "KINDS",
     "LOCK_TIMEOUT",
+    "PLOT_MARK",
     "OutputError",
     "check_writable",
     "file_kind",
     "finite_or_none",
+    "json_kind",
     "jsonable",
     "locked",
     "new_run_id",
