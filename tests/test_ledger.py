@@ -142,7 +142,7 @@ def test_read_json_errors_are_clear(tmp_path):
         (
             "ledger",
             {"records": {"C3a": {"claim": "C3a", "status": "holds", "worst_margin": "0.1", "rate": None, "implied_constant": None}}},
-            "field 'worst_margin' must be a number or null",
+            "field 'worst_margin' must be a finite number or null",
         ),
         ("audit", {"rows": [{"claim": "C3a", "scenario": "-A3"}]}, "audit b.json: rows[0]: field 'verdict' is missing"),
         ("audit", {"rows": {}}, "field 'rows' must be a list"),

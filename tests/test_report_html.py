@@ -43,6 +43,16 @@ def _scaling_record(key, growth):
     return _record(key, "expected-fail" if expected else "holds", 0.63 if expected else 0.0, 0.15, rate=rate, details=details, expected_fail=expected)
 
 
+def _own_plot(path):
+    import matplotlib.pyplot as plt
+
+    from checks.tools.plots import _save
+
+    fig, ax = plt.subplots()
+    ax.plot([1, 2])
+    _save(fig, path)
+
+
 @pytest.fixture
 def report(tmp_path):
     widths = [64, 128, 256, 512, 1024]
@@ -74,7 +84,9 @@ def report(tmp_path):
     write_json(tmp_path / "mutation.json", {"profile": "ci", "rows": rows, "scores": scores})
     out = tmp_path / "out"
     (out / "plots").mkdir(parents=True)
-    (out / "plots" / "stale_from_an_earlier_report.png").write_bytes(b"old")
+    _own_plot(out / "plots" / "stale_from_an_earlier_report.png")  # drawn by an earlier report, listed in its manifest
+    write_json(out / "report-files.json", {"report_files": ["plots/stale_from_an_earlier_report.png"], "written_at": "2026-01-01"})
+    (out / "plots" / "my_figure.png").write_bytes(b"\x89PNG\r\n\x1a\n a user's own figure")  # not the report's: left alone
     (out / "scaling.png").write_bytes(b"from rnn-theorems scaling")  # another command's output: left alone
     render_report(tmp_path / "ledger.json", out, tmp_path / "audit.json", mutation_path=tmp_path / "mutation.json")
     return out
@@ -101,10 +113,12 @@ def test_plots_and_tables_come_from_the_same_records(report):
     assert "![Φ·κ̄ against L](plots/ledger_scaling.png)" in md
     table = md[md.index("## Φ·κ̄ against L") :].split("![", 1)[0]
     assert "| 256 |" in table and "| 512 |" not in table  # the table's L range is the plot's (the records' rows)
-    assert not (report / "plots" / "stale_from_an_earlier_report.png").exists()
+    assert not (report / "plots" / "stale_from_an_earlier_report.png").exists()  # the earlier report's own plot, not drawn now
+    assert (report / "plots" / "my_figure.png").read_bytes().endswith(b"a user's own figure")  # the report removes only its own files
     assert (report / "scaling.png").read_bytes() == b"from rnn-theorems scaling"
     referenced = set(re.findall(r"\]\((plots/[^)]+)\)", md))
-    assert referenced == {f"plots/{p.name}" for p in (report / "plots").glob("*.png")}
+    assert referenced == {f"plots/{p.name}" for p in (report / "plots").glob("*.png") if p.name != "my_figure.png"}
+    assert set(json.loads((report / "report-files.json").read_text())["report_files"]) == referenced | {"index.md", "index.html"}
     assert len(referenced) >= 3  # rate plot, scaling plot, note plot
 
 
@@ -112,7 +126,7 @@ def test_html_is_rendered_markdown_with_tables(report):
     page = (report / "index.html").read_text()
     assert page.count("<table") >= 8 and "<pre>|" not in page
     assert "**Statement.**" not in page and "<strong>Statement.</strong>" in page
-    assert "|a − b| ≤ <strong>c</strong>" in page  # a pipe inside a sentence stays text
+    assert "|a − b| ≤ **c** for every x" in page and "<strong>c</strong>" not in page  # a ledger's text stays text
     assert "<td>|a − b| ≤ c</td>" in page  # and inside a table cell it is escaped, not a column break
 
 

@@ -89,7 +89,7 @@ def test_ctrl_c_keeps_the_previous_records_and_gives_no_baseline_verdict(toys, c
     CALLS.update(evaluations=0, interrupt_at=3)
     code = _verify(toys, "--claims", "C97")
     out = capsys.readouterr().out
-    assert code == pytest.ExitCode.INTERRUPTED
+    assert code == 130  # an interrupt, as every command reports it (pytest's own 2 is a usage error there)
     assert "no claim moved" not in out and "no verdict for an incomplete run" in out and "INCOMPLETE" in out
     data = json.loads(Path("results/ledger.json").read_text())
     assert data["records"]["C97"] == before  # the last complete state

@@ -88,7 +88,8 @@ def network_list(profile) -> list[dict]:
     """The network experiments of a profile: ``max(2, c7_experiments // (2 · NETWORK_SHARE))`` (8 at ci) experiments
     cycling through the ``(L, n, target)`` cells of its ``c7_network``, each with its own seed from a fixed stream of
     the profile.  Every C7 run includes the whole list (its fixed instances: drawn with replacement, a ci run had
-    counted 6 of 8) and its links C7-radius and C7-linearization check the same list, so every network is trained once (``checks.experiments.generalization.network_trial``, cached)."""
+    counted 6 of 8) and its links C7-radius and C7-linearization check the same list, so every network is trained
+    once (``checks.experiments.generalization.network_trial``, cached)."""
     net_L, net_n, widths, cap = profile.c7_network
     cells = [(L, n, t) for L in net_L for n in net_n for t in NETWORK_TARGETS]
     root = int.from_bytes(hashlib.sha256(f"C7-networks|{profile.name}".encode()).digest()[:4], "big")

@@ -8,10 +8,13 @@ order of the tasks whatever the engine, so a distributed run prints and stores w
 
 from __future__ import annotations
 
+import signal
+import sys
+import threading
 from collections.abc import Callable, Sequence
 from contextlib import contextmanager
 
-__all__ = ["FIXED_THREADS", "SCHEDULER_TIMEOUT", "fixed_threads", "map_tasks", "use_fixed_threads"]
+__all__ = ["FIXED_THREADS", "SCHEDULER_TIMEOUT", "fixed_threads", "interrupts_kept", "map_tasks", "sigint_ignored", "use_fixed_threads"]
 
 FIXED_THREADS = 1
 """torch intra-op threads wherever a result must repeat bit for bit — a fixed-seed profile (ci), every worker
@@ -63,7 +66,10 @@ def map_tasks(
         return results
     from dask.distributed import Client, LocalCluster, as_completed
 
-    cluster = None if scheduler else LocalCluster(n_workers=workers, threads_per_worker=1, processes=True, dashboard_address=None)
+    cluster = None
+    if not scheduler:
+        with sigint_ignored():  # the workers start with Ctrl-C ignored: this process alone stops them (below)
+            cluster = LocalCluster(n_workers=workers, threads_per_worker=1, processes=True, dashboard_address=None)
     try:
         with Client(scheduler or cluster, timeout=timeout) as client:
             futures = {client.submit(fn, task, pure=False): i for i, task in enumerate(tasks)}
@@ -73,5 +79,49 @@ def map_tasks(
                     progress(results[futures[future]])
     finally:
         if cluster is not None:
-            cluster.close()
+            with sigint_ignored():  # a second Ctrl-C must not cut the closing short (workers left running)
+                cluster.close()
     return results
+
+
+@contextmanager
+def sigint_ignored():
+    """Ignore Ctrl-C (SIGINT) for the block, in the main thread (elsewhere: nothing changes).  Processes started in
+    the block inherit the ignored signal: a LocalCluster's workers, whose Ctrl-C would otherwise print their
+    event loop's tracebacks while this process closes them."""
+    if threading.current_thread() is not threading.main_thread():
+        yield
+        return
+    previous = signal.signal(signal.SIGINT, signal.SIG_IGN)
+    try:
+        yield
+    finally:
+        signal.signal(signal.SIGINT, previous)
+
+
+@contextmanager
+def interrupts_kept():
+    """Keep a Ctrl-C that Python would swallow: one that lands in a garbage-collector callback (Hypothesis times its
+    collections with one) becomes an "Exception ignored" traceback on stderr while the command runs on to the end.
+    Within the block such a ``KeyboardInterrupt`` is raised again in the main thread, where it stops the command."""
+    import _thread
+    import time
+
+    previous = sys.unraisablehook
+
+    def interrupt_later():  # from another thread, once the hook (and the callback it reports) has returned
+        time.sleep(0.05)
+        _thread.interrupt_main()
+
+    def hook(unraisable):
+        if isinstance(unraisable.exc_value, KeyboardInterrupt):
+            threading.Thread(target=interrupt_later, name="rnn-theorems-interrupt", daemon=True).start()
+            return
+        previous(unraisable)
+
+    sys.unraisablehook = hook
+    try:
+        yield
+    finally:
+        if sys.unraisablehook is hook:
+            sys.unraisablehook = previous

@@ -238,10 +238,10 @@ def _validate(targets, lengths, sizes, dim, seeds, eps, small_inputs, n_test, me
         raise ValueError(f"seeds must be an integer >= 1 (the number of seeds), got {seeds!r}")
     small = check_error_and_test_set(eps, n_test, small_inputs)
     n_max = sizes[-1]
-    need = 8 * (3 * n_max * n_max + n_test * n_max)
+    need = 8 * (3 * n_max * n_max + n_test * n_max + (n_max + n_test) * max(lengths) * dim)  # kernels and solves; the inputs
     if need > memory_budget:
         raise ValueError(
-            f"n_max = {n_max} needs about {need / 2**30:.1f} GiB for the kernel and its solves, "
+            f"n_max = {n_max} (L = {max(lengths)}, d = {dim}, n_test = {n_test}) needs about {need / 2**30:.1f} GiB for the kernel, its solves and the inputs, "
             f"over the budget of {memory_budget / 2**30:.1f} GiB"
         )
     return targets, lengths, sizes, int(dim), int(seeds), float(eps), small, int(n_test)

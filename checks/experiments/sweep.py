@@ -92,15 +92,24 @@ def run_cell(cell: Cell) -> dict:
 
 
 def load_results(out: Path) -> dict[str, dict]:
-    """Finished cells of a sweep folder (a torn last line from an interrupted run is ignored)."""
+    """Finished cells of a sweep folder (a torn last line from an interrupted run is ignored).  A file with any
+    other line is not a sweep's: a one-line ``ValueError`` naming it (it is rewritten on resume, so never taken)."""
     path = Path(out) / "results.jsonl"
     done = {}
     if path.exists():
-        for line in path.read_text().splitlines():
+        try:
+            lines = path.read_text().splitlines()
+        except (OSError, UnicodeDecodeError) as e:
+            raise ValueError(f"sweep results {path} cannot be read ({e}): move it away or pass another --out") from None
+        for i, line in enumerate(lines):
             try:
                 rec = json.loads(line)
-            except json.JSONDecodeError:
-                continue
+            except (json.JSONDecodeError, RecursionError):
+                if i == len(lines) - 1:
+                    continue
+                rec = None
+            if not isinstance(rec, dict) or not isinstance(rec.get("key"), str):
+                raise ValueError(f"{path} line {i + 1} is not a sweep cell's result: not a sweep's results file; move it away or pass another --out")
             done[rec["key"]] = rec
     return done
 

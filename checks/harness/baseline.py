@@ -6,6 +6,7 @@
 
 from __future__ import annotations
 
+import math
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -25,6 +26,7 @@ __all__ = [
     "comparable_ratio",
     "compare",
     "new_records",
+    "unexpected_failures",
 ]
 
 BASELINE_PATH = Path("ledger-baseline.json")
@@ -79,13 +81,32 @@ def check_profiles(baseline: dict, profile: str, path, allowed: bool) -> None:
         )
 
 
-def baseline_from(records: dict, profile: str, notes: dict | None = None) -> dict:
+def baseline_from(records: dict, profile: str, notes: dict | None = None, accepted: dict | None = None) -> dict:
     """A baseline file's data: the profile, the records (with their run tags) and notes, and when it was written.
 
+    ``accepted``: the failures accepted into the baseline (``verify --update-baseline --accept-failures``), by
+    record key: ``{"status", "run", "accepted_at", "argv"}``; kept only for records the baseline holds.
     Mutation scores are left out: they belong to the code that measured them (``results/mutation.json``, stamped
     with ``checks.harness.store.code_fingerprint``), and a committed baseline outlives that code."""
     kept = {key: {k: v for k, v in rec.items() if k != "mutation"} for key, rec in records.items()}
-    return {"schema": SCHEMA_VERSION, "profile": profile, "records": kept, "notes": notes or {}, "updated_at": now()}
+    data = {"schema": SCHEMA_VERSION, "profile": profile, "records": kept, "notes": notes or {}, "updated_at": now()}
+    accepted = {k: v for k, v in (accepted or {}).items() if k in kept}
+    if accepted:
+        data["accepted_failures"] = dict(sorted(accepted.items()))
+    return data
+
+
+def unexpected_failures(records: dict) -> dict[str, str]:
+    """The records of a run that a baseline may not take in silently, with why: a failing check (``fails``), a
+    check that raised (``error``), one that never ran (``not-run``), or a recorded finding that stopped failing."""
+    out = {}
+    for key, rec in records.items():
+        status = rec.get("status")
+        if status in ("fails", "error", "not-run"):
+            out[key] = status
+        elif rec.get("expected_fail") and status == "holds":
+            out[key] = "holds, but its recorded finding (an expected failure) no longer reproduces"
+    return out
 
 
 @dataclass(frozen=True)
@@ -113,8 +134,12 @@ def allowance(name: str, base: float, scale: float = 1.0) -> float:
 
 
 def _moved(name: str, base, cur, scale: float = 1.0) -> bool:
+    """Moved beyond the tolerance; one side missing, or a side that is not a finite number, always counts as moved
+    (a NaN compares false with everything: it would switch the comparison off)."""
     if base is None or cur is None:
         return base is not cur
+    if not (math.isfinite(base) and math.isfinite(cur) and math.isfinite(scale)):
+        return True
     return abs(cur - base) > allowance(name, base, scale)
 
 
@@ -139,10 +164,13 @@ def compare(current: dict, baseline: dict, claims: set[str] | None = None) -> li
         if b["status"] != c["status"]:
             diffs.append(Diff(key, "status", b["status"], c["status"], "no flip"))
         bi, ci = b.get("instances"), c.get("instances")
-        if bi is not None and ci is not None and ci < INSTANCE_FRACTION * bi:
+        if bi is not None and ci is not None and not ci >= INSTANCE_FRACTION * bi:
             diffs.append(Diff(key, "instances", bi, ci, f">= {INSTANCE_FRACTION:.0%} of baseline (the strategy yields far "
                                                         "fewer instances: filtered by assumptions or a changed strategy)"))
-        sides = max(abs(v) for v in (b.get("lhs"), b.get("rhs"), 1.0) if v is not None)
+        b_sides, c_sides = (b.get("lhs"), b.get("rhs")), (c.get("lhs"), c.get("rhs"))
+        if not all(math.isfinite(v) for v in (*b_sides, *c_sides) if v is not None):  # never compared away
+            diffs.append(Diff(key, "lhs, rhs", b_sides, c_sides, "finite numbers"))
+        sides = max([1.0, *(abs(v) for v in b_sides if v is not None and math.isfinite(v))])
         checks = [
             ("worst_margin", b.get("worst_margin"), c.get("worst_margin"), sides),
             ("worst_ratio", comparable_ratio(b), comparable_ratio(c), 1.0),

@@ -37,5 +37,6 @@ def save_counterexample(claim: Claim, scenario: str | None, instance: dict, meas
             "lhs_name": claim.lhs_name,
             "rhs_name": claim.rhs_name,
         },
+        kind="counterexample",
     )
     return path

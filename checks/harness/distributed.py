@@ -10,6 +10,11 @@ serial run's, field for field, except its wall time (``seconds``) and its run st
 
 A remote scheduler's workers need this checkout at the same path (the theorem modules) and the package
 installed; counterexamples of failing records are written under the worker's working directory.
+
+An interrupt (Ctrl-C) leaves nothing behind: the run is stored as incomplete, the cluster is closed, each task's
+pytest process exits as soon as the worker that started it is gone (it watches its parent, ``PARENT_ENV``), and
+the tasks' private ledgers live in one temporary folder (``rnn-theorems-verify-<pid>-*``) that this process removes
+(after a SIGKILL, the next ``verify --workers`` run removes it).
 """
 
 from __future__ import annotations
@@ -17,6 +22,7 @@ from __future__ import annotations
 import contextlib
 import io
 import os
+import shutil
 import subprocess
 import sys
 import tempfile
@@ -24,10 +30,10 @@ import time
 from pathlib import Path
 
 from checks.claims import sort_key
-from checks.experiments.fanout import map_tasks
+from checks.experiments.fanout import map_tasks, sigint_ignored
 from checks.harness.baseline import new_records
 from checks.harness.jsonio import read_json
-from checks.harness.pytest_plugin import SUMMARY_HEADER, baseline_diffs, summary_rows
+from checks.harness.pytest_plugin import PARENT_ENV, SUMMARY_HEADER, baseline_diffs, summary_rows
 from checks.harness.schemas import load
 from checks.harness.store import MUTATION_PATH, ResultsStore
 from checks.harness.tables import fmt, format_table, resolution_line
@@ -60,24 +66,29 @@ def planned_records(theorems: Path, profile: str, selectors: str | None) -> list
     with contextlib.redirect_stdout(io.StringIO()) as out:
         code = int(pytest.main(argv, plugins=[planned]))
     if code not in (0, 5):
-        raise ValueError(f"collecting the claim tests under {theorems} failed (pytest exit {code}):\n{out.getvalue()[-OUTPUT_TAIL:]}")
+        print(out.getvalue()[-OUTPUT_TAIL:], file=sys.stderr)
+        raise ValueError(f"collecting the claim tests under {theorems} failed (pytest exit {code}; its output is above)")
     return sorted(dict.fromkeys(planned.ids), key=sort_key)
 
 
 def run_record_task(task: tuple) -> dict:
     """A dask task: ``verify`` of one record in a fresh process on the worker, with a private ledger.
 
-    ``task = (record id, profile, theorems folder, working directory, run id)``.  Returns the record id,
-    pytest's exit status, the records and notes the run stored, its wall time and the output's tail."""
-    record_id, profile, theorems, cwd, run_id = task
+    ``task = (record id, profile, theorems folder, working directory, run id[, scratch folder])``: the private
+    ledger goes into a folder inside the scratch folder (the one ``verify_distributed`` removes whatever happens),
+    or into a temporary folder of its own where the scratch folder does not exist (a remote worker).  Returns the
+    record id, pytest's exit status, the records and notes the run stored, its wall time and the output's tail."""
+    record_id, profile, theorems, cwd, run_id, *rest = task
+    scratch = rest[0] if rest and rest[0] and os.path.isdir(rest[0]) else None
     started = time.perf_counter()
-    with tempfile.TemporaryDirectory(prefix="rnn-theorems-verify-") as tmp:
+    with tempfile.TemporaryDirectory(prefix="rnn-theorems-task-", dir=scratch) as tmp:
         ledger = Path(tmp) / "ledger.json"
         # "=ID": this record alone, where its id is also its family's (C1, C6, C7 would run their whole family)
         argv = [sys.executable, "-m", "pytest", theorems, "--suite-profile", profile, "--claims", "=" + record_id, "--ledger", str(ledger)]
         argv += ["--run-id", run_id, "-q", "-p", "checks.harness.pytest_plugin", "-p", "no:cacheprovider"]
         argv += ["-W", "ignore::pytest.PytestAssertRewriteWarning"]
-        proc = subprocess.run(argv, cwd=cwd if os.path.isdir(cwd) else tmp, capture_output=True, text=True)
+        env = {**os.environ, PARENT_ENV: str(os.getpid())}
+        proc = subprocess.run(argv, cwd=cwd if os.path.isdir(cwd) else tmp, capture_output=True, text=True, env=env)
         stored = read_json(ledger) if ledger.exists() else {"records": {}, "notes": {}}
     records = {k: {f: v for f, v in r.items() if f not in RUN_STAMPS} for k, r in stored["records"].items() if r.get("run") == run_id}
     notes = {k: {f: v for f, v in n.items() if f not in RUN_STAMPS} for k, n in stored["notes"].items() if n.get("run") == run_id}
@@ -89,6 +100,34 @@ def run_record_task(task: tuple) -> dict:
         "seconds": round(time.perf_counter() - started, 1),
         "output": (proc.stdout + proc.stderr)[-OUTPUT_TAIL:],
     }
+
+
+SCRATCH_PREFIX = "rnn-theorems-verify-"
+"""The tasks' temporary folder of one run: ``rnn-theorems-verify-<pid>-<random>`` in the system's temporary folder."""
+
+
+def _new_scratch() -> str:
+    """The run's temporary folder, after removing those of earlier runs whose process is gone (a run killed with
+    SIGKILL could not remove its own)."""
+    for folder in Path(tempfile.gettempdir()).glob(SCRATCH_PREFIX + "*"):
+        pid = folder.name[len(SCRATCH_PREFIX):].split("-", 1)[0]
+        if pid.isdigit() and folder.is_dir() and not folder.is_symlink():
+            try:
+                os.kill(int(pid), 0)
+            except ProcessLookupError:
+                shutil.rmtree(folder, ignore_errors=True)
+            except PermissionError:
+                pass
+    return tempfile.mkdtemp(prefix=f"{SCRATCH_PREFIX}{os.getpid()}-")
+
+
+def _remove_scratch(folder: str) -> None:
+    """Remove the tasks' temporary folder; a task process that is still exiting may write into it for a moment."""
+    for _ in range(20):
+        shutil.rmtree(folder, ignore_errors=True)
+        if not os.path.exists(folder):
+            return
+        time.sleep(0.25)
 
 
 def verify_distributed(
@@ -106,14 +145,16 @@ def verify_distributed(
     """Run ``records`` one per task, store them as run ``run_id`` and compare with ``baseline``.
 
     Returns 0 when every record ran and held (or failed as recorded, strict xfail) and nothing moved beyond
-    the baseline's tolerances, 1 when a record failed or moved, 2 when a record did not run (the run is
-    then stored as incomplete and gets no baseline verdict)."""
+    the baseline's tolerances, 1 when a record failed or moved, or did not run (the run is then stored as
+    incomplete and gets no baseline verdict).  An interrupt re-raises after the run is stored as incomplete, the
+    cluster closed and the tasks' temporary folder removed."""
     store = None if ledger == "none" else ResultsStore(ledger)
     mutation = load(MUTATION_PATH, "mutation") if MUTATION_PATH.exists() else None
     if store is not None:
         store.begin_run(run_id, profile, records, sys.argv)
     started = time.perf_counter()
-    tasks = [(rid, profile, str(theorems.resolve()), os.getcwd(), run_id) for rid in records]
+    scratch = _new_scratch()
+    tasks = [(rid, profile, str(theorems.resolve()), os.getcwd(), run_id, scratch) for rid in records]
 
     def progress(result: dict) -> None:
         done[0] += 1
@@ -127,8 +168,12 @@ def verify_distributed(
         results = map_tasks(run_record_task, tasks, scheduler=scheduler, workers=workers, progress=progress)
     except BaseException as e:  # Ctrl-C or a lost scheduler: the run is kept, marked incomplete
         if store is not None:
-            store.finish_run(run_id, run, completed=False, reason=f"interrupted: {type(e).__name__}", mutation=mutation)
+            with sigint_ignored():  # a second Ctrl-C must not cut this short
+                store.finish_run(run_id, run, completed=False, reason=f"interrupted: {type(e).__name__}", mutation=mutation)
         raise
+    finally:  # the cluster is closed by now: its tasks' pytest processes exit with their workers
+        with sigint_ignored():
+            _remove_scratch(scratch)
     for result in results:
         run["records"].update(result["records"])
         run["notes"].update(result["notes"])
@@ -136,7 +181,7 @@ def verify_distributed(
     failed = any(r["exit"] == 1 for r in results)
     completed = not missing
     reason = None if completed else f"{len(missing)} record(s) did not run: {', '.join(r['record'] for r in missing)}"
-    code = 2 if missing else int(failed)
+    code = 1 if missing or failed else 0
     run["wall_seconds"] = round(time.perf_counter() - started, 1)
     if store is not None:
         store.finish_run(run_id, run, completed=completed, reason=reason, exit_status=code, mutation=mutation)

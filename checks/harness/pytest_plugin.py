@@ -29,7 +29,10 @@ each once, after all workers (the records equal a one-process run's field for fi
 
 The baseline is checked before collection; when claim tests will run, the ledger's folder, an existing
 ledger and ``results/mutation.json`` are checked before the first of them: a problem is a usage error
-naming the file (a run of unit tests alone never touches the store).
+naming the file (a run of unit tests alone never touches the store).  An interrupted session exits 130, as
+``rnn-theorems`` does (pytest's own code for it is 2, which ``rnn-theorems`` keeps for a usage error).  A
+pytest process started by ``rnn-theorems verify --workers`` for one record (``PARENT_ENV`` set) exits as soon as
+the worker that started it is gone.
 """
 
 from __future__ import annotations
@@ -37,6 +40,7 @@ from __future__ import annotations
 import json
 import os
 import sys
+import threading
 import time
 
 import pytest
@@ -45,7 +49,7 @@ from hypothesis import settings
 from checks.claims import PROFILES, ClaimFailure, get_profile, resolve, select, sort_key
 from checks.claims.profiles import ENV_VAR, hypothesis_settings
 from checks.claims.record import InvalidMeasurement, match_selector
-from checks.experiments.fanout import use_fixed_threads
+from checks.experiments.fanout import interrupts_kept, use_fixed_threads
 from checks.experiments.strategies import freeze_example_constants
 from checks.harness.baseline import check_profiles, comparable_ratio, compare, new_records
 from checks.harness.counterexamples import counterexample_path, save_counterexample
@@ -58,6 +62,23 @@ from checks.harness.tables import fmt, format_table, rate_cells, resolution_cell
 TWIN_MARK = "twin"
 """The mark of a record's falsified-twin test (``tests/test_falsified_twins.py``): ``--claims`` selects it with the
 record's claim test; it is not a claim test (no ledger record, not planned)."""
+
+PARENT_ENV = "RNN_THEOREMS_PARENT_PID"
+"""The pid of the process that started this pytest for one record (``checks.harness.distributed``)."""
+EXIT_INTERRUPTED = 130
+"""An interrupted session's exit status (``checks.tools.cli_common``): 128 + SIGINT, as a shell reports it."""
+
+
+def _exit_with_parent(parent: int) -> None:
+    """Exit this process (no cleanup: the parent removes the folder it works in) when ``parent`` is gone."""
+
+    def watch():
+        while os.getppid() == parent:
+            time.sleep(0.2)
+        os._exit(EXIT_INTERRUPTED)
+
+    threading.Thread(target=watch, name="rnn-theorems-parent-watch", daemon=True).start()
+
 
 for _p in PROFILES.values():
     # The library's own property tests (tests/) follow the profile too: derandomized where the profile fixes seeds.
@@ -78,6 +99,9 @@ def pytest_addoption(parser):
 def pytest_configure(config):
     config.addinivalue_line("markers", "claim(id): the claim record a test checks (used by --claims)")
     config.addinivalue_line("markers", f"{TWIN_MARK}(id): the falsified-twin test of a claim record (selected by --claims with the record; no ledger record)")
+    parent = os.environ.get(PARENT_ENV, "")
+    if parent.isdigit() and not is_worker(config):
+        _exit_with_parent(int(parent))
     name = config.getoption("--suite-profile") or os.environ.get(ENV_VAR, "dev")
     try:
         config._rnn_profile = get_profile(name)
@@ -145,8 +169,12 @@ def _merge_workers(config) -> dict:
 
 
 def pytest_sessionstart(session):
-    """Before collection: the baseline is readable, valid and of this run's profile."""
+    """Before collection: the baseline is readable, valid and of this run's profile.  From here on a Ctrl-C that
+    lands in Hypothesis's garbage-collector callback stops the run instead of being swallowed (``interrupts_kept``;
+    installed after pytest's own unraisable-exception hook, which it wraps)."""
     config = session.config
+    config._rnn_interrupts = interrupts_kept()
+    config._rnn_interrupts.__enter__()
     if config.option.help or config.option.version:
         return
     baseline = config.getoption("--baseline")
@@ -155,8 +183,14 @@ def pytest_sessionstart(session):
             config._rnn_baseline = load(baseline, "baseline")
             check_profiles(config._rnn_baseline, config._rnn_profile.name, baseline, config.getoption("--allow-profile-mismatch"))
             resolve(config._rnn_baseline["records"])  # its data-set records are registered again: they run and are compared
-        except ValueError as e:
+        except (OSError, ValueError) as e:  # a missing baseline is a FileNotFoundError naming it
             raise pytest.UsageError(str(e)) from None
+
+
+def pytest_unconfigure(config):
+    keeper = getattr(config, "_rnn_interrupts", None)
+    if keeper is not None:
+        keeper.__exit__(None, None, None)
 
 
 def pytest_collection_modifyitems(config, items):
@@ -201,13 +235,13 @@ def pytest_collection_finish(session):
     try:
         store = ResultsStore(target)
         store.preflight()
-        check_writable(counterexample_path("C0"), "counterexample")  # where a failing check keeps its instance
+        check_writable(counterexample_path("C0"), "counterexample", kind="counterexample")  # where a failing check keeps its instance
         if MUTATION_PATH.exists():  # the last `rnn-theorems mutate` run's scores travel with the records
             config._rnn_mutation = load(MUTATION_PATH, "mutation")
-    except ValueError as e:
+        store.begin_run(config._rnn_run_id, config._rnn_profile.name, sorted(set(config._rnn_planned.values()), key=sort_key), sys.argv)
+    except (OSError, ValueError) as e:  # a full disk included: one line naming the file, before the first check
         raise pytest.UsageError(str(e)) from None
     config._rnn_store = store
-    store.begin_run(config._rnn_run_id, config._rnn_profile.name, sorted(set(config._rnn_planned.values()), key=sort_key), sys.argv)
 
 
 class _Progress:
@@ -277,16 +311,21 @@ class ClaimChecker:
     def __call__(self, claim, instance, scenario=None):
         m = claim.measure(instance)  # a statistical claim's pooled instance is measured by its aggregate
         self.ledger.collector(claim, scenario).add(instance, m)
+
+        def kept() -> str:
+            try:
+                return f"instance kept at {save_counterexample(claim, scenario, instance, m)}"
+            except (OSError, ValueError) as e:  # a full disk: the failure is still the claim's, and says so
+                return f"instance NOT kept ({e})"
+
         if m.failed_guards:  # not the claim's failure: the data are no evidence (a recorded finding does not expect it)
-            path = save_counterexample(claim, scenario, instance, m)
             g = m.failed_guards[0]
-            raise InvalidMeasurement(f"{claim.id} measured invalid data: guard {g.describe()} — {g.statement}; "
-                                     f"instance kept at {path}")
+            raise InvalidMeasurement(f"{claim.id} measured invalid data: guard {g.describe()} — {g.statement}; {kept()}")
         if not m.satisfied:
-            path = save_counterexample(claim, scenario, instance, m)
+            kept_at = kept().replace("instance", "counterexample", 1)
             raise ClaimFailure(
                 f"{claim.id} fails: {claim.lhs_name} = {m.lhs:.6g} > {claim.rhs_name} = {m.rhs:.6g} "
-                f"+ tol {m.tol:.3g} (margin {m.margin:.4g}); counterexample kept at {path}"
+                f"+ tol {m.tol:.3g} (margin {m.margin:.4g}); {kept_at}"
             )
         return m
 
@@ -320,6 +359,8 @@ def completion(config, exitstatus: int) -> tuple[bool, str | None]:
 
 def pytest_sessionfinish(session, exitstatus):
     config = session.config
+    if exitstatus == pytest.ExitCode.INTERRUPTED:
+        session.exitstatus = EXIT_INTERRUPTED  # after the store below has seen pytest's own status
     ledger = getattr(config, "_rnn_ledger", None)
     if ledger is None:
         return
@@ -336,17 +377,17 @@ def pytest_sessionfinish(session, exitstatus):
     config._rnn_records = data["records"]
     store = config._rnn_store
     target = config.getoption("--ledger")
-    if store is None and is_controller(config) and config._rnn_planned and target != "none":
-        store = ResultsStore(target)  # checked and listed as started by the first worker
-        config._rnn_mutation = load(MUTATION_PATH, "mutation") if MUTATION_PATH.exists() else None
-    if store is not None:
-        try:
+    try:
+        if store is None and is_controller(config) and config._rnn_planned and target != "none":
+            store = ResultsStore(target)  # checked and listed as started by the first worker
+            config._rnn_mutation = load(MUTATION_PATH, "mutation") if MUTATION_PATH.exists() else None
+        if store is not None:
             store.finish_run(config._rnn_run_id, data, completed=completed, reason=reason, exit_status=int(exitstatus), mutation=config._rnn_mutation)
             config._rnn_written = True
-        except ValueError as e:  # found writable before the run; report, do not lose the verdict
-            config._rnn_write_error = str(e)
-            if session.exitstatus == 0:
-                session.exitstatus = 1
+    except (OSError, ValueError) as e:  # found writable before the run (a disk filled since): report, keep the verdict
+        config._rnn_write_error = str(e)
+        if session.exitstatus == 0:
+            session.exitstatus = 1
     if config._rnn_baseline is not None and completed:
         full = config._rnn_selected is None and not getattr(config, "_rnn_partial", False)
         diffs = baseline_diffs(data, config._rnn_baseline, None if full else set(config._rnn_planned.values()), config.getoption("--claims"))

@@ -9,9 +9,9 @@ import math
 import sys
 from pathlib import Path
 
-from checks.harness.jsonio import read_json
+from checks.harness.jsonio import LOCK_TIMEOUT, check_writable, locked, read_json, write_json
 
-__all__ = ["SQUARE_LIMIT", "STATUSES", "SchemaError", "check_instance", "load", "validate"]
+__all__ = ["SQUARE_LIMIT", "STATUSES", "SchemaError", "check_instance", "load", "update", "validate"]
 
 STATUSES = ("holds", "vacuous", "fails", "expected-fail", "not-run", "error")
 
@@ -21,18 +21,21 @@ class SchemaError(ValueError):
 
 
 def _is_num(v) -> bool:
-    return isinstance(v, (int, float)) and not isinstance(v, bool)
+    """A finite number: the suite writes ``null`` where a value is not finite, so ``NaN`` or ``inf`` in a file is an edit."""
+    return isinstance(v, (int, float)) and not isinstance(v, bool) and (isinstance(v, int) or math.isfinite(v))
 
 
 _KINDS = {
     "str": (lambda v: isinstance(v, str), "a string"),
     "str?": (lambda v: v is None or isinstance(v, str), "a string or null"),
     "int": (lambda v: isinstance(v, int) and not isinstance(v, bool) and v >= 0, "a non-negative integer"),
-    "num": (_is_num, "a number"),
-    "num?": (lambda v: v is None or _is_num(v), "a number or null"),
+    "num": (_is_num, "a finite number"),
+    "num?": (lambda v: v is None or _is_num(v), "a finite number or null"),
     "dict": (lambda v: isinstance(v, dict), "an object"),
     "dict?": (lambda v: v is None or isinstance(v, dict), "an object or null"),
     "list": (lambda v: isinstance(v, list), "a list"),
+    "rows": (lambda v: isinstance(v, list) and all(isinstance(r, dict) for r in v), "a list of objects"),
+    "ints": (lambda v: isinstance(v, list) and all(isinstance(x, int) and not isinstance(x, bool) for x in v), "a list of integers"),
     "bool": (lambda v: isinstance(v, bool), "true or false"),
     "status": (lambda v: v in STATUSES, "one of " + ", ".join(STATUSES)),
     "verdict": (lambda v: v in ("holds", "breaks", "n/a"), "one of holds, breaks, n/a"),
@@ -83,7 +86,17 @@ _AUDIT_ROW = {"claim": "str", "scenario": "str", "verdict": "verdict"}
 _AUDIT_ROW_OPTIONAL = {"instances": "int", "seconds": "num", "lhs": "num?", "rhs": "num?", "counterexample": "str?", "growth": "str?", "c": "num?"}
 _MUTATION_ROW = {"claim": "str", "mutant": "str", "status": "mutant-status"}
 _MUTATION_ROW_OPTIONAL = {"reason": "str", "seconds": "num?"}
-_SCORE = {"killed": "int", "in_scope": "int", "survivors": "list", "equivalent": "list"}
+_SCORE = {"killed": "int", "in_scope": "int", "survivors": "rows", "equivalent": "rows"}
+_DATA_ROW_OPTIONAL = {  # absent where the kernel was singular (the row records λ_0 and why)
+    "kernel_test_error": "num?", "kernel_test_loss": "num?", "bound_true": "num?", "bound_random": "num?",
+    "complexity_true_per_n": "num?", "complexity_random_per_n": "num?", "lambda_0": "num?",
+}  # fmt: skip
+_FALSE_ALARM_ROW = {
+    "claim": "str", "runs": "int", "failures": "int", "stated": "num", "seconds": "num", "seconds_per_run": "num",
+    "cp_upper": "num", "salts": "ints", "failed_runs": "rows",
+}  # fmt: skip
+_RATE = {name: "num?" for name in ("slope", "intercept", "ci_low", "ci_high", "confidence", "rms_residual")}
+_RATE.update(points="int", power_law="dict?", stretched_exponential="dict?")
 _COUNTEREXAMPLE = {"claim": "str", "instance": "dict"}
 _COUNTEREXAMPLE_OPTIONAL = {"scenario": "str?", "lhs": "num?", "rhs": "num?", "tol": "num?", "margin": "num?", "statement": "str", "error": "str?"}
 
@@ -113,24 +126,37 @@ def _records(data: dict, where: str, full: bool) -> None:
         _fields(rec, _RECORD_FULL if full else _RECORD_CORE, _RECORD_OPTIONAL, at)
         if rec["claim"] != key.split()[0]:
             raise SchemaError(f"{at}: field 'claim' is {rec['claim']!r}, not the record's id {key.split()[0]!r}")
-        if rec.get("rate") is not None and "slope" in rec["rate"] and not _KINDS["num?"][0](rec["rate"]["slope"]):
-            raise SchemaError(f"{at}: field 'rate.slope' must be a number or null, got {_describe(rec['rate']['slope'])}")
+        if rec.get("rate") is not None:  # the numbers the comparison and the report read
+            _fields(rec["rate"], {}, _RATE, f"{at}: field 'rate'")
+        if rec.get("mutation") is not None:
+            _fields(rec["mutation"], {}, {"survivors": "rows", "crashes": "rows", "equivalent": "rows"}, f"{at}: field 'mutation'")
+        for name, value in (rec.get("compared") or {}).items():  # compared with the baseline: a NaN would switch it off
+            if not _KINDS["num?"][0](value):
+                raise SchemaError(f"{at}: field 'compared.{name}' must be a finite number or null, got {_describe(value)}")
 
 
 def validate(data, kind: str, path: Path | str = "<data>"):
     """Check ``data`` read from ``path`` against the schema of ``kind`` (``ledger``, ``baseline``, ``audit``,
-    ``mutation``, ``counterexample``); return it, or raise :class:`SchemaError` naming file, record and field."""
+    ``mutation``, ``counterexample``, ``data``, ``false-alarms``); return it, or raise :class:`SchemaError` naming
+    file, record and field.  Numbers must be finite: the suite writes ``null`` where one is not."""
     where = f"{kind} {path}"
     if kind in ("ledger", "baseline"):
         top = {"records": "dict"} if kind == "ledger" else {"records": "dict", "profile": "str"}
-        _fields(data, top, {"profile": "str?", "notes": "dict", "runs": "list", "schema": "int", "wall_seconds": "num?", "updated_at": "str"}, where)
+        optional = {"profile": "str?", "notes": "dict", "runs": "list", "schema": "int", "wall_seconds": "num?", "updated_at": "str",
+                    "accepted_failures": "dict"}
+        _fields(data, top, optional, where)
         _records(data, where, full=kind == "ledger")
         for i, run in enumerate(data.get("runs", [])):
             _fields(run, _RUN, _RUN_OPTIONAL, f"{where}: runs[{i}]")
             if run.get("partial_records") is not None:
                 _records({"records": run["partial_records"]}, f"{where}: runs[{i}] (partial)", full=True)
         for name, note in data.get("notes", {}).items():
-            _fields(note, {}, {"rows": "list", "plot": "dict"}, f"{where}: note {name!r}")
+            _fields(note, {}, {"rows": "rows", "plot": "dict"}, f"{where}: note {name!r}")
+            if note.get("plot") is not None:
+                _fields(note["plot"], {"x": "str", "y": "list"}, {"ylabel": "str"}, f"{where}: note {name!r}: plot")
+        if kind == "baseline":
+            for key, acc in (data.get("accepted_failures") or {}).items():
+                _fields(acc, {"status": "str", "run": "str", "accepted_at": "str"}, {"argv": "list"}, f"{where}: accepted_failures[{key!r}]")
     elif kind == "audit":
         _fields(data, {"rows": "list"}, {}, where)
         for i, row in enumerate(data["rows"]):
@@ -140,11 +166,19 @@ def validate(data, kind: str, path: Path | str = "<data>"):
         for i, row in enumerate(data["rows"]):
             _fields(row, _MUTATION_ROW, _MUTATION_ROW_OPTIONAL, f"{where}: rows[{i}]")
         for key, score in data["scores"].items():
-            _fields(score, _SCORE, {"score": "num?", "crash_killed": "int", "crashes": "list"}, f"{where}: scores[{key!r}]")
+            _fields(score, _SCORE, {"score": "num?", "crash_killed": "int", "crashes": "rows"}, f"{where}: scores[{key!r}]")
     elif kind == "counterexample":
         _fields(data, _COUNTEREXAMPLE, _COUNTEREXAMPLE_OPTIONAL, where)
-    elif kind == "data":  # `rnn-theorems data NAME` output
+    elif kind == "data":  # `rnn-theorems data NAME` output; the report reads these fields of each row
         _fields(data, {"name": "str", "rows": "list"}, {"sizes": "list", "seed": "int", "verdicts": "dict", "vacuous": "bool"}, where)
+        for i, row in enumerate(data["rows"]):
+            _fields(row, {"n": "int"}, _DATA_ROW_OPTIONAL, f"{where}: rows[{i}]")
+    elif kind == "false-alarms":  # `rnn-theorems false-alarms --json`: extended by later runs, read by the report
+        _fields(data, {"rows": "list"}, {"profile": "str", "confidence": "num", "rule": "str", "wall_seconds": "num?"}, where)
+        for i, row in enumerate(data["rows"]):
+            _fields(row, _FALSE_ALARM_ROW, {"statement": "str", "observed": "num", "cp_lower": "num", "verdict": "str"}, f"{where}: rows[{i}]")
+            for j, failed in enumerate(row["failed_runs"]):
+                _fields(failed, {"salt": "int", "reason": "str"}, {}, f"{where}: rows[{i}].failed_runs[{j}]")
     else:
         raise ValueError(f"unknown schema {kind!r}")
     return data
@@ -153,6 +187,20 @@ def validate(data, kind: str, path: Path | str = "<data>"):
 def load(path: Path | str, kind: str):
     """Read and validate a file of ``kind`` (see :func:`validate`): every failure is one line naming the file."""
     return validate(read_json(path, kind), kind, path)
+
+
+def update(path: Path | str, kind: str, change, *, what: str | None = None, empty=dict, timeout: float = LOCK_TIMEOUT):
+    """Where two runs could write the same file (a baseline, an audit or false-alarm table): under its lock
+    (``checks.harness.jsonio.locked``), read it (validated as ``kind``; ``empty()`` when absent or empty), apply
+    ``change(data)`` (which may return a replacement), write it atomically; return what was written."""
+    path = Path(path)
+    with locked(path, what or kind, timeout=timeout):
+        check_writable(path, what or kind, kind=kind)
+        data = load(path, kind) if path.exists() and path.stat().st_size else empty()
+        new = change(data)
+        data = data if new is None else new
+        write_json(path, data, kind=kind, what=what)
+    return data
 
 
 SQUARE_LIMIT = math.sqrt(sys.float_info.max) / 8
@@ -174,7 +222,8 @@ def check_instance(instance: dict, where: str) -> dict:
             if isinstance(v, float) and not math.isfinite(v):
                 raise SchemaError(f"{where}: instance field {path} is {v}: not a finite number")
             if abs(v) > SQUARE_LIMIT:
-                raise SchemaError(f"{where}: instance field {path} = {float(v):.4g} would overflow float64 when squared (|value| must be ≤ {SQUARE_LIMIT:.3g})")
+                raise SchemaError(f"{where}: instance field {path} = {_magnitude(v)} would overflow float64 when squared "
+                                  f"(|value| must be ≤ {SQUARE_LIMIT:.3g})")
         elif isinstance(v, list):
             for i, x in enumerate(v):
                 walk(x, f"{path}[{i}]")
@@ -187,7 +236,15 @@ def check_instance(instance: dict, where: str) -> dict:
     return instance
 
 
+def _magnitude(v) -> str:
+    """A number for a message: ``1e+308``; an integer too large for a float by its digit count."""
+    try:
+        return f"{float(v):.4g}"
+    except OverflowError:
+        return f"an integer of {len(str(abs(v)))} digits"
+
+
 def _numeric_array(v) -> bool:
     if isinstance(v, list):
         return bool(v) and all(_numeric_array(x) for x in v)
-    return _is_num(v)
+    return isinstance(v, (int, float)) and not isinstance(v, bool)  # a non-finite entry is named by check_instance

@@ -4,10 +4,11 @@
 with the run, its profile and the time it was recorded); every run is listed with its profile, the
 records it planned and ran, start and end time and whether it completed.  An incomplete run (Ctrl-C,
 a crash, ``-x``) leaves the records of the previous complete runs untouched and is kept beside them,
-marked incomplete, with its partial records.  Writers are serialized by a lock file (``filelock``) and
-each write is atomic (:func:`checks.harness.jsonio.write_json`), so concurrent runs lose nothing and a
-reader sees a whole file.  :meth:`ResultsStore.preflight` finds file and directory problems before any
-check runs.  :func:`freshness` says which records are missing or stale.
+marked incomplete, with its partial records.  Writers are serialized by a lock file (``filelock``,
+:func:`checks.harness.jsonio.locked`: a wait names the holder) and each write is atomic
+(:func:`checks.harness.jsonio.write_json`), so concurrent runs lose nothing and a reader sees a whole file; a
+file of another kind at the ledger's path (a baseline, a mutation table) is refused, never replaced.
+:meth:`ResultsStore.preflight` finds file and directory problems before any check runs.  :func:`freshness` says which records are missing or stale.
 """
 
 from __future__ import annotations
@@ -19,7 +20,7 @@ import socket
 from pathlib import Path
 
 import checks
-from checks.harness.jsonio import check_writable, now, write_json
+from checks.harness.jsonio import LOCK_TIMEOUT, check_writable, locked, now, write_json
 from checks.harness.schemas import load
 
 __all__ = [
@@ -41,8 +42,6 @@ MUTATION_PATH = Path("results/mutation.json")
 SCHEMA_VERSION = 2
 """Version 2: records carry ``profile``, ``run``, ``recorded_at``; the file lists ``runs``.  Version-1
 files (no ``runs``: one run's records) are read as they are and upgraded on the next write."""
-LOCK_TIMEOUT = 120.0
-"""Seconds a writer waits for the ledger's lock file; a write holds it for well under a second."""
 MAX_RUNS = 50
 """Runs kept in a ledger's history (oldest dropped first)."""
 
@@ -86,32 +85,22 @@ class ResultsStore:
     under the lock file ``<ledger>.lock``."""
 
     def __init__(self, path: Path | str = LEDGER_PATH, *, lock_timeout: float = LOCK_TIMEOUT):
+        if not str(path).strip() or not Path(path).name:
+            raise StoreError(f"ledger path {str(path)!r} is empty: give a file (--ledger results/ledger.json) or --ledger none")
         self.path = Path(path)
         self.lock_path = self.path.with_name(self.path.name + ".lock")
         self.lock_timeout = lock_timeout
 
-    def _lock(self):
-        from filelock import FileLock
-
-        return FileLock(str(self.lock_path), timeout=self.lock_timeout)
-
     def preflight(self) -> None:
-        """Before the checks: the folder can be created and written, an existing ledger is readable and
-        valid, and the lock can be taken.  Raises :class:`StoreError` naming the file."""
+        """Before the checks: the folder can be created and written, an existing file there is a valid ledger
+        (not a baseline or any other file), and the lock can be taken.  Raises :class:`StoreError` naming the file."""
         try:
-            check_writable(self.path, "ledger")
-            self.read()
+            self.read()  # a corrupt or malformed ledger is named as such
+            check_writable(self.path, "ledger", kind="ledger")  # a baseline or any other file at its path is refused
+            with locked(self.path, "ledger", timeout=self.lock_timeout):
+                pass
         except ValueError as e:
             raise StoreError(str(e)) from None
-        from filelock import Timeout
-
-        try:
-            with self._lock():
-                pass
-        except Timeout:
-            raise StoreError(f"ledger {self.path}: lock {self.lock_path} is held by another run for over {self.lock_timeout:g} s") from None
-        except OSError as e:
-            raise StoreError(f"ledger {self.path}: cannot create the lock file {self.lock_path} ({e.strerror or e})") from None
 
     def read(self) -> dict:
         """The validated ledger (an empty one when the file does not exist yet)."""
@@ -124,16 +113,14 @@ class ResultsStore:
 
     def update(self, change) -> dict:
         """Under the lock: read the ledger, apply ``change(data)``, write it atomically; return the data."""
-        from filelock import Timeout
-
         try:
-            with self._lock():
+            with locked(self.path, "ledger", timeout=self.lock_timeout):
                 data = self.read()
                 change(data)
                 data["schema"] = SCHEMA_VERSION
-                write_json(self.path, data)
-        except Timeout:
-            raise StoreError(f"ledger {self.path}: lock {self.lock_path} is held by another run for over {self.lock_timeout:g} s") from None
+                write_json(self.path, data, kind="ledger")
+        except ValueError as e:
+            raise StoreError(str(e)) from None
         except OSError as e:
             raise StoreError(f"cannot write ledger {self.path}: {e.strerror or e}") from None
         return data

@@ -1,8 +1,39 @@
-"""Tables for terminals and Markdown: one formatter of each kind, used by the plugin, the CLI and the report."""
+"""Tables for terminals and Markdown: one formatter of each kind, used by the plugin, the CLI and the report.
+
+Text from a file (a ledger, an audit, a mutation table) is rendered as text in Markdown: :func:`md_text` escapes
+what would make an image, a link, raw HTML, emphasis or code of it, and every Markdown table cell is escaped so,
+unless the report composed it itself (:class:`Markup`)."""
 
 from __future__ import annotations
 
-__all__ = ["fmt", "format_markdown_table", "format_table", "rate_cells", "resolution_cells", "resolution_line"]
+import re
+
+__all__ = ["Markup", "fmt", "format_markdown_table", "format_table", "md_code", "md_text", "rate_cells", "resolution_cells",
+           "resolution_line"]
+
+_MD_SPECIAL = frozenset("\\`*_[]<>!&~|#")
+
+
+class Markup(str):
+    """Markdown the report composed itself (its own emphasis around :func:`md_text`): a table cell taken as it is."""
+
+
+def md_text(value) -> str:
+    """``value`` as literal text inside a Markdown line: every character that could start an image, a link, an
+    autolink, raw HTML, an entity, emphasis, code or a table column is backslash-escaped, a bare URL is broken
+    (``https:\\/\\/``, ``www\\.``) so no viewer links it, and line breaks become spaces."""
+    text = " ".join(str(value).splitlines())
+    text = "".join("\\" + ch if ch in _MD_SPECIAL else ch for ch in text)
+    return Markup(text.replace("://", ":\\/\\/").replace("www.", "www\\."))
+
+
+def md_code(value) -> str:
+    """``value`` as an inline code span (literal: nothing inside a code span is Markdown), fenced by more backticks
+    than it holds."""
+    text = " ".join(str(value).splitlines())
+    fence = "`" * (1 + max((len(run) for run in re.findall(r"`+", text)), default=0))
+    pad = " " if text.startswith("`") or text.endswith("`") else ""
+    return Markup(f"{fence}{pad}{text}{pad}{fence}")
 
 
 def fmt(x) -> str:
@@ -24,14 +55,17 @@ def format_table(header: list[str], rows: list[list]) -> str:
 
 
 def format_markdown_table(header: list[str], rows: list[list]) -> str:
-    """A Markdown (pipe) table; a ``|`` inside a cell is escaped and a line break becomes a space."""
+    """A Markdown (pipe) table; every cell is text (:func:`md_text`: a ``|`` is escaped, a line break becomes a
+    space) unless it is :class:`Markup` (then only its ``|`` and line breaks are)."""
     out = ["| " + " | ".join(_md_cell(h) for h in header) + " |", "|" + "---|" * len(header)]
     out += ["| " + " | ".join(_md_cell(c) for c in r) + " |" for r in rows]
     return "\n".join(out)
 
 
 def _md_cell(value) -> str:
-    return str(value).replace("\\|", "|").replace("|", "\\|").replace("\n", " ")
+    if isinstance(value, Markup):
+        return " ".join(value.splitlines()).replace("\\|", "|").replace("|", "\\|")
+    return md_text(value)
 
 
 def rate_cells(record: dict) -> tuple[str, str, str]:

@@ -13,13 +13,32 @@ import time
 from pathlib import Path
 
 from checks.claims import PROFILES, get, get_profile, resolve, select
-from checks.harness.baseline import BASELINE_PATH, baseline_from, check_profiles
+from checks.experiments.fanout import interrupts_kept
+from checks.harness.baseline import BASELINE_PATH, baseline_from, check_profiles, unexpected_failures
 from checks.harness.counterexamples import COUNTEREXAMPLE_DIR
-from checks.harness.jsonio import check_writable, new_run_id, read_json, write_json
-from checks.harness.schemas import check_instance, load
+from checks.harness.jsonio import check_writable, new_run_id, now, write_json
+from checks.harness.schemas import check_instance, load, update
 from checks.harness.store import LEDGER_PATH, MUTATION_PATH, ResultsStore, attach_mutation_scores, code_fingerprint
 from checks.harness.tables import format_table
-from checks.tools.cli_common import scheduler_errors
+from checks.tools.cli_common import (
+    EXIT_FAILED,
+    EXIT_INTERRUPTED,
+    EXIT_USAGE,
+    MAX_EXAMPLES,
+    MAX_FALSE_ALARM_RUNS,
+    MAX_LENGTH,
+    MAX_SCALING_LENGTH,
+    MAX_SCHEDULER_TIMEOUT,
+    MAX_SEED,
+    MAX_SEEDS,
+    MAX_STEPS,
+    Parser,
+    bounded,
+    exit_code,
+    scheduler_errors,
+    workers,
+    workers_help,
+)
 from checks.tools.experiment_commands import cmd_data, cmd_learning_curve, cmd_scaling, cmd_sweep
 
 EXAMPLES = {
@@ -71,6 +90,9 @@ def cmd_verify(args) -> int:
     the baseline, its profile — is checked before the first claim runs."""
     import pytest
 
+    workers(args.workers)
+    if args.accept_failures and not args.update_baseline:
+        raise ValueError("--accept-failures only applies with --update-baseline (it records failures in the baseline)")
     root = _theorems_dir(args.theorems)
     chosen = _data_selection(args) if args.data else (select(args.claims) if args.claims is not None else None)
     profile = get_profile(args.profile).name
@@ -78,12 +100,14 @@ def cmd_verify(args) -> int:
         ResultsStore(args.ledger).preflight()
     elif args.update_baseline:
         raise ValueError("--update-baseline needs the run's ledger: drop --ledger none")
+    if not args.baseline.strip():
+        raise ValueError("--baseline: empty path")
     baseline = Path(args.baseline)
     old = load(baseline, "baseline") if baseline.exists() else None
     if old is not None and chosen is None:
         resolve(old["records"])  # the data-set records it holds are registered again: every claim includes them
     if args.update_baseline:
-        check_writable(baseline, "baseline")
+        check_writable(baseline, "baseline", kind="baseline")
         if chosen is not None and old is not None and old.get("profile") != profile:
             raise ValueError(
                 f"baseline {baseline} holds profile {old.get('profile')!r} records; refreshing {len(chosen)} of them under {profile!r} "
@@ -107,8 +131,6 @@ def cmd_verify(args) -> int:
         if args.allow_profile_mismatch:
             argv.append("--allow-profile-mismatch")
     what = "every claim" if chosen is None else f"{len(chosen)} record(s): {', '.join(chosen)}"
-    if args.workers < 0:
-        raise ValueError(f"--workers must be >= 0 (0: one pytest run in this process), got {args.workers}")
     if args.scheduler or args.workers:
         from checks.experiments.fanout import SCHEDULER_TIMEOUT
         from checks.harness.distributed import planned_records, verify_distributed
@@ -125,25 +147,60 @@ def cmd_verify(args) -> int:
             )
     else:
         print(f"verify: {what}, profile {profile}, run {run_id}", flush=True)
-        code = int(pytest.main(argv))
+        code = exit_code(pytest.main(argv))
     if not args.update_baseline:
         return code
-    if code not in (0, 1):
-        print(f"verify: pytest exited {code}; baseline left unchanged", file=sys.stderr)
+    return _update_baseline(args, baseline, chosen, profile, run_id, code)
+
+
+def _update_baseline(args, baseline: Path, chosen, profile: str, run_id: str, code: int) -> int:
+    """``verify --update-baseline``: write the run's records into the baseline — only from a complete run with no
+    unexpected failure (``unexpected_failures``), unless ``--accept-failures`` names that choice, which the
+    baseline then records (``accepted_failures``: which records, when, by which run).  Under the baseline's lock,
+    merged into the baseline as it is at that moment, so concurrent refreshes of other records are kept."""
+    if code not in (0, EXIT_FAILED):
+        print(f"verify: the run stopped (exit {code}); baseline {baseline} left unchanged", file=sys.stderr)
         return code
     data = ResultsStore(args.ledger).read()
     run = next((r for r in data["runs"] if r["id"] == run_id), None)
     if run is None or not run.get("completed"):
-        print(f"verify: run {run_id} did not complete; baseline left unchanged", file=sys.stderr)
-        return code or 1
+        print(f"verify: run {run_id} did not complete; baseline {baseline} left unchanged", file=sys.stderr)
+        return code or EXIT_FAILED
     records = {k: v for k, v in data["records"].items() if v.get("run") == run_id}
     notes = {k: v for k, v in data["notes"].items() if v.get("run") == run_id}
-    if chosen is not None and old is not None:  # refresh only the records that ran
-        records = {**old["records"], **records}
-        notes = {**old.get("notes", {}), **notes}
-    write_json(baseline, baseline_from(dict(sorted(records.items())), profile, notes))
-    print(f"verify: baseline {baseline} rewritten from run {run_id} ({len(records)} records, profile {profile})")
-    return 0
+    failures = unexpected_failures(records)
+    if code and not failures:
+        print(f"verify: the run failed (exit {code}) outside the claim records (see the test output above); "
+              f"baseline {baseline} left unchanged", file=sys.stderr)
+        return code
+    if failures and not args.accept_failures:
+        listed = ", ".join(f"{k} ({why})" for k, why in sorted(failures.items()))
+        print(f"verify: baseline {baseline} left unchanged: unexpected in this run: {listed}; to record them as the "
+              "expected state, rerun with --update-baseline --accept-failures", file=sys.stderr)
+        return EXIT_FAILED
+    stamp = now()
+    accepted = {k: {"status": why, "run": run_id, "accepted_at": stamp, "argv": list(getattr(args, "argv", sys.argv))} for k, why in failures.items()}
+
+    def refresh(current):
+        current = current or None
+        if chosen is not None and current is not None and current.get("profile") != profile:
+            raise ValueError(f"baseline {baseline} now holds profile {current.get('profile')!r} records (changed during this "
+                             f"run); refreshing them under {profile!r} would mix profiles: baseline left unchanged")
+        partial = chosen is not None and current is not None  # refresh only the records that ran
+        kept = {k: v for k, v in (current.get("accepted_failures", {}) if partial else {}).items() if k not in records}
+        return baseline_from(
+            dict(sorted({**(current["records"] if partial else {}), **records}.items())),
+            profile,
+            {**(current.get("notes", {}) if partial else {}), **notes},
+            {**kept, **accepted},
+        )
+
+    written = update(baseline, "baseline", refresh, empty=dict)
+    print(f"verify: baseline {baseline} rewritten from run {run_id} ({len(written['records'])} records, profile {profile})")
+    if accepted:
+        print(f"verify: failures accepted into baseline {baseline} (recorded under accepted_failures): "
+              f"{', '.join(f'{k} ({why})' for k, why in sorted(failures.items()))}", file=sys.stderr)
+    return code
 
 
 def cmd_report(args) -> int:
@@ -165,21 +222,27 @@ def cmd_audit(args) -> int:
         raise ValueError("give --drop A1..A5 and/or --add A6")
     if args.examples < 1:
         raise ValueError(f"--examples must be >= 1, got {args.examples}")
+    bounded(args.examples, "--examples", 1, MAX_EXAMPLES, "100× the thorough profile's instances per record")
     profile = get_profile(args.profile)
     path = Path(args.out)
-    old = load(path, "audit")["rows"] if path.exists() else []  # a malformed audit file stops us before the search
-    check_writable(path, "audit")
-    check_writable(COUNTEREXAMPLE_DIR / "C0.json", "counterexample")
+    check_writable(path, "audit", kind="audit")
+    if path.exists() and path.stat().st_size:
+        load(path, "audit")  # a malformed audit file stops us before the search
+    check_writable(COUNTEREXAMPLE_DIR / "C0.json", "counterexample", kind="counterexample")
     rows = []
     t0 = time.perf_counter()
     for sc in scenarios:
         print(f"audit {sc}: {len(claims)} record(s), up to {args.examples} instances each", flush=True)
         rows += [r.as_dict() for r in run_audit(claims, sc, profile, max_examples=args.examples)]
-    keep = [r for r in old if (r["claim"], r["scenario"]) not in {(x["claim"], x["scenario"]) for x in rows}]
-    write_json(path, {"rows": keep + rows})
-    print(audit_text(keep + rows))
+
+    def merge(data):  # under the file's lock: rows of a concurrent audit of other cells are kept
+        new = {(x["claim"], x["scenario"]) for x in rows}
+        return {"rows": [r for r in data.get("rows", []) if (r["claim"], r["scenario"]) not in new] + rows}
+
+    merged = update(path, "audit", merge, what="audit")["rows"]
+    print(audit_text(merged))
     ledger = Path(args.ledger)
-    contrast = a6_contrast_text(keep + rows, load(ledger, "ledger")["records"] if ledger.exists() else None)
+    contrast = a6_contrast_text(merged, load(ledger, "ledger")["records"] if ledger.exists() else None)
     if contrast:
         print(f"A6 contrast: growth class per normalization (no A6: {ledger if ledger.exists() else 'no ledger'})")
         print(contrast)
@@ -218,10 +281,9 @@ def cmd_mutate(args) -> int:
     if args.list:
         print(format_table(["mutant", "what it changes", "must kill"], [[m.id, m.description, ", ".join(m.kills) or "–"] for m in MUTANTS.values()]))
         return 0
-    if args.workers < 0:
-        raise ValueError(f"--workers must be >= 0 (0: serial), got {args.workers}")
+    workers(args.workers)
     profile = get_profile(args.profile)
-    check_writable(args.json, "mutation results")
+    check_writable(args.json, "mutation table", kind="mutation")
     if Path(args.ledger).exists():
         ResultsStore(args.ledger).preflight()
     pairs = mutation_pairs(args.claims, args.mutants)
@@ -239,7 +301,7 @@ def cmd_mutate(args) -> int:
     scores = mutation_scores(rows)
     data = {"profile": profile.name, "code": code_fingerprint(), "rows": rows, "scores": scores,
             "wall_seconds": round(time.perf_counter() - started, 1)}
-    write_json(args.json, data)
+    write_json(args.json, data, kind="mutation", what="mutation table")
     if Path(args.ledger).exists():  # under the store's lock: a concurrent verify loses nothing
         ResultsStore(args.ledger).update(lambda ledger: attach_mutation_scores(ledger, data))
     print(format_table(["claim", "mutant", "status", "reason"], [[r["claim"], r["mutant"], r["status"], r["reason"][:80]] for r in rows]))
@@ -259,10 +321,12 @@ def cmd_false_alarms(args) -> int:
     profile = get_profile(args.profile)
     ids = stated_records(args.claims)
     runs = run_counts(args.runs, ids)
-    check_writable(args.json, "false-alarm results")
-    old = read_json(args.json, "false-alarm results") if Path(args.json).exists() else None  # runs are added to it
-    if old is not None and not isinstance(old.get("rows"), list):
-        raise ValueError(f"{args.json}: not a false-alarm report (no 'rows' list); move it away or pass another --json")
+    for cid, k in runs.items():
+        bounded(k, f"--runs ({cid})", 1, MAX_FALSE_ALARM_RUNS, "they resolve a rate below 0.3%, under every stated rate")
+    bounded(args.first_salt, "--first-salt", 0, 2**62, "a seed salt")
+    check_writable(args.json, "false-alarm table", kind="false-alarms")
+    if Path(args.json).exists() and Path(args.json).stat().st_size:
+        load(args.json, "false-alarms")  # runs are added to it: a malformed table stops us before the runs
     print(f"false-alarms: {', '.join(f'{i} × {runs[i]}' for i in ids)} runs, profile {profile.name}, fresh seeds", flush=True)
 
     def progress(e):
@@ -271,8 +335,10 @@ def cmd_false_alarms(args) -> int:
 
     started = time.perf_counter()
     results = measure_false_alarms(ids, profile, runs, first_salt=args.first_salt, progress=progress)
-    data = report(merged(old, results, profile), profile, time.perf_counter() - started)
-    write_json(args.json, data)
+    seconds = time.perf_counter() - started
+    # under the file's lock, merged with the table as it is now: a concurrent measurement of other records is kept
+    data = update(args.json, "false-alarms", lambda old: report(merged(old or None, results, profile), profile, seconds),
+                       what="false-alarm table")
     rows = [[r["claim"], r["runs"], r["failures"], f"{r['observed']:.3g}", f"{r['stated']:.3g}", f"{r['cp_upper']:.3g}",
              r["verdict"], r["seconds_per_run"]] for r in data["rows"]]
     print(format_table(["record", "runs", "false alarms", "observed", "stated", f"CP upper ({CONFIDENCE:.0%})", "verdict",
@@ -283,7 +349,7 @@ def cmd_false_alarms(args) -> int:
     return 1 if exceeds else 0
 
 
-class _Parser(argparse.ArgumentParser):
+class _Parser(Parser):
     """The top-level parser: its help names the registry's families (``checks.claims.family_range``), read only when the
     help is printed (loading every claim module costs seconds that no other command should pay)."""
 
@@ -316,11 +382,14 @@ def build_parser() -> argparse.ArgumentParser:
     v.add_argument("--profile", choices=sorted(PROFILES), default="ci", help="search profile (default ci)")
     v.add_argument("--ledger", default=str(LEDGER_PATH), help="where to write the run's ledger")
     v.add_argument("--baseline", default=str(BASELINE_PATH), help="baseline ledger (default ledger-baseline.json)")
-    v.add_argument("--update-baseline", action="store_true", help="rewrite the baseline from this run instead of comparing")
+    v.add_argument("--update-baseline", action="store_true", help="rewrite the baseline from this run instead of comparing; "
+                   "refused (exit 1, baseline unchanged) when a record fails, errs or stops failing as recorded")
+    v.add_argument("--accept-failures", action="store_true", help="with --update-baseline: write the baseline even though "
+                   "records failed unexpectedly, recording them (status, run, time) under the baseline's accepted_failures")
     v.add_argument("--allow-profile-mismatch", action="store_true", help="compare with a baseline of another profile (statuses only)")
     v.add_argument("--theorems", default=str(DEFAULT_THEOREMS), help="folder of theorem modules (default theorems)")
-    v.add_argument("--workers", type=int, default=0, help="run one claim record per task on a LocalCluster of this many "
-                   "processes (default 0: one pytest run in this process); the records are those of a serial run")
+    v.add_argument("--workers", type=int, default=0, help=workers_help("run one claim record per task on a LocalCluster of this "
+                   "many processes (default 0: one pytest run in this process); the records are those of a serial run"))
     v.add_argument("--scheduler", help="address of a dask scheduler: one claim record per task (its workers need this "
                    "checkout at the same path)")
 
@@ -330,10 +399,13 @@ def build_parser() -> argparse.ArgumentParser:
     lc = add("learning-curve", "C11: measured n*(L) and iterations of the kernel predictor beside the certificate", cmd_learning_curve)
     lc.add_argument("--targets", default="first-linear,last-linear", help="comma-separated targets: {first,middle,last}-"
                     "{linear,quadratic}, nvar2-start, nvar2-end (default first-linear,last-linear)")
-    lc.add_argument("--lengths", default="4,8,16,32", help="sequence lengths L (default 4,8,16,32)")
-    lc.add_argument("--sizes", default="128,512,2048", help="sample sizes n, a doubling grid works best (default 128,512,2048)")
-    lc.add_argument("--dim", type=int, default=4, help="input dimension d (default 4)")
-    lc.add_argument("--seeds", type=int, default=3, help="seeds per (L, n) for the confidence band (default 3)")
+    lc.add_argument("--lengths", default="4,8,16,32", help=f"sequence lengths L (default 4,8,16,32; each at most {MAX_LENGTH}: "
+                    "the kernel's cost grows like n²·L)")
+    lc.add_argument("--sizes", default="128,512,2048", help="sample sizes n, a doubling grid works best (default 128,512,2048; "
+                    "the largest n with --lengths, --dim and --n-test must fit the run's 8 GiB memory budget, checked first)")
+    lc.add_argument("--dim", type=int, default=4, help="input dimension d (default 4; within the same memory budget)")
+    lc.add_argument("--seeds", type=int, default=3, help=f"seeds per (L, n) for the confidence band (default 3; at most {MAX_SEEDS}: "
+                    "every seed repeats the grid)")
     lc.add_argument("--eps", type=float, default=0.5, help="relative test error that defines n* (default 0.5)")
     lc.add_argument("--n-test", type=int, default=500, help="fresh test points per curve (default 500)")
     lc.add_argument("--small-inputs", help="A6 contrast: ‖X_l‖ ≤ ε for l ≥ 2, ε = 1/L, 1/sqrt(L) or a number in (0, 1]")
@@ -343,7 +415,8 @@ def build_parser() -> argparse.ArgumentParser:
     dt.add_argument("name", nargs="?", help="data set name (default: list them)")
     dt.add_argument("--list", action="store_true", help="list the data sets, their shapes and whether installed")
     dt.add_argument("--sizes", default=None, help="training-set sizes (default: a decade up to what the data set holds)")
-    dt.add_argument("--seed", type=int, default=0, help="seed of the subsets, random labels and networks")
+    dt.add_argument("--seed", type=int, default=0, help=f"seed of the subsets, random labels and networks (0 … {MAX_SEED}: the range "
+                    "numpy's and torch's generators take)")
     dt.add_argument("--out", default="results", help="folder for data-<name>.json and .png")
 
     r = add("report", "render reports/index.md (+ index.html, PNG plots) from the ledger", cmd_report)
@@ -359,7 +432,8 @@ def build_parser() -> argparse.ArgumentParser:
                    help="assumption to add: A6 (small inputs ‖X_l‖ ≤ ε, l ≥ 2) under every normalization "
                    "ε = 0.1, 1/L, 1/sqrt(L), or A6:ε for one (ε(L) normalizations: growth records C9b, C10b, C11)")
     a.add_argument("--claims", help="claim selectors (default: all), e.g. C3 or C3a,C5")
-    a.add_argument("--examples", type=int, default=20, help="instances searched per claim (default 20)")
+    a.add_argument("--examples", type=int, default=20, help=f"instances searched per claim (default 20; at most {MAX_EXAMPLES}: "
+                   "100× the thorough profile's, a claim instance takes up to seconds)")
     a.add_argument("--profile", choices=sorted(PROFILES), default="ci", help="width grids and seeds (default ci)")
     a.add_argument("--out", default=str(AUDIT_PATH))
     a.add_argument("--ledger", default=str(LEDGER_PATH), help="ledger whose records give the A6 contrast's no-A6 column, if present")
@@ -368,7 +442,8 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("file", help="a JSON file under results/counterexamples/")
 
     s = add("scaling", "table and plot of Φ·κ̄ against L for additive and N-variable targets (C9b, C10b)", cmd_scaling)
-    s.add_argument("--max-length", type=int, default=1024, help="largest L, a power of two (default 1024); L runs 8, 16, …")
+    s.add_argument("--max-length", type=int, default=1024, help=f"largest L, a power of two from 128 (default 1024; at most "
+                   f"{MAX_SCALING_LENGTH}: the certificate's cost grows about linearly in L, about 6 min at the bound); L runs 8, 16, …")
     s.add_argument("--out", default="reports", help="output folder for scaling.md / .png / .json")
     s.add_argument("--small-inputs", help="A6 contrast: ‖X_l‖ = ε for l ≥ 2 with ε = 1/L, 1/sqrt(L) or a number in (0, 1]")
 
@@ -376,13 +451,15 @@ def build_parser() -> argparse.ArgumentParser:
     w.add_argument("--widths", default="256,1024", help="comma-separated widths m (default 256,1024)")
     w.add_argument("--lengths", default="3", help="comma-separated sequence lengths L >= 2 (default 3)")
     w.add_argument("--sizes", default="50", help="comma-separated sample sizes n (default 50)")
-    w.add_argument("--seeds", type=int, default=2, help="initializations (and samples) per cell (default 2)")
-    w.add_argument("--steps", type=int, default=200, help="gradient-descent steps at the A4 step size (default 200)")
+    w.add_argument("--seeds", type=int, default=2, help=f"initializations (and samples) per cell (default 2; at most {MAX_SEEDS})")
+    w.add_argument("--steps", type=int, default=200, help=f"gradient-descent steps at the A4 step size (default 200; at most {MAX_STEPS}: "
+                   "500× the default, the A4 step converges in hundreds)")
     w.add_argument("--out", default="sweeps/default", help="folder for results.jsonl and plots (resumes if present)")
     w.add_argument("--scheduler", help="address of an existing dask scheduler (default: start a LocalCluster)")
-    w.add_argument("--workers", type=int, default=2, help="LocalCluster workers (default 2)")
+    w.add_argument("--workers", type=int, default=2, help=workers_help("LocalCluster workers (default 2)"))
     w.add_argument("--serial", action="store_true", help="run in this process, no dask")
-    w.add_argument("--scheduler-timeout", type=float, default=20.0, help="seconds to reach --scheduler before giving up (default 20)")
+    w.add_argument("--scheduler-timeout", type=float, default=20.0, help=f"seconds to reach --scheduler before giving up (default 20; "
+                   f"at most {MAX_SCHEDULER_TIMEOUT:g})")
 
     u = add("mutate", "run claim checks under plausible wrong implementations: killed / survived / equivalent", cmd_mutate)
     u.add_argument("--claims", help="claim selectors (default: all records in some mutant's scope)")
@@ -391,12 +468,13 @@ def build_parser() -> argparse.ArgumentParser:
     u.add_argument("--json", default=str(MUTATION_PATH), help=f"where the rows go (default {MUTATION_PATH})")
     u.add_argument("--ledger", default=str(LEDGER_PATH), help="ledger whose records get the mutation scores, if it exists")
     u.add_argument("--scheduler", help="address of a dask scheduler: one (claim, mutant) pair per task")
-    u.add_argument("--workers", type=int, default=0, help="LocalCluster worker processes (default 0: serial in this process)")
+    u.add_argument("--workers", type=int, default=0, help=workers_help("LocalCluster worker processes (default 0: serial in this process)"))
     u.add_argument("--list", action="store_true", help="list the mutants and what each must kill, then exit")
     fa = add("false-alarms", "rerun the statistical checks with fresh seeds: observed false alarms beside the stated rate",
              cmd_false_alarms)
     fa.add_argument("--claims", help="claim selectors (default: every record with a stated false-alarm rate)")
-    fa.add_argument("--runs", default="10", help="runs per record: K, or K with SELECTOR=K overrides, e.g. 10,C4a=5 (default 10)")
+    fa.add_argument("--runs", default="10", help=f"runs per record: K, or K with SELECTOR=K overrides, e.g. 10,C4a=5 (default 10; "
+                    f"at most {MAX_FALSE_ALARM_RUNS}: they resolve a false-alarm rate below 0.3%%, under every stated rate)")
     fa.add_argument("--first-salt", type=int, default=1, help="seed salt of the first run (default 1); later runs take the next")
     fa.add_argument("--profile", choices=sorted(PROFILES), default="ci", help="instances per run (default ci)")
     fa.add_argument("--json", default="results/false-alarms.json", help="where the rows go (default results/false-alarms.json); runs of "
@@ -405,23 +483,78 @@ def build_parser() -> argparse.ArgumentParser:
 
 
 def main(argv=None) -> int:
-    """Entry point of ``rnn-theorems``: a one-line ``error: …`` and exit 2 for bad input."""
-    args = build_parser().parse_args(argv)
+    """Entry point of ``rnn-theorems``: exit 0 done, 1 a check failed, 2 a usage error (one line ``error: …``
+    naming the option, file or field), 130 interrupted (``checks.tools.cli_common``)."""
     try:
-        return args.func(args)
-    except KeyError as e:  # str(KeyError) is the quoted key: print the message itself
-        print(f"error: {e.args[0] if e.args else e}", file=sys.stderr)
-        return 2
-    except (FileNotFoundError, ValueError) as e:
-        print(f"error: {e}", file=sys.stderr)
-        return 2
-    except (OSError, TimeoutError) as e:  # a file or network problem: name it, no traceback
-        where = f" ({e.filename})" if getattr(e, "filename", None) else ""
-        print(f"error: {e.strerror or e}{where}" if isinstance(e, OSError) else f"error: {e}", file=sys.stderr)
-        return 2
+        args = build_parser().parse_args(argv)
+        args.argv = ["rnn-theorems", *(sys.argv[1:] if argv is None else argv)]  # the command, as a baseline records it
+    except SystemExit as e:  # --help, or a malformed option (one line, see cli_common.Parser)
+        return e.code if isinstance(e.code, int) else EXIT_USAGE
     except KeyboardInterrupt:
         print("interrupted", file=sys.stderr)
-        return 130
+        return EXIT_INTERRUPTED
+    try:
+        with _terminate_as_interrupt(), interrupts_kept():
+            _no_empty_paths(args)
+            return args.func(args)
+    except KeyError as e:  # str(KeyError) is the quoted key: print the message itself
+        print(f"error: {e.args[0] if e.args else e}", file=sys.stderr)
+        return EXIT_USAGE
+    except (FileNotFoundError, ValueError) as e:
+        print(f"error: {_one_line(e)}", file=sys.stderr)
+        return EXIT_USAGE
+    except (OSError, TimeoutError) as e:  # a file or network problem: name it, no traceback
+        where = f" ({e.filename})" if getattr(e, "filename", None) else ""
+        print(f"error: {e.strerror or e}{where}" if isinstance(e, OSError) else f"error: {_one_line(e)}", file=sys.stderr)
+        return EXIT_USAGE
+    except MemoryError:
+        print(f"error: rnn-theorems {args.command}: out of memory (ask for less: smaller sizes, lengths or fewer workers)", file=sys.stderr)
+        return EXIT_USAGE
+    except KeyboardInterrupt:
+        print("interrupted", file=sys.stderr)
+        return EXIT_INTERRUPTED
+
+
+class _terminate_as_interrupt:
+    """SIGTERM (``kill``, ``timeout``, a CI job cancelled) stops a command as Ctrl-C does: the run is stored as
+    incomplete, workers and temporary folders are removed, exit 130 — instead of dying where it stands."""
+
+    def __enter__(self):
+        import signal
+        import threading
+
+        self.previous = None
+        if threading.current_thread() is threading.main_thread() and signal.getsignal(signal.SIGTERM) == signal.SIG_DFL:
+            self.previous = signal.signal(signal.SIGTERM, self._raise)
+        return self
+
+    @staticmethod
+    def _raise(signum, frame):
+        raise KeyboardInterrupt(f"signal {signum}")
+
+    def __exit__(self, *exc):
+        import signal
+
+        if self.previous is not None:
+            signal.signal(signal.SIGTERM, self.previous)
+        return False
+
+
+PATH_OPTIONS = ("ledger", "baseline", "out", "json", "audit", "mutation", "theorems", "file")
+"""Options that name a file or folder: an empty one is an error (``Path("")`` is the current folder: ``--out ""`` would
+write the report there)."""
+
+
+def _no_empty_paths(args) -> None:
+    for dest in PATH_OPTIONS:
+        value = getattr(args, dest, None)
+        if isinstance(value, str) and not value.strip():
+            raise ValueError(f"{'FILE' if dest == 'file' else '--' + dest}: empty path")
+
+
+def _one_line(e: BaseException) -> str:
+    text = str(e).strip()
+    return text.splitlines()[0] if text else type(e).__name__
 
 
 if __name__ == "__main__":

@@ -11,15 +11,13 @@ claim").  Everything outside the markers is written by hand and left alone.
 from __future__ import annotations
 
 import argparse
-import os
 import sys
-import tempfile
 from collections.abc import Mapping
 from pathlib import Path
 
 from checks.claims import Claim, load_all, sort_key
 from checks.harness.baseline import BASELINE_PATH
-from checks.harness.jsonio import read_json
+from checks.harness.jsonio import read_json, write_together
 from checks.harness.tables import format_markdown_table
 
 __all__ = ["BLOCKS", "index_table", "main", "refresh", "status_table"]
@@ -71,21 +69,8 @@ def refresh(root: Path, *, check: bool = False, records: Mapping[str, Claim] | N
         if new != text:
             stale.append(rel)
             if not check:
-                _write_atomic(path, new)
+                write_together([(path, new.encode(), None)], what="documentation page")  # the suite's one writer
     return stale
-
-
-def _write_atomic(path: Path, text: str) -> None:
-    """``path`` replaced whole: a reader sees the old file or the new one."""
-    fd, tmp = tempfile.mkstemp(prefix=path.name + ".", suffix=".tmp", dir=path.parent)
-    try:
-        with os.fdopen(fd, "w") as f:
-            f.write(text)
-        os.chmod(tmp, 0o644)
-        os.replace(tmp, path)
-    except BaseException:
-        Path(tmp).unlink(missing_ok=True)
-        raise
 
 
 def main(argv=None) -> int:

@@ -7,9 +7,20 @@ import os
 import time
 from pathlib import Path
 
-from checks.harness.jsonio import check_writable, write_json
+from checks.harness.jsonio import check_writable, write_json, write_text
 from checks.harness.tables import format_table
-from checks.tools.cli_common import ints, scheduler_errors
+from checks.tools.cli_common import (
+    MAX_LENGTH,
+    MAX_SCALING_LENGTH,
+    MAX_SCHEDULER_TIMEOUT,
+    MAX_SEED,
+    MAX_SEEDS,
+    MAX_STEPS,
+    bounded,
+    ints,
+    scheduler_errors,
+    workers,
+)
 
 __all__ = ["check_sweep_memory", "cmd_data", "cmd_learning_curve", "cmd_scaling", "cmd_sweep", "scaling_text", "sweep_cell_bytes"]
 
@@ -17,15 +28,18 @@ __all__ = ["check_sweep_memory", "cmd_data", "cmd_learning_curve", "cmd_scaling"
 def cmd_data(args) -> int:
     """List the real data sets, or measure one: a table, ``<out>/data-<name>.json`` and a plot of the C7 bound and
     the test losses against ``n`` (its verdicts are claim records: ``rnn-theorems verify --data NAME``)."""
-    from checks.experiments.data import format_list
+    from checks.experiments.data import data_set, format_list
     from checks.experiments.real_data import real_data_rows
     from checks.tools.plots import plot_real_data
 
     if args.list or not args.name:
         print(format_list())
         return 0
-    name, out = args.name, Path(args.out)
-    sizes = None if args.sizes is None else ints(args.sizes, "sizes")
+    name, out = data_set(args.name).name, Path(args.out)  # a known name: nothing of it reaches the filesystem unchecked
+    sizes = None if args.sizes is None else ints(args.sizes, "sizes", low=2, high=1 << 20, why="a training set of 2 or more sequences")
+    bounded(args.seed, "--seed", 0, MAX_SEED, "the range numpy's and torch's generators take")
+    check_writable(out / f"data-{name}.json", "data-set table", kind="data")  # before minutes of computing
+    check_writable(out / f"data-{name}.png", "plot", kind="plot")
     rows = real_data_rows(name, sizes, seed=args.seed, progress=lambda msg: print(f"  {msg}", flush=True))
     print(f"data {name}: n = {', '.join(str(r['n']) for r in rows)} (kernel predictor and a trained network)", flush=True)
     table = [
@@ -35,8 +49,7 @@ def cmd_data(args) -> int:
     ]
     print(format_table(["n", "λ_0", "kernel 0-1 err", "kernel loss", "net 0-1 err", "bound true", "bound random"], table))
     print(f"  verdicts (C3, C7, C7-labels on {name}) are claim records: rnn-theorems verify --data {name}")
-    out.mkdir(parents=True, exist_ok=True)
-    write_json(out / f"data-{name}.json", {"name": name, "sizes": [r["n"] for r in rows], "seed": args.seed, "rows": rows})
+    write_json(out / f"data-{name}.json", {"name": name, "sizes": [r["n"] for r in rows], "seed": args.seed, "rows": rows}, kind="data")
     plot_real_data(name, rows, out / f"data-{name}.png")
     print(f"written: {out / f'data-{name}.json'}, {out / f'data-{name}.png'}")
     return 0
@@ -52,21 +65,36 @@ def cmd_learning_curve(args) -> int:
 
     targets = [t.strip() for t in args.targets.split(",") if t.strip()]
     small = parse_small_inputs(args.small_inputs)
-    bar = tqdm(unit="(L, seed)", desc="learning curves")
+    lengths = ints(args.lengths, "lengths", low=2, high=MAX_LENGTH, why="the kernel's cost grows like n²·L")
+    sizes = ints(args.sizes, "sizes")
+    bounded(args.seeds, "--seeds", 1, MAX_SEEDS, "every seed repeats the grid")
+    if not str(args.json).strip():
+        raise ValueError("--json: empty path")
+    out = Path(args.json).with_suffix("")
+    pngs = [out.with_name(out.name + "-curves.png"), out.with_name(out.name + "-certificate.png")]
+    check_writable(args.json, "learning-curve table", kind="learning-curves")  # before the curves are computed
+    for png in pngs:
+        check_writable(png, "plot", kind="plot")
+    bars = []  # the progress bar starts with the first curve: an argument refused before that prints one line only
 
     def progress(done, total, label):
+        if not bars:
+            bars.append(tqdm(unit="(L, seed)", desc="learning curves"))
+        bar = bars[0]
         bar.total = total
         bar.n = done
         bar.set_postfix_str(label)
         bar.refresh()
 
-    result = run_learning_curves(targets, ints(args.lengths, "lengths"), ints(args.sizes, "sizes"), dim=args.dim,
-                                 seeds=args.seeds, eps=args.eps, small_inputs=small, n_test=args.n_test, progress=progress)
-    bar.close()
-    write_json(args.json, result)
-    out = Path(args.json).with_suffix("")
-    plot_learning_curves(result, out.with_name(out.name + "-curves.png"))
-    plot_certificate_vs_measured(result, out.with_name(out.name + "-certificate.png"))
+    try:
+        result = run_learning_curves(targets, lengths, sizes, dim=args.dim, seeds=args.seeds, eps=args.eps, small_inputs=small,
+                                     n_test=args.n_test, progress=progress)
+    finally:
+        for bar in bars:
+            bar.close()
+    write_json(args.json, result, kind="learning-curves")
+    plot_learning_curves(result, pngs[0])
+    plot_certificate_vs_measured(result, pngs[1])
     rows = [[s["target"], s["L"], "–" if s["n_star"] is None else f"{s['n_star']:.0f}", s["n_star_status"],
              "–" if s["iterations"] is None else f"{s['iterations']:.0f}", f"{s['phi_kappa']:.3g}",
              "–" if s["ratio_rel"] is None else f"{s['ratio_rel']:.2f}"] for s in result["summary"]]
@@ -84,22 +112,24 @@ def cmd_scaling(args) -> int:
     from checks.theory.small_inputs import parse_small_inputs
     from checks.tools.plots import plot_scaling
 
-    if args.max_length < 64 or args.max_length & (args.max_length - 1):
-        raise ValueError(f"--max-length must be a power of two >= 64 (six lengths for the growth-class fit), got {args.max_length}")
+    if args.max_length < 128 or args.max_length & (args.max_length - 1):
+        raise ValueError(f"--max-length must be a power of two >= 128 (L = 8 … 128: the five lengths the growth-class fit needs), got {args.max_length}")
+    bounded(args.max_length, "--max-length", 128, MAX_SCALING_LENGTH, "the certificate's cost grows about linearly in L: about 6 min here")
     small = parse_small_inputs(args.small_inputs)
     lengths = [2**k for k in range(3, args.max_length.bit_length())]
     out = Path(args.out)
-    out.mkdir(parents=True, exist_ok=True)
+    stem = "scaling" if small is None else f"scaling-a6-{small.spec.replace('/', '_')}"
+    for suffix, kind in ((".json", "scaling"), (".md", "scaling-page"), (".png", "plot")):  # before the work
+        check_writable(out / f"{stem}{suffix}", f"scaling {suffix[1:]}", kind=kind)
     results = []
     t0 = time.perf_counter()
     for i, case in enumerate(CASES, 1):
         results.append(measure(case, lengths, small))
         print(f"[{i}/{len(CASES)}] {case.name}: {results[-1]['verdict']} ({time.perf_counter() - t0:.1f} s)", flush=True)
-    stem = "scaling" if small is None else f"scaling-a6-{small.spec.replace('/', '_')}"
-    write_json(out / f"{stem}.json", {"lengths": lengths, "small_inputs": None if small is None else small.spec, "cases": results})
+    write_json(out / f"{stem}.json", {"lengths": lengths, "small_inputs": None if small is None else small.spec, "cases": results}, kind="scaling")
     table = scaling_text(results, lengths)
     title = "Φ·κ̄ against L" + ("" if small is None else f" under A6, ε = {small.spec}")
-    (out / f"{stem}.md").write_text(f"# {title}\n\n```\n{table}\n```\n\n![scaling]({stem}.png)\n")
+    write_text(out / f"{stem}.md", f"# {title}\n\n```\n{table}\n```\n\n![scaling]({stem}.png)\n", kind="scaling-page")
     plot_scaling(results, out / f"{stem}.png", title=title)
     print(table)
     print(f"written: {out / f'{stem}.md'}, {out / f'{stem}.png'}, {out / f'{stem}.json'}")
@@ -132,14 +162,20 @@ def cmd_sweep(args) -> int:
     from checks.experiments.sweep import grid, run_sweep
     from checks.tools.plots import plot_radius_ratio, plot_residuals
 
-    cells = grid(ints(args.widths, "widths"), ints(args.lengths, "lengths"), ints(args.sizes, "sizes"), args.seeds, args.steps)
     if args.workers < 1:
         raise ValueError(f"--workers must be >= 1, got {args.workers}")
+    workers(args.workers, low=1)
     if not args.scheduler_timeout > 0:
         raise ValueError(f"--scheduler-timeout must be > 0 seconds, got {args.scheduler_timeout}")
+    bounded(args.scheduler_timeout, "--scheduler-timeout", 0.0, MAX_SCHEDULER_TIMEOUT, "a scheduler that does not answer in an hour is not there")
+    bounded(args.seeds, "--seeds", 1, MAX_SEEDS, "every seed repeats the grid")
+    bounded(args.steps, "--steps", 1, MAX_STEPS, "500× the default; the A4 step converges in hundreds")
+    cells = grid(ints(args.widths, "widths"), ints(args.lengths, "lengths"), ints(args.sizes, "sizes"), args.seeds, args.steps)
     concurrent = 1 if args.serial else args.workers
     check_sweep_memory(cells, concurrent, remote=bool(args.scheduler) and not args.serial)
     check_writable(Path(args.out) / "results.jsonl", "sweep results")
+    for png in ("residuals.png", "radius_ratio.png"):
+        check_writable(Path(args.out) / png, "plot", kind="plot")
     engine = "serial" if args.serial else (args.scheduler or f"LocalCluster({args.workers} workers)")
     print(f"sweep: {len(cells)} cells on {engine}, results in {args.out}/results.jsonl", flush=True)
     with scheduler_errors(None if args.serial else args.scheduler, args.scheduler_timeout):

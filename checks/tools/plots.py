@@ -12,6 +12,8 @@ matplotlib.use("Agg")
 import matplotlib.pyplot as plt
 import numpy as np
 
+matplotlib.rcParams["text.parse_math"] = False  # titles and labels from a ledger are text: a "$" in one is no formula
+
 __all__ = ["plot_generalization", "plot_real_data", "plot_radius_ratio", "plot_rate", "plot_residuals", "plot_scaling", "plot_table"]
 
 
@@ -154,9 +156,18 @@ def plot_real_data(name: str, rows: list[dict], path: Path) -> Path:
 
 
 def _save(fig, path: Path) -> Path:
+    """Every plot's writer: the PNG carries the suite's mark (``PLOT_MARK``) and goes through the one writer
+    (atomic; never over a file that is not a plot of the suite, e.g. a user's own figure)."""
+    import io
+
+    from checks.harness.jsonio import PLOT_MARK, write_bytes
+
     path = Path(path)
-    path.parent.mkdir(parents=True, exist_ok=True)
     fig.tight_layout()
-    fig.savefig(path, dpi=110)
-    plt.close(fig)
+    buffer = io.BytesIO()
+    try:
+        fig.savefig(buffer, format="png", dpi=110, metadata=dict([PLOT_MARK]))
+    finally:
+        plt.close(fig)
+    write_bytes(path, buffer.getvalue(), kind="plot")
     return path

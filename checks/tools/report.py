@@ -10,32 +10,46 @@ rate plot, counterexample), the note tables and the audit table.
 
 Every table and plot is drawn from the ledger's records as they are (nothing is recomputed), so
 a plot and the table beside it always come from the same run of the same record; each record
-section names the run and profile it came from.  Plots go to ``<out>/plots/``, which the report
-empties first (``rnn-theorems scaling --out reports`` writes ``scaling.*`` beside it, never there).
-The HTML is rendered from the Markdown by ``markdown-it-py`` (CommonMark with tables).
+section names the run and profile it came from.  Plots go to ``<out>/plots/``.
+
+Files: every file goes through the suite's one writer (``checks.harness.jsonio``: atomic, never over a file that
+is not the report's own); ``index.md`` and ``index.html`` are replaced together, after every plot is written, so a
+full disk or an interrupt leaves the previous report whole.  ``<out>/report-files.json`` lists the files the
+report wrote; the next report removes those of them it no longer writes (a plot of a record that is gone) and
+nothing else — a user's own figure in ``plots/`` stays.
+
+Text: everything from a file (statements, titles, reasons, record keys, run ids, note tables) is rendered as text
+(``checks.harness.tables.md_text``, escaped table cells): no image, link or raw HTML of a ledger survives into
+the Markdown, and the HTML renderer (``markdown-it-py``, CommonMark with tables, raw HTML off) takes no link at all
+and no image but the report's own plots.
 """
 
 from __future__ import annotations
 
 import html
+import re
 from pathlib import Path
 
 from checks.claims import ASSUMPTIONS, load_all, resolve, sort_key
 from checks.harness.audit import a6_contrast_markdown, audit_markdown
 from checks.harness.baseline import comparable_ratio
 from checks.harness.counterexamples import counterexample_path
-from checks.harness.jsonio import read_json
+from checks.harness.jsonio import check_writable, locked, now, read_json, recording, remove_own, write_json, write_together
 from checks.harness.schemas import load
 from checks.harness.store import MUTATION_PATH, freshness
+from checks.harness.tables import Markup, format_markdown_table, md_code, md_text, rate_cells, resolution_cells, resolution_line
 from checks.harness.tables import fmt as _fmt
-from checks.harness.tables import format_markdown_table, rate_cells, resolution_cells, resolution_line
 from checks.tools.plots import plot_generalization, plot_rate, plot_scaling, plot_table
 
 __all__ = ["findings_markdown", "render_html", "render_report"]
 
 PLOTS = "plots"
+MANIFEST = "report-files.json"
+"""The report's list of the files it wrote (relative to its folder): the only files a later report removes."""
 EXTREMES = 5
 """How many tightest and loosest records the findings list."""
+_OWN_IMAGE = re.compile(r"plots/[A-Za-z0-9_.\-]+\.png")
+"""The only image URLs the HTML renders: the report's own plots."""
 
 
 def render_report(
@@ -49,16 +63,43 @@ def render_report(
     """Write ``index.md`` and ``index.html`` (with PNG plots under ``plots/``) in ``out_dir``.
 
     The ledger is required; the audit, the baseline (for stale records) and the mutation scores are
-    used when their files exist.  Every file is validated first (a one-line error naming it)."""
+    used when their files exist.  Every file is validated first, and the output folder checked (a one-line error
+    naming the file); the files are written as the module docstring says."""
     ledger = load(ledger_path, "ledger")
     audit = load(audit_path, "audit") if audit_path and Path(audit_path).exists() else None
     baseline = load(baseline_path, "baseline") if baseline_path and Path(baseline_path).exists() else None
     mutation = load(mutation_path, "mutation") if mutation_path and Path(mutation_path).exists() else None
     out = Path(out_dir)
     plots = out / PLOTS
-    plots.mkdir(parents=True, exist_ok=True)
-    for old in plots.glob("*.png"):  # no plot from an earlier report survives beside this one
-        old.unlink()
+    check_writable(out / "index.md", "report", kind="report-page")
+    check_writable(out / "index.html", "report", kind="report-page")
+    check_writable(out / MANIFEST, "report's file list", kind="report-manifest")
+    check_writable(plots / "plot.png", "report plot", kind="plot")
+    with recording() as written:
+        md = _markdown(ledger, ledger_path, audit, baseline, baseline_path, mutation, plots)
+    kept = {p.relative_to(out).as_posix() for p in [*written, out / "index.md", out / "index.html"]}
+    with locked(out / "index.md", "report"):  # two reports into one folder: each one's pages and file list together
+        write_together([(out / "index.md", md.encode(), "report-page"), (out / "index.html", render_html(md).encode(), "report-page")])
+        earlier = _manifest(out)
+        for name in sorted(set(earlier) - kept):  # a plot of an earlier report that this one does not draw
+            if _OWN_IMAGE.fullmatch(name):
+                remove_own(out / name, "plot")
+        write_json(out / MANIFEST, {"report_files": sorted(kept), "written_at": now()}, kind="report-manifest")
+    return out / "index.md"
+
+
+def _manifest(out: Path) -> list[str]:
+    """The files the previous report in ``out`` wrote (its ``report-files.json``; none when there is none or it is unreadable)."""
+    path = out / MANIFEST
+    try:
+        files = read_json(path, "report's file list").get("report_files") if path.exists() else []
+    except (OSError, ValueError, AttributeError):
+        return []
+    return [f for f in files if isinstance(f, str)] if isinstance(files, list) else []
+
+
+def _markdown(ledger: dict, ledger_path, audit, baseline, baseline_path, mutation, plots: Path) -> str:
+    """The report's Markdown; its plots are written into ``plots`` on the way."""
     records = {k: ledger["records"][k] for k in sorted(ledger.get("records", {}), key=sort_key)}
     resolve([*ledger.get("records", {}), *(baseline or {}).get("records", {})])  # a data set's records stay registered
     fresh = freshness(ledger, sorted(load_all(), key=sort_key), baseline)
@@ -87,24 +128,21 @@ def render_report(
                       "(C11) with the steps l ≥ 2 held to ‖X_l‖ ≤ ε(L), beside the ledger's record without A6 "
                       "(`rnn-theorems audit --add A6 --claims C9b,C10b,C11`); c is the exponent of L^p exp(b L^c) "
                       "when the verdict is super-polynomial.", "", contrast]
-    md = "\n".join(lines) + "\n"
-    (out / "index.md").write_text(md)
-    (out / "index.html").write_text(render_html(md))
-    return out / "index.md"
+    return "\n".join(lines) + "\n"
 
 
 def _provenance(ledger: dict, ledger_path, baseline_path) -> str:
     runs = ledger.get("runs", [])
     complete = [r for r in runs if r.get("completed")]
     profiles = sorted({r.get("profile") or ledger.get("profile") for r in ledger.get("records", {}).values()} - {None})
-    text = f"From `{ledger_path}`: {len(ledger.get('records', {}))} records, profile(s) {', '.join(profiles) or '–'}"
+    text = f"From {md_code(ledger_path)}: {len(ledger.get('records', {}))} records, profile(s) {md_text(', '.join(map(str, profiles)) or '–')}"
     if complete:
         last = complete[-1]
-        text += f"; latest complete run `{last['id']}` ({last['profile']}, finished {last.get('finished_at')})"
+        text += f"; latest complete run {md_code(last['id'])} ({md_text(last['profile'])}, finished {md_text(last.get('finished_at'))})"
     elif ledger.get("wall_seconds") is not None:
         text += f"; one run, wall time {ledger['wall_seconds']} s"
     if baseline_path:
-        text += f"; stale records judged against `{baseline_path}`"
+        text += f"; stale records judged against {md_code(baseline_path)}"
     return text + "."
 
 
@@ -120,7 +158,7 @@ def findings_markdown(records: dict, audit: dict | None, mutation: dict | None, 
         rows = []
         for k, r in failing:
             reason = r.get("expected_fail") if r["status"] == "expected-fail" else (r.get("error") or "unexpected: see the record's counterexample")
-            rows.append([k, f"**{r['status']}**", _fmt(r.get("worst_margin")), reason])
+            rows.append([k, _bold(r["status"]), _fmt(r.get("worst_margin")), reason])
         lines.append(format_markdown_table(["record", "status", "worst margin", "reason (the finding)"], rows))
     else:
         lines.append("None: every recorded claim holds on every instance tried.")
@@ -152,7 +190,7 @@ def findings_markdown(records: dict, audit: dict | None, mutation: dict | None, 
         breaks = [r for r in audit["rows"] if r["verdict"] == "breaks"]
         if breaks:
             rows = [
-                [r["claim"], r["scenario"], _fmt(r.get("lhs")), _fmt(r.get("rhs")), f"`{r.get('counterexample')}`" if r.get("counterexample") else "–"]
+                [r["claim"], r["scenario"], _fmt(r.get("lhs")), _fmt(r.get("rhs")), r.get("counterexample") or "–"]
                 for r in breaks
             ]
             lines.append(format_markdown_table(["claim", "scenario", "lhs", "rhs", "counterexample"], rows))
@@ -170,7 +208,7 @@ def findings_markdown(records: dict, audit: dict | None, mutation: dict | None, 
             rows.append(
                 [
                     k,
-                    f"**{d.get('verdict', '–')}**",
+                    _bold(d.get("verdict", "–")),
                     d.get("selected", "–"),
                     _fmt((rate.get("stretched_exponential") or {}).get("c")),
                     _fmt((rate.get("power_law") or {}).get("exponent")),
@@ -190,7 +228,7 @@ def findings_markdown(records: dict, audit: dict | None, mutation: dict | None, 
 
     lines += ["", "### Missing and stale records", ""]
     lines.append(
-        f"Stale: recorded under another profile than `{fresh['reference_profile']}` (the baseline's, else the latest complete run's), "
+        f"Stale: recorded under another profile than {md_code(fresh['reference_profile'])} (the baseline's, else the latest complete run's), "
         "recorded before the baseline's record of the same key, or no longer registered. Missing: registered (or in the baseline) but not in this ledger."
     )
     lines.append("")
@@ -200,7 +238,7 @@ def findings_markdown(records: dict, audit: dict | None, mutation: dict | None, 
     if fresh["incomplete_runs"]:
         lines += ["", "Runs that did not complete (their partial records are kept with the run, not in the tables below):", ""]
         rows = [
-            [f"`{r['id']}`", r["state"], r.get("profile") or "–", f"{len(r['ran'])} of {len(r['planned'])}", r.get("reason") or "–"]
+            [r["id"], r["state"], r.get("profile") or "–", f"{len(r['ran'])} of {len(r['planned'])}", r.get("reason") or "–"]
             for r in fresh["incomplete_runs"]
         ]
         lines.append(format_markdown_table(["run", "state", "profile", "records measured", "reason"], rows))
@@ -211,11 +249,11 @@ def _false_alarm_section(path: Path) -> list[str]:
     """The observed false-alarm fraction of each statistical record beside its stated rate (``rnn-theorems false-alarms``)."""
     lines = ["", "### False alarms on the correct implementation", ""]
     if not path.exists():
-        return lines + [f"Not measured (`rnn-theorems false-alarms` writes `{path}`)."]
-    data = read_json(path, "false-alarm results")
+        return lines + [f"Not measured (`rnn-theorems false-alarms` writes {md_code(path)})."]
+    data = load(path, "false-alarms")
     rows = [[r["claim"], r["runs"], r["failures"], _fmt(r["stated"]), _fmt(r["cp_upper"]),
-             "**exceeds**" if r["verdict"] == "exceeds" else r["verdict"], _fmt(r["seconds_per_run"])] for r in data["rows"]]
-    lines += [f"Profile `{data.get('profile', '–')}`, fresh seeds per run; {data.get('rule', '')}.", ""]
+             Markup("**exceeds**") if r.get("verdict") == "exceeds" else r.get("verdict", "–"), _fmt(r["seconds_per_run"])] for r in data["rows"]]
+    lines += [f"Profile {md_code(data.get('profile', '–'))}, fresh seeds per run; {md_text(data.get('rule', ''))}.", ""]
     return lines + [format_markdown_table(["record", "runs", "false alarms", "stated rate", "CP upper", "verdict", "s / run"], rows)]
 
 
@@ -229,16 +267,16 @@ def _mutation_tables(mutation: dict) -> list[str]:
     rows = []
     for cid in sorted(scores, key=sort_key):
         s = scores[cid]
-        survivors = ", ".join(f"{x['mutant']}" for x in s["survivors"]) or "–"
-        crashes = ", ".join(f"{x['mutant']}" for x in s.get("crashes", [])) or "–"
+        survivors = ", ".join(str(x.get("mutant")) for x in s["survivors"] if isinstance(x, dict)) or "–"
+        crashes = ", ".join(str(x.get("mutant")) for x in s.get("crashes", []) if isinstance(x, dict)) or "–"
         rows.append([cid, f"{s['killed']}/{s['in_scope']}", _fmt(s.get("score")), survivors, crashes, len(s["equivalent"])])
     header = ["claim", "killed / in scope", "score", "survivors", "crash-killed (check raised)", "equivalent"]
-    lines = [f"Profile `{mutation.get('profile', '–')}`.", "", format_markdown_table(header, rows)]
+    lines = [f"Profile {md_code(mutation.get('profile', '–'))}.", "", format_markdown_table(header, rows)]
     cells = {(r["claim"], r["mutant"]): r["status"] for r in mutation["rows"]}
     claims = sorted({c for c, _ in cells}, key=sort_key)
     mutants = sorted({m for _, m in cells})
     if claims and mutants:
-        word = {"killed": "killed", "crash-killed": "crash-killed", "survived": "**survived**", "equivalent": "equivalent"}
+        word = {"killed": "killed", "crash-killed": "crash-killed", "survived": Markup("**survived**"), "equivalent": "equivalent"}
         grid = [[c] + [word.get(cells.get((c, m)), "") for m in mutants] for c in claims]
         lines += ["", "Claim × mutant (blank: out of the mutant's scope):", "", format_markdown_table(["claim"] + mutants, grid)]
     return lines
@@ -298,13 +336,14 @@ def _scaling_section(records: dict, plots: Path) -> list[str]:
         return []
     lengths = sorted({row["L"] for c in cases for row in c["rows"]})
     table = [[L] + [_fmt(next((row["phi_kappa"] for row in c["rows"] if row["L"] == L), None)) for c in cases] for L in lengths]
-    png = plot_scaling(cases, plots / "ledger_scaling.png", title=f"Φ·κ̄ against L = {lengths[0]} … {lengths[-1]} (ledger records)")
-    runs = sorted({records[c["record"]].get("run", "–") for c in cases})
+    png = _plot("the C9b, C10b records", plot_scaling, cases, plots / "ledger_scaling.png",
+                title=f"Φ·κ̄ against L = {lengths[0]} … {lengths[-1]} (ledger records)")
+    runs = sorted({str(records[c["record"]].get("run", "–")) for c in cases})
     return [
         "",
         "## Φ·κ̄ against L (C9b, C10b)",
         "",
-        f"Table and plot from the same ledger records ({len(cases)} cases, L = {lengths[0]} … {lengths[-1]}; run(s) {', '.join(f'`{r}`' for r in runs)}). "
+        f"Table and plot from the same ledger records ({len(cases)} cases, L = {lengths[0]} … {lengths[-1]}; run(s) {', '.join(md_code(r) for r in runs)}). "
         "Lines: the growth class AICc selects (dashed where super-polynomial).",
         "",
         format_markdown_table(["L"] + [c["case"] for c in cases], table),
@@ -336,77 +375,79 @@ def _calibration_section() -> list[str]:
 
 
 def _record_section(key: str, r: dict, plots: Path, stale: str | None) -> list[str]:
-    lines = ["", f"## {key} — {r['title']}", "", f"**Statement.** {r['statement']}", ""]
-    assumed = "; ".join(f"{a} ({ASSUMPTIONS.get(a, a)})" for a in r["assumptions"]) or "none"
-    lines.append(f"**Assumptions.** {assumed}; scenario: {r['scenario'] or 'all assumptions hold'}.")
+    lines = ["", f"## {md_text(key)} — {md_text(r['title'])}", "", f"**Statement.** {md_text(r['statement'])}", ""]
+    assumed = "; ".join(f"{md_text(a)} ({md_text(ASSUMPTIONS.get(a, a) if isinstance(a, str) else a)})" for a in r["assumptions"]) or "none"
+    lines.append(f"**Assumptions.** {assumed}; scenario: {md_text(r['scenario'] or 'all assumptions hold')}.")
     lines.append("")
-    lines.append(f"**Status.** {r['status']} on {r['instances']} instances ({r['failures']} failing).")
+    lines.append(f"**Status.** {md_text(r['status'])} on {r['instances']} instances ({r['failures']} failing).")
     if r.get("run") or r.get("profile"):
-        lines += ["", f"**Recorded** by run `{r.get('run', '–')}` under profile `{r.get('profile', '–')}` at {r.get('recorded_at', '–')}."]
+        lines += ["", f"**Recorded** by run {md_code(r.get('run', '–'))} under profile {md_code(r.get('profile', '–'))} "
+                  f"at {md_text(r.get('recorded_at', '–'))}."]
     if stale:
-        lines += ["", f"**Stale:** {stale}."]
+        lines += ["", f"**Stale:** {md_text(stale)}."]
     if r.get("error"):
-        lines += ["", f"**Error.** The check raised: `{r['error']}`"]
+        lines += ["", f"**Error.** The check raised: {md_code(r['error'])}"]
     if r.get("expected_fail"):
-        lines += ["", f"**Recorded finding.** {r['expected_fail']}"]
+        lines += ["", f"**Recorded finding.** {md_text(r['expected_fail'])}"]
     lines += [
         "",
-        f"**Worst instance.** {r['lhs_name']} = {_fmt(r['lhs'])}, {r['rhs_name']} = {_fmt(r['rhs'])}, "
-        f"margin {_fmt(r['worst_margin'])}, ratio {_fmt(comparable_ratio(r))} (tolerance {_fmt(r['tolerance'])}: {r['tolerance_reason'] or 'none'}).",
+        f"**Worst instance.** {md_text(r['lhs_name'])} = {_fmt(r['lhs'])}, {md_text(r['rhs_name'])} = {_fmt(r['rhs'])}, "
+        f"margin {_fmt(r['worst_margin'])}, ratio {_fmt(comparable_ratio(r))} (tolerance {_fmt(r['tolerance'])}: {md_text(r['tolerance_reason'] or 'none')}).",
     ]
     rate = r.get("rate")
     if rate and "power_law" in rate:
         d = r.get("details") or {}
         lines += [
             "",
-            f"**Growth.** AICc selects {d.get('selected')}; last-doubling slope {_fmt(rate.get('slope'))}; "
-            f"power law exponent {_fmt((rate.get('power_law') or {}).get('exponent'))}; stretched exponential c = "
-            f"{_fmt((rate.get('stretched_exponential') or {}).get('c'))}; verdict {d.get('verdict')}.",
+            f"**Growth.** AICc selects {md_text(d.get('selected'))}; last-doubling slope {_fmt(rate.get('slope'))}; "
+            f"power law exponent {md_text(_fmt((rate.get('power_law') or {}).get('exponent')))}; stretched exponential c = "
+            f"{md_text(_fmt((rate.get('stretched_exponential') or {}).get('c')))}; verdict {md_text(d.get('verdict'))}.",
         ]
     elif rate and "ci_low" in rate:
         slope, ci, claimed = rate_cells(r)
         lines += [
             "",
-            f"**Rate.** fitted slope {slope}, confidence interval {ci}, claimed {claimed} "
-            f"({rate.get('points')} points, rms residual {_fmt(rate.get('rms_residual'))}); slopes over instances {r.get('slopes')}; "
-            f"implied constant {_fmt(r['implied_constant'])}.",
+            f"**Rate.** fitted slope {md_text(slope)}, confidence interval {md_text(ci)}, claimed {md_text(claimed)} "
+            f"({md_text(rate.get('points'))} points, rms residual {_fmt(rate.get('rms_residual'))}); slopes over instances "
+            f"{md_text(r.get('slopes'))}; implied constant {_fmt(r['implied_constant'])}.",
         ]
-        png = plot_rate(r, plots / f"{_slug(key)}_rate.png")
+        png = _plot(f"record {key!r}", plot_rate, r, plots / f"{_slug(key)}_rate.png")
         if png:
             lines += ["", f"![{key} rate plot]({PLOTS}/{png.name})"]
     if resolution_line(key, r):
-        lines += ["", f"**Resolution.** {resolution_line(key, r)}."]
+        lines += ["", f"**Resolution.** {md_text(resolution_line(key, r))}."]
     if r.get("mutation"):
         s = r["mutation"]
-        survivors = ", ".join(x["mutant"] for x in s.get("survivors", [])) or "none"
-        crashes = ", ".join(x["mutant"] for x in s.get("crashes", [])) or "none"
-        lines += ["", f"**Mutation score.** {s.get('killed')}/{s.get('in_scope')} killed by a failing check (profile {s.get('profile')}); "
-                  f"crash-killed: {crashes}; survivors: {survivors}."]
+        survivors = ", ".join(str(x.get("mutant")) for x in s.get("survivors", []) if isinstance(x, dict)) or "none"
+        crashes = ", ".join(str(x.get("mutant")) for x in s.get("crashes", []) if isinstance(x, dict)) or "none"
+        lines += ["", f"**Mutation score.** {md_text(s.get('killed'))}/{md_text(s.get('in_scope'))} killed by a failing check "
+                  f"(profile {md_text(s.get('profile'))}); crash-killed: {md_text(crashes)}; survivors: {md_text(survivors)}."]
     rows = (r.get("details") or {}).get("rows")
-    if r["claim"] == "C7" and rows and all(k in rows[0] for k in ("n", "test_loss", "bound", "random_label_bound")):
-        png = plot_generalization(rows, plots / f"{_slug(key)}_generalization.png")
+    if r["claim"] == "C7" and _table_rows(rows) and all(k in rows[0] for k in ("n", "test_loss", "bound", "random_label_bound")):
+        png = _plot(f"record {key!r}", plot_generalization, rows, plots / f"{_slug(key)}_generalization.png")
         lines += ["", format_markdown_table(list(rows[0]), [[_fmt(v) for v in row.values()] for row in rows]), "", f"![C7]({PLOTS}/{png.name})"]
     cx = counterexample_path(r["claim"], r.get("scenario"))
     if r["status"] in ("fails", "expected-fail") and cx.exists():
-        lines += ["", f"Counterexample kept at `{cx}`; replay with `rnn-theorems replay {cx}`."]
+        lines += ["", f"Counterexample kept at {md_code(cx)}; replay with {md_code(f'rnn-theorems replay {cx}')}."]
     return lines
 
 
 def _notes_section(notes: dict, plots: Path) -> list[str]:
     lines = []
     for name, note in notes.items():
-        lines += ["", f"## {name}", ""]
+        lines += ["", f"## {md_text(name)}", ""]
         rows = note.get("rows")
         if rows:
             header = list(rows[0])
             lines.append(format_markdown_table(header, [[_fmt(r.get(h)) for h in header] for r in rows]))
             if note.get("plot"):
                 spec = note["plot"]
-                png = plot_table(name, rows, spec["x"], spec["y"], plots / f"{_slug(name)}.png", spec["x"], spec.get("ylabel", ""))
-                lines += ["", f"![{name}]({PLOTS}/{png.name})"]
+                png = _plot(f"note {name!r}", plot_table, name, rows, spec["x"], spec["y"], plots / f"{_slug(name)}.png", spec["x"],
+                            str(spec.get("ylabel", "")))
+                lines += ["", f"![{md_text(name)}]({PLOTS}/{png.name})"]
         if note.get("run"):
-            lines += ["", f"From run `{note['run']}` (profile `{note.get('profile', '–')}`)."]
-        extra = [f"- {k}: {v}" for k, v in note.items() if k not in ("rows", "plot", "run", "profile")]
+            lines += ["", f"From run {md_code(note['run'])} (profile {md_code(note.get('profile', '–'))})."]
+        extra = [f"- {md_text(k)}: {md_text(v)}" for k, v in note.items() if k not in ("rows", "plot", "run", "profile")]
         if extra:
             lines += [""] + extra
     return lines
@@ -419,14 +460,14 @@ def _learning_section(records: dict, plots: Path) -> list[str]:
     lines = []
     for key, r in records.items():
         rows = (r.get("details") or {}).get("rows") if key.startswith("C11-") else None
-        if not rows:
+        if not _table_rows(rows):
             continue
-        table = [{"L": x["L"], "n*": x["n_star"], "Φκ̄ / var y": x["phi_kappa_rel"], "iterations": x["iterations"]} for x in rows]
-        png = plot_table(f"{key}: certificate vs measured", table, "L", ["n*", "Φκ̄ / var y", "iterations"],
-                         plots / f"{_slug(key)}_certificate.png", "sequence length L", "samples / iterations")
-        lines += ["", f"## {key}: certificate against measured complexity", "",
+        table = [{"L": x.get("L"), "n*": x.get("n_star"), "Φκ̄ / var y": x.get("phi_kappa_rel"), "iterations": x.get("iterations")} for x in rows]
+        png = _plot(f"record {key!r}", plot_table, f"{key}: certificate vs measured", table, "L", ["n*", "Φκ̄ / var y", "iterations"],
+                    plots / f"{_slug(key)}_certificate.png", "sequence length L", "samples / iterations")
+        lines += ["", f"## {md_text(key)}: certificate against measured complexity", "",
                   format_markdown_table(list(table[0]), [[_fmt(v) for v in x.values()] for x in table]),
-                  "", f"![{key}]({PLOTS}/{png.name})"]
+                  "", f"![{md_text(key)}]({PLOTS}/{png.name})"]
     return lines
 
 
@@ -440,18 +481,42 @@ def _real_data_section(results: Path, plots: Path) -> list[str]:
         rows = data.get("rows", [])
         if not rows:
             continue
-        png = plot_real_data(data["name"], rows, plots / f"{path.stem}.png")
+        plotted = [r for r in rows if all(r.get(k) is not None for k in ("kernel_test_loss", "bound_true", "bound_random"))]
+        png = _plot(f"data {path}", plot_real_data, data["name"], plotted, plots / f"{_slug(path.stem)}.png") if plotted else None
         header = ["n", "kernel 0-1 error", "kernel test loss", "bound (true)", "bound (random)", "yᵀH⁻¹y/n true", "yᵀH⁻¹y/n random"]
-        cells = [[r["n"], _fmt(r["kernel_test_error"]), _fmt(r["kernel_test_loss"]), _fmt(r["bound_true"]),
-                  _fmt(r["bound_random"]), _fmt(r["complexity_true_per_n"]), _fmt(r["complexity_random_per_n"])] for r in rows]
-        verdict = "vacuous (≥ 1) at every n" if all(r["bound_true"] >= 1 for r in rows) else "below the loss range at some n"
-        lines += ["", f"## Real data: {data['name']}", "", f"The C7 bound is {verdict}.", "",
-                  format_markdown_table(header, cells), "", f"![{data['name']}]({PLOTS}/{png.name})"]
+        cells = [[r["n"], _fmt(r.get("kernel_test_error")), _fmt(r.get("kernel_test_loss")), _fmt(r.get("bound_true")),
+                  _fmt(r.get("bound_random")), _fmt(r.get("complexity_true_per_n")), _fmt(r.get("complexity_random_per_n"))] for r in rows]
+        bounds = [r.get("bound_true") for r in rows if r.get("bound_true") is not None]
+        verdict = ("vacuous (≥ 1) at every n" if bounds and all(b >= 1 for b in bounds)
+                   else "below the loss range at some n" if bounds else "not computed (singular kernels)")
+        lines += ["", f"## Real data: {md_text(data['name'])}", "", f"The C7 bound is {verdict}.", "", format_markdown_table(header, cells)]
+        lines += ["", f"![{md_text(data['name'])}]({PLOTS}/{png.name})"] if png else []
     return lines
 
 
 def _slug(s: str) -> str:
-    return "".join(ch if ch.isalnum() else "_" for ch in s)
+    return "".join(ch if ch.isascii() and ch.isalnum() else "_" for ch in str(s))[:120]
+
+
+def _bold(value) -> Markup:
+    """A table cell in bold: the report's emphasis around text from a file."""
+    return Markup(f"**{md_text(value)}**")
+
+
+def _table_rows(rows) -> bool:
+    """A non-empty list of objects (a table the report can draw)."""
+    return isinstance(rows, list) and bool(rows) and all(isinstance(x, dict) for x in rows)
+
+
+def _plot(where: str, draw, *args, **kwargs):
+    """``draw(*args, **kwargs)``: a plot from a file's data; data a plot cannot take (a string where a number
+    belongs) is a one-line error naming where it came from, not a traceback."""
+    try:
+        return draw(*args, **kwargs)
+    except (TypeError, ValueError, KeyError, IndexError, OverflowError) as e:
+        if type(e).__name__ in ("OutputError", "SchemaError"):
+            raise
+        raise ValueError(f"{where}: its data cannot be plotted ({type(e).__name__}: {str(e).splitlines()[0] if str(e) else ''})") from None
 
 
 # ------------------------------------------------------------------------------------------ HTML
@@ -469,11 +534,16 @@ h2 { border-bottom: 1px solid #ddd; padding-bottom: 0.2em; margin-top: 1.6em; }
 
 
 def render_html(md: str, title: str = "rnn-theorems report") -> str:
-    """A standalone HTML page rendered from the report's Markdown (CommonMark + tables, markdown-it-py)."""
+    """A standalone HTML page rendered from the report's Markdown (CommonMark + tables, markdown-it-py): raw HTML
+    off, no link or autolink at all, and an image only when it is one of the report's own plots (``plots/*.png``) —
+    whatever the Markdown holds, the page loads nothing from elsewhere and links nowhere."""
     from markdown_it import MarkdownIt
 
-    body = MarkdownIt("commonmark", {"html": False}).enable("table").render(md)
+    renderer = MarkdownIt("commonmark", {"html": False}).enable("table").disable(["link", "autolink"])
+    renderer.validateLink = lambda url: bool(_OWN_IMAGE.fullmatch(url))
+    body = renderer.render(md)
     return (
-        f'<!doctype html>\n<html lang="en">\n<head>\n<meta charset="utf-8">\n<title>{html.escape(title)}</title>\n'
+        f'<!doctype html>\n<html lang="en">\n<head>\n<meta charset="utf-8">\n<meta name="generator" content="rnn-theorems">\n'
+        f'<title>{html.escape(title)}</title>\n'
         f'<meta name="viewport" content="width=device-width, initial-scale=1">\n<style>{_CSS}</style>\n</head>\n<body>\n{body}</body>\n</html>\n'
     )
