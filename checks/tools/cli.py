@@ -12,7 +12,7 @@ import sys
 import time
 from pathlib import Path
 
-from checks.claims import PROFILES, get, get_profile, resolve, select
+from checks.claims import PROFILES, get, get_profile, resolve, select, sort_key
 from checks.experiments.fanout import interrupts_kept
 from checks.harness.baseline import BASELINE_PATH, baseline_from, check_profiles, unexpected_failures
 from checks.harness.counterexamples import COUNTEREXAMPLE_DIR
@@ -181,6 +181,8 @@ def _update_baseline(args, baseline: Path, chosen, profile: str, run_id: str, co
     stamp = now()
     accepted = {k: {"status": why, "run": run_id, "accepted_at": stamp, "argv": list(getattr(args, "argv", sys.argv))} for k, why in failures.items()}
 
+    kept_keys: list[str] = []
+
     def refresh(current):
         current = current or None
         if chosen is not None and current is not None and current.get("profile") != profile:
@@ -188,6 +190,7 @@ def _update_baseline(args, baseline: Path, chosen, profile: str, run_id: str, co
                              f"run); refreshing them under {profile!r} would mix profiles: baseline left unchanged")
         partial = chosen is not None and current is not None  # refresh only the records that ran
         kept = {k: v for k, v in (current.get("accepted_failures", {}) if partial else {}).items() if k not in records}
+        kept_keys[:] = sorted(set(current["records"]) - set(records), key=sort_key) if partial else []
         return baseline_from(
             dict(sorted({**(current["records"] if partial else {}), **records}.items())),
             profile,
@@ -196,11 +199,25 @@ def _update_baseline(args, baseline: Path, chosen, profile: str, run_id: str, co
         )
 
     written = update(baseline, "baseline", refresh, empty=dict)
-    print(f"verify: baseline {baseline} rewritten from run {run_id} ({len(written['records'])} records, profile {profile})")
+    print(f"verify: baseline {baseline} rewritten from run {run_id} ({len(written['records'])} records, profile {profile}): "
+          f"{len(records)} refreshed{_kept_phrase(kept_keys)}")
     if accepted:
         print(f"verify: failures accepted into baseline {baseline} (recorded under accepted_failures): "
               f"{', '.join(f'{k} ({why})' for k, why in sorted(failures.items()))}", file=sys.stderr)
     return code
+
+
+KEPT_LISTED = 10
+"""Up to this many kept records are named in ``--update-baseline``'s message; more are counted."""
+
+
+def _kept_phrase(kept: list[str]) -> str:
+    """What a partial ``--update-baseline`` left as it was: the records it did not run, named (or counted)."""
+    if not kept:
+        return ""
+    if len(kept) <= KEPT_LISTED:
+        return f", {len(kept)} other record(s) kept unchanged: {', '.join(kept)}"
+    return f", {len(kept)} other records kept unchanged (not in this run)"
 
 
 def cmd_report(args) -> int:
