@@ -521,7 +521,7 @@ def test_a_full_disk_loses_nothing_and_says_so_in_one_line(toys, capsys, monkeyp
 BOUNDED = [
     (["verify", "--workers", "100000"], "--workers must be between 0 and"),
     (["mutate", "--workers", "100000"], "--workers must be between 0 and"),
-    (["sweep", "--workers", "100000"], "--workers must be between 1 and"),
+    (["sweep", "--workers", "100000"], "--workers must be between 0 and"),
     (["audit", "--drop", "A3", "--examples", str(10**20)], "--examples must be between 1 and 10000 (100× the thorough profile's instances per record)"),
     (["scaling", "--max-length", str(2**50)], "--max-length must be between 128 and 65536"),
     (["false-alarms", "--claims", "C4a", "--runs", str(10**11)], "--runs (C4a) must be between 1 and 1000"),
