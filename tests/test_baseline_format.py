@@ -90,7 +90,7 @@ def test_a_baseline_of_the_earlier_layout_loads_compares_and_converts(tmp_path, 
     old = json.loads(json.dumps(new))
     for rec in old["records"].values():  # what the earlier layout also held
         rec.update(details={"rows": [{"n": 1, "x": 0.5}], "fits": {"a": [0.1, 0.2]}}, title="t", statement="s",
-                   tolerance_reason="r", twin={"kind": "tightened"}, assumptions=["A1"], seconds=1.5)
+                   tolerance_reason="r", twin={"kind": "tightened"}, assumptions=["A1"])
     path = tmp_path / "baseline.json"
     path.write_text(_old_layout(old))
     assert file_kind(path) == "baseline"
