@@ -51,13 +51,13 @@ from checks.claims.profiles import ENV_VAR, hypothesis_settings
 from checks.claims.record import InvalidMeasurement, match_selector
 from checks.experiments.fanout import interrupts_kept, use_fixed_threads
 from checks.experiments.strategies import freeze_example_constants
-from checks.harness.baseline import check_profiles, comparable_ratio, compare, new_records
+from checks.harness.baseline import check_profiles, compare, new_records
 from checks.harness.counterexamples import counterexample_path, save_counterexample
 from checks.harness.jsonio import check_writable, jsonable, new_run_id
 from checks.harness.ledger import Ledger
 from checks.harness.schemas import load
 from checks.harness.store import LEDGER_PATH, MUTATION_PATH, ResultsStore
-from checks.harness.tables import fmt, format_table, rate_cells, resolution_cells, resolution_line
+from checks.harness.tables import TERMINAL_WIDTH, fmt, format_table, terminal_summary, wrap
 
 TWIN_MARK = "twin"
 """The mark of a record's falsified-twin test (``tests/test_falsified_twins.py``): ``--claims`` selects it with the
@@ -415,23 +415,6 @@ def baseline_diffs(current: dict, baseline: dict, planned: set[str] | None = Non
     return diffs
 
 
-def summary_rows(records: dict) -> list[list[str]]:
-    """Rows of the terminal table: status, instances, worst margin, the comparable ratio, the fitted slope
-    with its confidence interval beside the claimed rate, the implied constant, the resolution and its unit."""
-    rows = []
-    for key in sorted(records, key=sort_key):
-        r = records[key]
-        slope, ci, claimed = rate_cells(r)
-        rows.append([key, r["status"], r["instances"], fmt(r["worst_margin"]), fmt(comparable_ratio(r)), slope, ci, claimed,
-                     fmt(r["implied_constant"]), *resolution_cells(r)])
-    return rows
-
-
-SUMMARY_HEADER = ["record", "status", "instances", "worst margin", "ratio", "fitted slope", "confidence interval", "claimed",
-                  "implied constant", "resolution", "resolution unit"]
-RATIO_NOTE = "ratio: lhs/rhs of the worst instance (rhs/lhs when both sides are negative, as for exponents): ≤ 1 iff the inequality holds"
-
-
 def pytest_terminal_summary(terminalreporter, exitstatus, config):
     ledger = getattr(config, "_rnn_ledger", None)
     records = getattr(config, "_rnn_records", None)
@@ -439,12 +422,10 @@ def pytest_terminal_summary(terminalreporter, exitstatus, config):
         records = {k: c.record() for k, c in ledger.collectors.items()} if ledger is not None else {}
     if ledger is None or not (records or config._rnn_planned):
         return
-    tr = terminalreporter
+    tr = _Wrapping(terminalreporter)
     tr.section(f"claim ledger (profile {ledger.profile}, {time.perf_counter() - config._rnn_started:.1f} s)")
     if records:
-        tr.write_line(format_table(SUMMARY_HEADER, summary_rows(records)))
-        tr.write_line(RATIO_NOTE)
-        for line in filter(None, (resolution_line(k, r) for k, r in sorted(records.items(), key=lambda kv: sort_key(kv[0])))):
+        for line in terminal_summary(records):
             tr.write_line(line)
     findings = [(k, r) for k, r in sorted(records.items(), key=lambda kv: sort_key(kv[0])) if r["status"] in ("fails", "expected-fail", "error")]
     if findings:
@@ -483,3 +464,19 @@ def pytest_terminal_summary(terminalreporter, exitstatus, config):
             advice = "update deliberately with `rnn-theorems verify --update-baseline`"
             tr.write_line(f"baseline {baseline}: {len(diffs)} change(s) beyond tolerance ({advice})", red=True)
             tr.write_line(format_table(["record", "field", "baseline", "current", "allowed"], [d.row() for d in diffs]))
+
+
+class _Wrapping:
+    """The terminal reporter with every line of the claim-ledger summary wrapped to ``TERMINAL_WIDTH`` columns
+    (``tests/test_terminal_summary.py``); the section title and everything else as the reporter writes them."""
+
+    def __init__(self, reporter):
+        self._reporter = reporter
+
+    def section(self, title: str, **kwargs) -> None:
+        width = getattr(getattr(self._reporter, "_tw", None), "fullwidth", TERMINAL_WIDTH)
+        self._reporter.section(title, fullwidth=min(TERMINAL_WIDTH, width), **kwargs)
+
+    def write_line(self, line: str, **markup) -> None:
+        for part in wrap(str(line), TERMINAL_WIDTH, indent="    ") if len(str(line)) > TERMINAL_WIDTH else [str(line)]:
+            self._reporter.write_line(part, **markup)
