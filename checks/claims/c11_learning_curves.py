@@ -39,7 +39,7 @@ from functools import lru_cache
 from hypothesis import strategies as st
 
 from checks.claims import Claim, Measurement, Twin, register
-from checks.claims.record import Guard, Plot, ReportSection, Resolution
+from checks.claims.record import Guard, Plot, ReportSection, Resolution, progress
 from checks.claims.scenarios import GROWTH_SCENARIOS, with_small_inputs
 from checks.experiments.cache import cached
 from checks.experiments.learning_curves import run_learning_curves
@@ -87,7 +87,8 @@ def _learning_curves(key: str) -> dict:
 
     def compute():
         return run_learning_curves(list(FAMILIES), grid_["lengths"], grid_["sizes"], dim=grid_["dim"], seeds=grid_["seeds"],
-                                   eps=grid_["eps"], small_inputs=grid_.get("small_inputs"))
+                                   eps=grid_["eps"], small_inputs=grid_.get("small_inputs"),
+                                   progress=lambda done, total, label: progress(f"learning curves: {done}/{total} (L, seed) cells, {label}"))
 
     return cached("c11-curves", {"grid": grid_, "targets": list(FAMILIES)}, compute)
 

@@ -21,6 +21,7 @@ from __future__ import annotations
 import math
 import re
 from collections.abc import Callable, Iterable
+from contextlib import contextmanager
 from dataclasses import dataclass, field, replace
 from operator import attrgetter
 from typing import Any
@@ -40,6 +41,8 @@ __all__ = [
     "Resolution",
     "Twin",
     "family_of",
+    "progress",
+    "progress_to",
     "sort_key",
 ]
 
@@ -449,6 +452,26 @@ class Claim:
     def evaluate_twin(self, instance: dict) -> Measurement:
         """Both sides of the falsified twin on ``instance``."""
         return self.twin.measure(self, instance)
+
+
+_PROGRESS_SINKS: list[Callable[[str], None]] = []
+
+
+def progress(message: str) -> None:
+    """Say how far a long evaluation has come (C11: each ``(L, seed)`` cell of its learning curves): the harness
+    prints it while the record runs (``checks.harness.pytest_plugin``, throttled); with no sink it goes nowhere."""
+    for sink in list(_PROGRESS_SINKS):
+        sink(message)
+
+
+@contextmanager
+def progress_to(sink: Callable[[str], None]):
+    """Send :func:`progress` messages to ``sink`` inside the block."""
+    _PROGRESS_SINKS.append(sink)
+    try:
+        yield
+    finally:
+        _PROGRESS_SINKS.remove(sink)
 
 
 def family_of(claim_id: str) -> str:

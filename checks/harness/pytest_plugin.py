@@ -37,18 +37,20 @@ the worker that started it is gone.
 
 from __future__ import annotations
 
+import contextlib
 import json
 import os
 import sys
 import threading
 import time
+from collections.abc import Callable
 
 import pytest
 from hypothesis import settings
 
 from checks.claims import PROFILES, ClaimFailure, get_profile, resolve, select, sort_key
 from checks.claims.profiles import ENV_VAR, hypothesis_settings
-from checks.claims.record import InvalidMeasurement, match_selector
+from checks.claims.record import InvalidMeasurement, match_selector, progress_to
 from checks.experiments.fanout import interrupts_kept, use_fixed_threads
 from checks.experiments.strategies import freeze_example_constants
 from checks.harness.baseline import check_profiles, compare, new_records
@@ -302,11 +304,36 @@ def ledger(pytestconfig) -> Ledger:
     return pytestconfig._rnn_ledger
 
 
-class ClaimChecker:
-    """``check_claim(claim, instance, scenario=None)``: evaluate, record in the ledger, assert."""
+PROGRESS_SECONDS = 10.0
+"""At most one progress line per record in this many seconds (a long record — C7's experiments, C11's learning
+curves — says how far it has come; a short one prints none)."""
 
-    def __init__(self, ledger: Ledger):
+
+class ClaimChecker:
+    """``check_claim(claim, instance, scenario=None)``: evaluate, record in the ledger, assert.
+
+    ``say(line)``, when given, prints progress inside a long record: the instances drawn so far
+    (``checks.harness.factory.run_claim``) and what an evaluation itself reports (``checks.claims.record.progress``:
+    C11's learning-curve cells), at most one line per :data:`PROGRESS_SECONDS`."""
+
+    def __init__(self, ledger: Ledger, say: Callable[[str], None] | None = None):
         self.ledger = ledger
+        self.say = say
+        self._started: dict[str, float] = {}  # record id → when it began (its reporting block)
+        self._last: dict[str, float] = {}  # record id → its last progress line
+
+    def _progress(self, claim, message: str) -> None:
+        now_ = time.perf_counter()
+        if self.say is None or now_ - self._last.get(claim.id, now_) < PROGRESS_SECONDS:
+            return
+        self._last[claim.id] = now_
+        self.say(f"    … {claim.id}: {message}, {now_ - self._started.get(claim.id, now_):.0f} s")
+
+    def reporting(self, claim):
+        """The block in which ``claim`` runs: its progress messages (``checks.claims.record.progress``: the instances
+        drawn, a long evaluation's own steps) reach :attr:`say`."""
+        self._started[claim.id] = self._last[claim.id] = time.perf_counter()
+        return progress_to(lambda message: self._progress(claim, message))
 
     def __call__(self, claim, instance, scenario=None):
         m = claim.measure(instance)  # a statistical claim's pooled instance is measured by its aggregate
@@ -335,9 +362,24 @@ class ClaimChecker:
 
 
 @pytest.fixture(scope="session")
-def check_claim(ledger):
-    """The :class:`ClaimChecker` of the run."""
-    return ClaimChecker(ledger)
+def check_claim(ledger, pytestconfig):
+    """The :class:`ClaimChecker` of the run, printing progress inside long records to the terminal (past the
+    output capture, as pytest's live log does; not on an xdist worker, which has no terminal)."""
+    return ClaimChecker(ledger, say=_terminal_line(pytestconfig))
+
+
+def _terminal_line(config) -> Callable[[str], None] | None:
+    tr = config.pluginmanager.get_plugin("terminalreporter")
+    if tr is None or is_worker(config):
+        return None
+    capture = config.pluginmanager.get_plugin("capturemanager")
+
+    def say(line: str) -> None:
+        with capture.global_and_fixture_disabled() if capture is not None else contextlib.nullcontext():
+            tr.ensure_newline()
+            tr.write_line(line)
+
+    return say
 
 
 def completion(config, exitstatus: int) -> tuple[bool, str | None]:
