@@ -23,7 +23,7 @@ CONSUMERS = ["checks/tools/report.py", "checks/harness/tables.py", "checks/tools
 
 
 def _plugin_summary_source() -> str:
-    return "\n".join(inspect.getsource(obj) for obj in (pytest_plugin.pytest_terminal_summary, pytest_plugin._Wrapping))
+    return "\n".join(inspect.getsource(obj) for obj in (pytest_plugin.pytest_terminal_summary, pytest_plugin._wrapped))
 
 
 def test_the_record_id_pattern_finds_the_special_cases_it_replaced():
@@ -118,8 +118,7 @@ class _Reporter:
         self.lines.append(line)
 
 
-def test_the_plugins_long_lines_wrap_to_120_columns():
+def test_the_plugins_long_finding_lines_wrap_to_120_columns():
     reporter = _Reporter()
-    wrapping = pytest_plugin._Wrapping(reporter)
-    wrapping.write_line("  C9b-add-first expected-fail: " + "measured super-polynomial, " * 20, red=True)
+    pytest_plugin._wrapped(reporter, "  C9b-add-first expected-fail: " + "measured super-polynomial, " * 20, red=True)
     assert len(reporter.lines) > 1 and all(len(line) <= TERMINAL_WIDTH for line in reporter.lines)

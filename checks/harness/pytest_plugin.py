@@ -464,8 +464,9 @@ def pytest_terminal_summary(terminalreporter, exitstatus, config):
         records = {k: c.record() for k, c in ledger.collectors.items()} if ledger is not None else {}
     if ledger is None or not (records or config._rnn_planned):
         return
-    tr = _Wrapping(terminalreporter)
-    tr.section(f"claim ledger (profile {ledger.profile}, {time.perf_counter() - config._rnn_started:.1f} s)")
+    tr = terminalreporter
+    width = min(TERMINAL_WIDTH, getattr(getattr(tr, "_tw", None), "fullwidth", TERMINAL_WIDTH))
+    tr.section(f"claim ledger (profile {ledger.profile}, {time.perf_counter() - config._rnn_started:.1f} s)", fullwidth=width)
     if records:
         for line in terminal_summary(records):
             tr.write_line(line)
@@ -475,7 +476,7 @@ def pytest_terminal_summary(terminalreporter, exitstatus, config):
         tr.write_line("findings:")
         for key, r in findings:
             why = r["expected_fail"] if r["status"] == "expected-fail" else (r.get("error") or f"margin {fmt(r['worst_margin'])}")
-            tr.write_line(f"  {key} {r['status']}: {why}", red=r["status"] != "expected-fail", yellow=r["status"] == "expected-fail")
+            _wrapped(tr, f"  {key} {r['status']}: {why}", red=r["status"] != "expected-fail", yellow=r["status"] == "expected-fail")
     completed = getattr(config, "_rnn_completed", True)
     target = config.getoption("--ledger")
     if getattr(config, "_rnn_write_error", None):
@@ -508,17 +509,8 @@ def pytest_terminal_summary(terminalreporter, exitstatus, config):
             tr.write_line(format_table(["record", "field", "baseline", "current", "allowed"], [d.row() for d in diffs]))
 
 
-class _Wrapping:
-    """The terminal reporter with every line of the claim-ledger summary wrapped to ``TERMINAL_WIDTH`` columns
-    (``tests/test_terminal_summary.py``); the section title and everything else as the reporter writes them."""
 
-    def __init__(self, reporter):
-        self._reporter = reporter
-
-    def section(self, title: str, **kwargs) -> None:
-        width = getattr(getattr(self._reporter, "_tw", None), "fullwidth", TERMINAL_WIDTH)
-        self._reporter.section(title, fullwidth=min(TERMINAL_WIDTH, width), **kwargs)
-
-    def write_line(self, line: str, **markup) -> None:
-        for part in wrap(str(line), TERMINAL_WIDTH, indent="    ") if len(str(line)) > TERMINAL_WIDTH else [str(line)]:
-            self._reporter.write_line(part, **markup)
+def _wrapped(tr, line: str, **markup) -> None:
+    """A line of the claim-ledger summary wrapped to ``TERMINAL_WIDTH`` columns (``tests/test_report_hooks.py``)."""
+    for part in wrap(line, TERMINAL_WIDTH, indent="    ") if len(line) > TERMINAL_WIDTH else [line]:
+        tr.write_line(part, **markup)
