@@ -122,3 +122,11 @@ def test_the_plugins_long_finding_lines_wrap_to_120_columns():
     reporter = _Reporter()
     pytest_plugin._wrapped(reporter, "  C9b-add-first expected-fail: " + "measured super-polynomial, " * 20, red=True)
     assert len(reporter.lines) > 1 and all(len(line) <= TERMINAL_WIDTH for line in reporter.lines)
+
+
+def test_a_records_points_stay_in_the_ledger_not_in_the_baseline():
+    """The per-instance curve is for the report: a baseline keeps the record without it (nothing compares it)."""
+    from checks.harness.baseline import baseline_from
+
+    record = {"claim": TOY, "status": "holds", "points": [{"n": 10, "measured": 0.1}], "worst_margin": 0.1}
+    assert "points" not in baseline_from({TOY: record}, "ci")["records"][TOY]

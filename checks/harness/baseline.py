@@ -87,8 +87,10 @@ def baseline_from(records: dict, profile: str, notes: dict | None = None, accept
     ``accepted``: the failures accepted into the baseline (``verify --update-baseline --accept-failures``), by
     record key: ``{"status", "run", "accepted_at", "argv"}``; kept only for records the baseline holds.
     Mutation scores are left out: they belong to the code that measured them (``results/mutation.json``, stamped
-    with ``checks.harness.store.code_fingerprint``), and a committed baseline outlives that code."""
-    kept = {key: {k: v for k, v in rec.items() if k != "mutation"} for key, rec in records.items()}
+    with ``checks.harness.store.code_fingerprint``), and a committed baseline outlives that code.  A record's
+    ``points`` (one row per instance, drawn by the report: ``ReportSection.point``) are left out too: nothing compares
+    them, and a reviewer reads a baseline diff."""
+    kept = {key: {k: v for k, v in rec.items() if k not in ("mutation", "points")} for key, rec in records.items()}
     data = {"schema": SCHEMA_VERSION, "profile": profile, "records": kept, "notes": notes or {}, "updated_at": now()}
     accepted = {k: v for k, v in (accepted or {}).items() if k in kept}
     if accepted:
