@@ -1,12 +1,17 @@
 """``rnn-theorems report``: ``index.md`` and ``index.html`` from one ledger, with plots.
 
-The page opens with the **findings**: recorded failures and expected failures with their
-reasons, the tightest and loosest claims by their worst ratio, the assumption audit's breaks,
-the L-scaling verdict per case, the mutation score per claim (when ``results/mutation.json``
-exists: a claim × mutant table of killed / survived / equivalent), the records that are missing
-or stale, and the runs that did not complete.  Then the summary table of every record, the
-L-scaling table and plot, one section per record (statement, assumptions, status, worst case,
-rate plot, counterexample), the note tables and the audit table.
+The page opens with a **scoreboard** (records per status — holds, vacuous, fails, expected-fail, error — and the
+missing and stale ones, each row naming and linking its records when few; the runs and profiles) and a **contents**
+list linking every section (the record sections one line per family).  Then the **findings**: recorded failures and
+expected failures with their reasons, the tightest and loosest claims by their worst ratio, the assumption audit's
+breaks, the L-scaling verdict per growth record, the mutation score per claim (when ``results/mutation.json``
+exists: a claim × mutant table of killed / survived / equivalent), the false alarms — each record linked to its
+section.  After them the records that are missing or stale and the runs that did not complete, the summary table of
+every record, the resolution of every record (one plot, a panel per unit), the Φ·κ̄-against-L table and plot of the
+growth records, one section per record (statement, its ``Claim.formula`` as MathML, assumptions, status, worst case,
+rate plot, resolution, the table, curve and summary line its ``Claim.report`` declares, counterexample), the note
+tables, the real-data sections and the audit table.  No record id is named here: what a record shows beyond the
+generic section it declares itself (``checks.claims.record.ReportSection``; ``tests/test_report_hooks.py``).
 
 Every table and plot is drawn from the ledger's records as they are (nothing is recomputed), so
 a plot and the table beside it always come from the same run of the same record; each record
@@ -20,8 +25,8 @@ nothing else — a user's own figure in ``plots/`` stays.
 
 Text: everything from a file (statements, titles, reasons, record keys, run ids, note tables) is rendered as text
 (``checks.harness.tables.md_text``, escaped table cells): no image, link or raw HTML of a ledger survives into
-the Markdown, and the HTML renderer (``markdown-it-py``, CommonMark with tables, raw HTML off) takes no link at all
-and no image but the report's own plots.
+the Markdown, and the HTML renderer (``markdown-it-py``, CommonMark with tables, raw HTML off) takes no link but
+the report's own to a heading of the page (``#id``) and no image but the report's own plots.
 """
 
 from __future__ import annotations
