@@ -136,7 +136,15 @@ def test_growth_of_and_the_contrast_table():
 
 def test_report_shows_the_a6_contrast(tmp_path):
     baseline = read_json(ROOT / "ledger-baseline.json", "baseline")
-    write_json(tmp_path / "ledger.json", {"records": {k: baseline["records"][k] for k in ("C9b-add-first", "C11-first-linear")}})
+    # A ledger of the baseline's records; the baseline keeps no details (checks.harness.baseline.NOT_KEPT), so each
+    # gets the registry's texts and the details the contrast reads: C9b its selected class and c, C11 none fitted.
+    details = {
+        "C9b-add-first": {"selected": "stretched_exponential", "c": baseline["records"]["C9b-add-first"]["compared"]["c"]},
+        "C11-first-linear": {"censored_above_grid": [], "note": "cannot decide: a test note", "c": 0.0},
+    }
+    records = {k: {**baseline["records"][k], "title": get(k).title, "statement": get(k).statement, "assumptions": list(get(k).assumptions),
+                   "tolerance_reason": None, "details": d} for k, d in details.items()}
+    write_json(tmp_path / "ledger.json", {"records": records})
     rows = [
         {"claim": "C9b-add-first", "scenario": "+A6:1/L", "verdict": "breaks", "growth": "stretched_exponential", "c": 0.2},
         {"claim": "C11-first-linear", "scenario": "+A6", "verdict": "holds", "growth": "power_law", "c": 0.0},

@@ -45,7 +45,7 @@ def test_replay_rejects_a_bad_counterexample_in_one_line(tmp_path, capsys, data,
 @pytest.mark.parametrize(
     "args, message",
     [
-        (["sweep", "--workers", "0"], "--workers must be >= 1"),
+        (["sweep", "--workers", "-1"], "--workers must be between 0 and"),
         (["sweep", "--widths", "10000000000", "--serial"], "sweep cell m=10000000000, L=3, n=50 needs about"),
         (["sweep", "--lengths", "100000000", "--serial"], "L=100000000"),
         (["sweep", "--widths", "10000000000", "--scheduler", "tcp://127.0.0.1:9"], "per worker"),

@@ -128,6 +128,16 @@ def test_accepting_a_failure_is_an_explicit_choice_the_baseline_records(toys, ca
     assert _verify(toys, "--claims", "C91", "--accept-failures") == 2  # only with --update-baseline
 
 
+def test_update_baseline_on_a_subset_names_the_records_it_kept(toys, capsys):
+    """Issue 26 item 4: a refresh of some records says which others it left as they were (and leaves them so)."""
+    assert _verify(toys, "--update-baseline") == 0
+    assert "kept unchanged" not in capsys.readouterr().out  # a full refresh keeps nothing
+    c92 = load("baseline.json", "baseline")["records"]["C92"]
+    assert _verify(toys, "--claims", "C91", "--update-baseline") == 0
+    assert "1 refreshed, 1 other record(s) kept unchanged: C92" in capsys.readouterr().out
+    assert load("baseline.json", "baseline")["records"]["C92"] == c92
+
+
 MUTANT_MODULE = '''
 import pytest
 from checks.harness.factory import claim_test
@@ -514,7 +524,7 @@ def test_a_full_disk_loses_nothing_and_says_so_in_one_line(toys, capsys, monkeyp
 BOUNDED = [
     (["verify", "--workers", "100000"], "--workers must be between 0 and"),
     (["mutate", "--workers", "100000"], "--workers must be between 0 and"),
-    (["sweep", "--workers", "100000"], "--workers must be between 1 and"),
+    (["sweep", "--workers", "100000"], "--workers must be between 0 and"),
     (["audit", "--drop", "A3", "--examples", str(10**20)], "--examples must be between 1 and 10000 (100× the thorough profile's instances per record)"),
     (["scaling", "--max-length", str(2**50)], "--max-length must be between 128 and 65536"),
     (["false-alarms", "--claims", "C4a", "--runs", str(10**11)], "--runs (C4a) must be between 1 and 1000"),

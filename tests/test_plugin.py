@@ -115,3 +115,26 @@ def test_a_data_sets_records_outlive_the_run_that_made_them_in_the_report(tmp_pa
             unregister(cid)
     stale = [line for line in text.splitlines() if "| stale |" in line and not line.startswith("| stale |")]  # not the scoreboard's row
     assert stale == ["| C3-data-removed | stale | no longer a registered record |"], stale
+
+
+def test_claim_tests_run_longest_first_by_the_baseline_seconds():
+    """pytest-xdist hands tests out in collection order: the minutes-long records go first, longest first by the
+    baseline's recorded seconds (ties and unknown records in their own order), every other test after them."""
+    from types import SimpleNamespace
+
+    from checks.harness.pytest_plugin import _longest_first
+
+    class Item:
+        def __init__(self, name, claim=None):
+            self.name, self.claim = name, claim
+
+        def get_closest_marker(self, name):
+            return SimpleNamespace(args=(self.claim,)) if name == "claim" and self.claim else None
+
+    items = [Item("unit-a"), Item("C1", "C1"), Item("unit-b"), Item("C7", "C7"), Item("C2", "C2"), Item("C3", "C3")]
+    records = {"C1": {"seconds": 5.0}, "C7": {"seconds": 150.0}, "C2": {"seconds": 20.0}, "C3": {"seconds": float("nan")}}
+    _longest_first(SimpleNamespace(_rnn_baseline={"records": records}), items)
+    assert [i.name for i in items] == ["C7", "C2", "C1", "C3", "unit-a", "unit-b"]
+    items = [Item("unit-a"), Item("C7", "C7"), Item("C1", "C1")]
+    _longest_first(SimpleNamespace(_rnn_baseline=None), items)  # no baseline: claim tests first, in their order
+    assert [i.name for i in items] == ["C7", "C1", "unit-a"]

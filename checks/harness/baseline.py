@@ -2,21 +2,33 @@
 
 :func:`compare` diffs two ledgers with tolerances relative to each quantity's own size
 (:data:`TOLERANCES`, :data:`ROUNDOFF_FLOOR`); :func:`baseline_from` writes a baseline's data.
+
+A baseline holds of each record what the comparison and the report's freshness check read — status, instances, the
+sides and their names, margin, ratio, rate, slopes, implied constant, compared headlines, resolution, the run that
+recorded it — and its reproducing instance (``reproduce``: seeds and specs, or the worst instance's arrays); the
+rest of a ledger record (:data:`NOT_KEPT`: the details, texts the registry holds) stays in the ledger.  It is written
+in the compact layout (``checks.harness.jsonio.COMPACT_LAYOUT``: one line a field), so a record's change is a few
+lines of diff.  A baseline of the earlier layout (every ledger field, a number a line) loads and compares as it is;
+``python -m checks.harness.baseline PATH`` converts it without rerunning a claim.
 """
 
 from __future__ import annotations
 
+import argparse
 import math
+import sys
 from dataclasses import dataclass
 from pathlib import Path
 
 from checks.claims.record import sort_key
 from checks.harness.jsonio import now
+from checks.harness.schemas import load, update
 from checks.harness.store import SCHEMA_VERSION
 
 __all__ = [
     "BASELINE_PATH",
     "INSTANCE_FRACTION",
+    "NOT_KEPT",
     "ROUNDOFF_FLOOR",
     "TOLERANCES",
     "Diff",
@@ -25,6 +37,8 @@ __all__ = [
     "check_profiles",
     "comparable_ratio",
     "compare",
+    "compact",
+    "convert",
     "new_records",
     "unexpected_failures",
 ]
@@ -81,16 +95,28 @@ def check_profiles(baseline: dict, profile: str, path, allowed: bool) -> None:
         )
 
 
+NOT_KEPT = ("details", "title", "statement", "tolerance_reason", "twin", "assumptions", "mutation", "points")
+"""Ledger fields a baseline does not keep: no comparison (:func:`compare`), no freshness check
+(``checks.harness.store.freshness``) reads them from a baseline.  ``details`` are the measurement's working (tables,
+fits: 58 % of the records' bytes), the texts and the twin are the registry's (``checks.claims``), and mutation
+scores belong to the code that measured them (``results/mutation.json``, stamped with
+``checks.harness.store.code_fingerprint``): a committed baseline outlives that code.  ``seconds`` is kept (one
+line): the pytest plugin starts the claim tests longest first by it (``pytest_plugin._longest_first``).  ``points``
+(a record's per-instance curve, ``Claim.report.point``) are the report's: nothing compares them."""
+
+
+def compact(record: dict) -> dict:
+    """A ledger record as a baseline keeps it: every field but :data:`NOT_KEPT`, values unchanged (bit for bit)."""
+    return {k: v for k, v in record.items() if k not in NOT_KEPT}
+
+
 def baseline_from(records: dict, profile: str, notes: dict | None = None, accepted: dict | None = None) -> dict:
     """A baseline file's data: the profile, the records (with their run tags) and notes, and when it was written.
 
     ``accepted``: the failures accepted into the baseline (``verify --update-baseline --accept-failures``), by
     record key: ``{"status", "run", "accepted_at", "argv"}``; kept only for records the baseline holds.
-    Mutation scores are left out: they belong to the code that measured them (``results/mutation.json``, stamped
-    with ``checks.harness.store.code_fingerprint``), and a committed baseline outlives that code.  A record's
-    ``points`` (one row per instance, drawn by the report: ``ReportSection.point``) are left out too: nothing compares
-    them, and a reviewer reads a baseline diff."""
-    kept = {key: {k: v for k, v in rec.items() if k not in ("mutation", "points")} for key, rec in records.items()}
+    Each record is :func:`compact` (the fields of :data:`NOT_KEPT` left out)."""
+    kept = {key: compact(rec) for key, rec in records.items()}
     data = {"schema": SCHEMA_VERSION, "profile": profile, "records": kept, "notes": notes or {}, "updated_at": now()}
     accepted = {k: v for k, v in (accepted or {}).items() if k in kept}
     if accepted:
@@ -195,3 +221,40 @@ def compare(current: dict, baseline: dict, claims: set[str] | None = None) -> li
 def new_records(current: dict, baseline: dict) -> list[str]:
     """The run's record keys the baseline does not hold (new records: reported apart, never a diff), natural order."""
     return sorted(set(current.get("records", {})) - set(baseline.get("records", {})), key=sort_key)
+
+
+def convert(path: Path | str) -> tuple[int, int]:
+    """Rewrite the baseline at ``path`` in the current layout, in place (under its lock, atomically): each record
+    :func:`compact`, every other value as it was — no claim reruns, ``updated_at`` kept.  Returns the file's line
+    counts before and after."""
+    path = Path(path)
+    before = len(path.read_text().splitlines())
+
+    def change(data):
+        data["records"] = {key: compact(rec) for key, rec in data["records"].items()}
+
+    update(path, "baseline", change)
+    return before, len(path.read_text().splitlines())
+
+
+def main(argv: list[str] | None = None) -> int:
+    """``python -m checks.harness.baseline PATH …``: convert baselines of the earlier layout (see :func:`convert`)."""
+    parser = argparse.ArgumentParser(prog="python -m checks.harness.baseline", description=convert.__doc__.split("\n\n")[0])
+    parser.add_argument("paths", nargs="+", metavar="PATH", help="baseline file to rewrite in place (e.g. ledger-baseline.json)")
+    args = parser.parse_args(argv)
+    for p in args.paths:
+        try:
+            if not Path(p).exists():
+                raise ValueError(f"no baseline at {p}")
+            load(p, "baseline")
+            before, after = convert(p)
+        except (OSError, ValueError) as e:
+            print(f"error: {e}", file=sys.stderr)
+            return 2
+        n = len(load(p, "baseline")["records"])
+        print(f"baseline {p}: {before} → {after} lines ({n} records, {after / max(n, 1):.1f} lines a record)")
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())

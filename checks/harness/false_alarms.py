@@ -55,7 +55,7 @@ def verdict(failures: int, runs: int, stated: float, *, confidence: float = CONF
 
 @dataclass(frozen=True)
 class FalseAlarmResult:
-    """One record's measured false alarms (a row of ``rnn-theorems false-alarms --json``)."""
+    """One record's measured false alarms (a row of ``rnn-theorems false-alarms --out``)."""
 
     claim: str
     runs: int

@@ -33,11 +33,14 @@ from datetime import datetime, timezone
 from pathlib import Path
 
 __all__ = [
+    "COMPACT_LAYOUT",
     "KINDS",
+    "LINE_WIDTH",
     "LOCK_TIMEOUT",
     "PLOT_MARK",
     "OutputError",
     "check_writable",
+    "dumps",
     "file_kind",
     "finite_or_none",
     "json_kind",
@@ -223,10 +226,67 @@ def write_json(path: Path | str, data, *, kind: str | None = None, what: str | N
     """Write ``data`` as JSON to ``path``, atomically, over nothing but a file of the same kind.
 
     ``kind`` (one of :data:`KINDS`) defaults to what :func:`json_kind` reads from ``data``.  Non-finite
-    numbers are written as ``null`` (JSON has none); an unserializable value raises before the file is touched."""
+    numbers are written as ``null`` (JSON has none); an unserializable value raises before the file is touched.
+    A kind in :data:`COMPACT_LAYOUT` (a baseline) is laid out compactly (:func:`dumps`)."""
     kind = kind if kind is not None else json_kind(data)
-    text = json.dumps(_finite(data), indent=1, sort_keys=True, allow_nan=False, default=jsonable)
+    text = dumps(data, expanded=COMPACT_LAYOUT.get(kind))
     write_together([(path, text.encode(), kind)], what=what)
+
+
+COMPACT_LAYOUT = {"baseline": 3}
+"""Kinds written in the compact layout of :func:`dumps`, with the depth from which values are written inline: a
+baseline's top level, its ``records`` and each record's fields one per line, each field's value on one line (or, when
+longer than :data:`LINE_WIDTH`, broken at its elements) — so a changed status or margin is a one-line diff."""
+LINE_WIDTH = 120
+"""Characters a compact line is filled to; a value is broken into lines only where it is longer."""
+
+
+def dumps(data, *, expanded: int | None = None, width: int = LINE_WIDTH) -> str:
+    """``data`` as the suite's JSON text: keys sorted, non-finite numbers ``null``, floats as their shortest
+    round-trip repr (``json.loads`` gives back the same float, bit for bit), one member per line.
+
+    ``expanded`` (the compact layout): containers shallower than this depth are written one member per line;
+    deeper values are written inline when their line fits ``width``, else split at their members (a list of
+    numbers filled ``width`` characters to a line).  The same data either way: only the whitespace differs."""
+    data = _finite(data)
+    if expanded is None:
+        return json.dumps(data, indent=1, sort_keys=True, allow_nan=False, default=jsonable)
+    return _layout(data, expanded, width, 0, 0)
+
+
+def _inline(v) -> str:
+    return json.dumps(v, sort_keys=True, allow_nan=False, default=jsonable, separators=(", ", ": "))
+
+
+def _layout(v, expanded: int, width: int, depth: int, used: int) -> str:
+    """``v`` at ``depth`` (one space of indent a level) on a line whose first ``used`` characters are taken."""
+    if hasattr(v, "tolist"):
+        v = v.tolist()
+    if not isinstance(v, (dict, list, tuple)) or not v:
+        return _inline(v)
+    pad, inner = " " * depth, " " * (depth + 1)
+    if depth >= expanded:
+        flat = _inline(v)
+        if used + len(flat) < width:  # with the comma that may follow it
+            return flat
+    if isinstance(v, dict):
+        members = []
+        for k in sorted(v):
+            key = f"{inner}{json.dumps(k)}: "
+            members.append(key + _layout(v[k], expanded, width, depth + 1, len(key)))
+        return "{\n" + ",\n".join(members) + "\n" + pad + "}"
+    if depth >= expanded and not any(isinstance(x, (dict, list, tuple)) for x in v):
+        lines, line = [], ""
+        for x in v:  # numbers (or strings) filled to the width
+            item = _inline(x)
+            if line and len(inner) + len(line) + len(item) + 3 > width:  # ", " before it, "," after it
+                lines.append(line + ",")
+                line = item
+            else:
+                line = f"{line}, {item}" if line else item
+        lines.append(line)
+        return "[\n" + "\n".join(inner + line for line in lines) + "\n" + pad + "]"
+    return "[\n" + ",\n".join(inner + _layout(x, expanded, width, depth + 1, len(inner)) for x in v) + "\n" + pad + "]"
 
 
 def write_text(path: Path | str, text: str, *, kind: str, what: str | None = None) -> None:

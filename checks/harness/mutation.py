@@ -27,7 +27,7 @@ class PairResult:
     seconds: float = 0.0
 
     def as_dict(self) -> dict:
-        """The row of ``rnn-theorems mutate --json``."""
+        """The row of ``rnn-theorems mutate --out``."""
         return {"claim": self.claim, "mutant": self.mutant, "status": self.status, "reason": self.reason, "seconds": self.seconds}
 
 

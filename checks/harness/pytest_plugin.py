@@ -39,6 +39,7 @@ from __future__ import annotations
 
 import contextlib
 import json
+import math
 import os
 import sys
 import threading
@@ -206,11 +207,33 @@ def pytest_collection_modifyitems(config, items):
         if drop:
             config.hook.pytest_deselected(items=drop)
             items[:] = keep
+    _longest_first(config, items)
     if is_worker(config):  # the controller reads a report's record id from here
         for item in items:
             mark = item.get_closest_marker("claim")
             if mark is not None:
                 item.user_properties.append(("rnn_claim", mark.args[0]))
+
+
+def _longest_first(config, items) -> None:
+    """Claim tests first, the longest first by the seconds the baseline recorded (registry order without a baseline),
+    then every other test in its own order: pytest-xdist hands out tests in this order, so the minutes-long records
+    start at once on both workers and the short tests fill the gaps (longest processing time first) instead of C7
+    starting last and running alone.  Deterministic (the same file on every worker: xdist requires one order)."""
+    records = (getattr(config, "_rnn_baseline", None) or {}).get("records", {})
+
+    def seconds(item) -> float:
+        mark = item.get_closest_marker("claim")
+        r = records.get(mark.args[0]) if mark is not None else None
+        value = r.get("seconds") if isinstance(r, dict) else None
+        return float(value) if isinstance(value, (int, float)) and math.isfinite(value) else 0.0
+
+    claims = [(k, item) for k, item in enumerate(items) if item.get_closest_marker("claim") is not None]
+    if not claims:
+        return
+    order = [item for _, item in sorted(claims, key=lambda c: (-seconds(c[1]), c[0]))]
+    order += [item for item in items if item.get_closest_marker("claim") is None]
+    items[:] = order
 
 
 def pytest_deselected(items):

@@ -174,7 +174,7 @@ def validate(data, kind: str, path: Path | str = "<data>"):
         _fields(data, {"name": "str", "rows": "list"}, {"sizes": "list", "seed": "int", "verdicts": "dict", "vacuous": "bool"}, where)
         for i, row in enumerate(data["rows"]):
             _fields(row, {"n": "int"}, _DATA_ROW_OPTIONAL, f"{where}: rows[{i}]")
-    elif kind == "false-alarms":  # `rnn-theorems false-alarms --json`: extended by later runs, read by the report
+    elif kind == "false-alarms":  # `rnn-theorems false-alarms --out`: extended by later runs, read by the report
         _fields(data, {"rows": "list"}, {"profile": "str", "confidence": "num", "rule": "str", "wall_seconds": "num?"}, where)
         for i, row in enumerate(data["rows"]):
             _fields(row, _FALSE_ALARM_ROW, {"statement": "str", "observed": "num", "cp_lower": "num", "verdict": "str"}, f"{where}: rows[{i}]")

@@ -12,7 +12,7 @@ import sys
 import time
 from pathlib import Path
 
-from checks.claims import PROFILES, get, get_profile, resolve, select
+from checks.claims import PROFILES, get, get_profile, resolve, select, sort_key
 from checks.experiments.fanout import interrupts_kept
 from checks.harness.baseline import BASELINE_PATH, baseline_from, check_profiles, unexpected_failures
 from checks.harness.counterexamples import COUNTEREXAMPLE_DIR
@@ -33,8 +33,10 @@ from checks.tools.cli_common import (
     MAX_SEEDS,
     MAX_STEPS,
     Parser,
+    add_deprecated,
     bounded,
     exit_code,
+    given_as,
     scheduler_errors,
     workers,
     workers_help,
@@ -49,10 +51,10 @@ EXAMPLES = {
     "scaling": "rnn-theorems scaling --max-length 1024 --small-inputs 1/L --out reports",
     "sweep": "rnn-theorems sweep --widths 256,1024 --lengths 3 --sizes 50 --seeds 2 --out sweeps/demo",
     "learning-curve": "rnn-theorems learning-curve --targets first-linear,last-linear --lengths 4,8,16,32 "
-    "--sizes 128,512,2048 --dim 4 --json out.json",
+    "--sizes 128,512,2048 --dim 4 --out out.json",
     "data": "rnn-theorems data --list; rnn-theorems data digits --sizes 100,300,1000",
-    "mutate": "rnn-theorems mutate --claims C2,C8 --mutants hinf-scaled-1.2,init-W-var-1.25 --json out.json",
-    "false-alarms": "rnn-theorems false-alarms --claims C1,C4 --runs 10,C4a=5 --json results/false-alarms.json",
+    "mutate": "rnn-theorems mutate --claims C2,C8 --mutants hinf-scaled-1.2,init-W-var-1.25 --out out.json",
+    "false-alarms": "rnn-theorems false-alarms --claims C1,C4 --runs 10,C4a=5 --out results/false-alarms.json",
 }
 DEFAULT_THEOREMS = Path("theorems")
 AUDIT_PATH = Path("results/audit.json")
@@ -181,6 +183,8 @@ def _update_baseline(args, baseline: Path, chosen, profile: str, run_id: str, co
     stamp = now()
     accepted = {k: {"status": why, "run": run_id, "accepted_at": stamp, "argv": list(getattr(args, "argv", sys.argv))} for k, why in failures.items()}
 
+    kept_keys: list[str] = []
+
     def refresh(current):
         current = current or None
         if chosen is not None and current is not None and current.get("profile") != profile:
@@ -188,6 +192,7 @@ def _update_baseline(args, baseline: Path, chosen, profile: str, run_id: str, co
                              f"run); refreshing them under {profile!r} would mix profiles: baseline left unchanged")
         partial = chosen is not None and current is not None  # refresh only the records that ran
         kept = {k: v for k, v in (current.get("accepted_failures", {}) if partial else {}).items() if k not in records}
+        kept_keys[:] = sorted(set(current["records"]) - set(records), key=sort_key) if partial else []
         return baseline_from(
             dict(sorted({**(current["records"] if partial else {}), **records}.items())),
             profile,
@@ -196,11 +201,25 @@ def _update_baseline(args, baseline: Path, chosen, profile: str, run_id: str, co
         )
 
     written = update(baseline, "baseline", refresh, empty=dict)
-    print(f"verify: baseline {baseline} rewritten from run {run_id} ({len(written['records'])} records, profile {profile})")
+    print(f"verify: baseline {baseline} rewritten from run {run_id} ({len(written['records'])} records, profile {profile}): "
+          f"{len(records)} refreshed{_kept_phrase(kept_keys)}")
     if accepted:
         print(f"verify: failures accepted into baseline {baseline} (recorded under accepted_failures): "
               f"{', '.join(f'{k} ({why})' for k, why in sorted(failures.items()))}", file=sys.stderr)
     return code
+
+
+KEPT_LISTED = 10
+"""Up to this many kept records are named in ``--update-baseline``'s message; more are counted."""
+
+
+def _kept_phrase(kept: list[str]) -> str:
+    """What a partial ``--update-baseline`` left as it was: the records it did not run, named (or counted)."""
+    if not kept:
+        return ""
+    if len(kept) <= KEPT_LISTED:
+        return f", {len(kept)} other record(s) kept unchanged: {', '.join(kept)}"
+    return f", {len(kept)} other records kept unchanged (not in this run)"
 
 
 def cmd_report(args) -> int:
@@ -283,7 +302,7 @@ def cmd_mutate(args) -> int:
         return 0
     workers(args.workers)
     profile = get_profile(args.profile)
-    check_writable(args.json, "mutation table", kind="mutation")
+    check_writable(args.out, "mutation table", kind="mutation")
     if Path(args.ledger).exists():
         ResultsStore(args.ledger).preflight()
     pairs = mutation_pairs(args.claims, args.mutants)
@@ -301,7 +320,7 @@ def cmd_mutate(args) -> int:
     scores = mutation_scores(rows)
     data = {"profile": profile.name, "code": code_fingerprint(), "rows": rows, "scores": scores,
             "wall_seconds": round(time.perf_counter() - started, 1)}
-    write_json(args.json, data, kind="mutation", what="mutation table")
+    write_json(args.out, data, kind="mutation", what="mutation table")
     if Path(args.ledger).exists():  # under the store's lock: a concurrent verify loses nothing
         ResultsStore(args.ledger).update(lambda ledger: attach_mutation_scores(ledger, data))
     print(format_table(["claim", "mutant", "status", "reason"], [[r["claim"], r["mutant"], r["status"], r["reason"][:80]] for r in rows]))
@@ -309,7 +328,7 @@ def cmd_mutate(args) -> int:
     killed = sum(r["status"] == "killed" for r in killable)
     crashed = sum(r["status"] == "crash-killed" for r in killable)
     print(f"mutate: {killed}/{len(killable)} non-equivalent pairs killed by a failing check ({killed / max(1, len(killable)):.0%}), "
-          f"{crashed} crash-killed (the check raised); {len(rows) - len(killable)} equivalent; rows in {args.json} ({data['wall_seconds']} s)")
+          f"{crashed} crash-killed (the check raised); {len(rows) - len(killable)} equivalent; rows in {args.out} ({data['wall_seconds']} s)")
     return 0
 
 
@@ -324,9 +343,9 @@ def cmd_false_alarms(args) -> int:
     for cid, k in runs.items():
         bounded(k, f"--runs ({cid})", 1, MAX_FALSE_ALARM_RUNS, "they resolve a rate below 0.3%, under every stated rate")
     bounded(args.first_salt, "--first-salt", 0, 2**62, "a seed salt")
-    check_writable(args.json, "false-alarm table", kind="false-alarms")
-    if Path(args.json).exists() and Path(args.json).stat().st_size:
-        load(args.json, "false-alarms")  # runs are added to it: a malformed table stops us before the runs
+    check_writable(args.out, "false-alarm table", kind="false-alarms")
+    if Path(args.out).exists() and Path(args.out).stat().st_size:
+        load(args.out, "false-alarms")  # runs are added to it: a malformed table stops us before the runs
     print(f"false-alarms: {', '.join(f'{i} × {runs[i]}' for i in ids)} runs, profile {profile.name}, fresh seeds", flush=True)
 
     def progress(e):
@@ -337,7 +356,7 @@ def cmd_false_alarms(args) -> int:
     results = measure_false_alarms(ids, profile, runs, first_salt=args.first_salt, progress=progress)
     seconds = time.perf_counter() - started
     # under the file's lock, merged with the table as it is now: a concurrent measurement of other records is kept
-    data = update(args.json, "false-alarms", lambda old: report(merged(old or None, results, profile), profile, seconds),
+    data = update(args.out, "false-alarms", lambda old: report(merged(old or None, results, profile), profile, seconds),
                        what="false-alarm table")
     rows = [[r["claim"], r["runs"], r["failures"], f"{r['observed']:.3g}", f"{r['stated']:.3g}", f"{r['cp_upper']:.3g}",
              r["verdict"], r["seconds_per_run"]] for r in data["rows"]]
@@ -345,7 +364,7 @@ def cmd_false_alarms(args) -> int:
                         "s / run"], rows))
     exceeds = [r["claim"] for r in data["rows"] if r["verdict"] == "exceeds"]
     print(f"false-alarms: {'above the stated rate: ' + ', '.join(exceeds) if exceeds else 'every record consistent with its stated rate'}"
-          f"; rows in {args.json} ({data['wall_seconds']} s)")
+          f"; rows in {args.out} ({data['wall_seconds']} s)")
     return 1 if exceeds else 0
 
 
@@ -360,6 +379,12 @@ class _Parser(Parser):
         from checks.claims import family_range
 
         return text.replace("{families}", family_range())
+
+
+def _profile_option(p: argparse.ArgumentParser, what: str) -> None:
+    """``--profile`` (also ``--suite-profile``, the pytest plugin's name: ``checks.tools.cli_common.VOCABULARY``)."""
+    p.add_argument("--profile", "--suite-profile", dest="profile", choices=sorted(PROFILES), default="ci",
+                   help=f"claim-search profile: {what} (default ci; --suite-profile is the same option, pytest's name for it)")
 
 
 def build_parser() -> argparse.ArgumentParser:
@@ -379,8 +404,8 @@ def build_parser() -> argparse.ArgumentParser:
 
     v = add("verify", "run the claim checks and compare the ledger with the committed baseline", cmd_verify)
     v.add_argument("--claims", help="claim selectors (default: all), e.g. C1,C3a,C9b")
-    v.add_argument("--profile", choices=sorted(PROFILES), default="ci", help="search profile (default ci)")
-    v.add_argument("--ledger", default=str(LEDGER_PATH), help="where to write the run's ledger")
+    _profile_option(v, "instances per claim and width grids")
+    v.add_argument("--ledger", default=str(LEDGER_PATH), help=f"claim ledger the run is added to (default {LEDGER_PATH}; none: no ledger)")
     v.add_argument("--baseline", default=str(BASELINE_PATH), help="baseline ledger (default ledger-baseline.json)")
     v.add_argument("--update-baseline", action="store_true", help="rewrite the baseline from this run instead of comparing; "
                    "refused (exit 1, baseline unchanged) when a record fails, errs or stops failing as recorded")
@@ -409,7 +434,9 @@ def build_parser() -> argparse.ArgumentParser:
     lc.add_argument("--eps", type=float, default=0.5, help="relative test error that defines n* (default 0.5)")
     lc.add_argument("--n-test", type=int, default=500, help="fresh test points per curve (default 500)")
     lc.add_argument("--small-inputs", help="A6 contrast: ‖X_l‖ ≤ ε for l ≥ 2, ε = 1/L, 1/sqrt(L) or a number in (0, 1]")
-    lc.add_argument("--json", default="results/learning-curves.json", help="output JSON (plots beside it)")
+    lc.add_argument("--out", default="results/learning-curves.json", help="output JSON file, plots beside it (default "
+                    "results/learning-curves.json)")
+    add_deprecated(lc, "--json", "out")
 
     dt = add("data", "list the real data sets, or run the data-set claims on one", cmd_data)
     dt.add_argument("name", nargs="?", help="data set name (default: list them)")
@@ -420,11 +447,11 @@ def build_parser() -> argparse.ArgumentParser:
     dt.add_argument("--out", default="results", help="folder for data-<name>.json and .png")
 
     r = add("report", "render reports/index.md (+ index.html, PNG plots) from the ledger", cmd_report)
-    r.add_argument("--ledger", default=str(LEDGER_PATH))
+    r.add_argument("--ledger", default=str(LEDGER_PATH), help=f"claim ledger to render (default {LEDGER_PATH})")
     r.add_argument("--audit", default=str(AUDIT_PATH), help="audit results to include if present")
     r.add_argument("--baseline", default=str(BASELINE_PATH), help="baseline that stale records are judged against, if present")
     r.add_argument("--mutation", default=str(MUTATION_PATH), help="mutation scores to include if present")
-    r.add_argument("--out", default="reports")
+    r.add_argument("--out", default="reports", help="folder for index.md, index.html and plots/ (default reports)")
 
     a = add("audit", "rerun claims with one assumption dropped (or A6 added): holds / breaks table", cmd_audit)
     a.add_argument("--drop", action="append", choices=["A1", "A2", "A3", "A4", "A5"], help="assumption to violate (repeatable)")
@@ -434,8 +461,8 @@ def build_parser() -> argparse.ArgumentParser:
     a.add_argument("--claims", help="claim selectors (default: all), e.g. C3 or C3a,C5")
     a.add_argument("--examples", type=int, default=20, help=f"instances searched per claim (default 20; at most {MAX_EXAMPLES}: "
                    "100× the thorough profile's, a claim instance takes up to seconds)")
-    a.add_argument("--profile", choices=sorted(PROFILES), default="ci", help="width grids and seeds (default ci)")
-    a.add_argument("--out", default=str(AUDIT_PATH))
+    _profile_option(a, "width grids and seeds")
+    a.add_argument("--out", default=str(AUDIT_PATH), help=f"audit table JSON file (default {AUDIT_PATH})")
     a.add_argument("--ledger", default=str(LEDGER_PATH), help="ledger whose records give the A6 contrast's no-A6 column, if present")
 
     p = add("replay", "recompute both sides of a saved counterexample", cmd_replay)
@@ -456,16 +483,18 @@ def build_parser() -> argparse.ArgumentParser:
                    "500× the default, the A4 step converges in hundreds)")
     w.add_argument("--out", default="sweeps/default", help="folder for results.jsonl and plots (resumes if present)")
     w.add_argument("--scheduler", help="address of an existing dask scheduler (default: start a LocalCluster)")
-    w.add_argument("--workers", type=int, default=2, help=workers_help("LocalCluster workers (default 2)"))
-    w.add_argument("--serial", action="store_true", help="run in this process, no dask")
+    w.add_argument("--workers", type=int, default=2, help=workers_help("LocalCluster workers (default 2; 0: in this process, "
+                   "no dask)"))
+    add_deprecated(w, "--serial", "workers", const=0)
     w.add_argument("--scheduler-timeout", type=float, default=20.0, help=f"seconds to reach --scheduler before giving up (default 20; "
                    f"at most {MAX_SCHEDULER_TIMEOUT:g})")
 
     u = add("mutate", "run claim checks under plausible wrong implementations: killed / survived / equivalent", cmd_mutate)
     u.add_argument("--claims", help="claim selectors (default: all records in some mutant's scope)")
     u.add_argument("--mutants", help="comma-separated mutant ids (default: all; see --list)")
-    u.add_argument("--profile", choices=sorted(PROFILES), default="ci", help="instances per check (default ci)")
-    u.add_argument("--json", default=str(MUTATION_PATH), help=f"where the rows go (default {MUTATION_PATH})")
+    _profile_option(u, "instances per check")
+    u.add_argument("--out", default=str(MUTATION_PATH), help=f"mutation table JSON file (default {MUTATION_PATH})")
+    add_deprecated(u, "--json", "out")
     u.add_argument("--ledger", default=str(LEDGER_PATH), help="ledger whose records get the mutation scores, if it exists")
     u.add_argument("--scheduler", help="address of a dask scheduler: one (claim, mutant) pair per task")
     u.add_argument("--workers", type=int, default=0, help=workers_help("LocalCluster worker processes (default 0: serial in this process)"))
@@ -476,9 +505,10 @@ def build_parser() -> argparse.ArgumentParser:
     fa.add_argument("--runs", default="10", help=f"runs per record: K, or K with SELECTOR=K overrides, e.g. 10,C4a=5 (default 10; "
                     f"at most {MAX_FALSE_ALARM_RUNS}: they resolve a false-alarm rate below 0.3%%, under every stated rate)")
     fa.add_argument("--first-salt", type=int, default=1, help="seed salt of the first run (default 1); later runs take the next")
-    fa.add_argument("--profile", choices=sorted(PROFILES), default="ci", help="instances per run (default ci)")
-    fa.add_argument("--json", default="results/false-alarms.json", help="where the rows go (default results/false-alarms.json); runs of "
-                    "the same profile already there are kept and counted (new salts extend them)")
+    _profile_option(fa, "instances per run")
+    fa.add_argument("--out", default="results/false-alarms.json", help="false-alarm table JSON file (default results/false-alarms.json); "
+                    "runs of the same profile already there are kept and counted (new salts extend them)")
+    add_deprecated(fa, "--json", "out")
     return parser
 
 
@@ -540,7 +570,7 @@ class _terminate_as_interrupt:
         return False
 
 
-PATH_OPTIONS = ("ledger", "baseline", "out", "json", "audit", "mutation", "theorems", "file")
+PATH_OPTIONS = ("ledger", "baseline", "out", "audit", "mutation", "theorems", "file")
 """Options that name a file or folder: an empty one is an error (``Path("")`` is the current folder: ``--out ""`` would
 write the report there)."""
 
@@ -549,7 +579,7 @@ def _no_empty_paths(args) -> None:
     for dest in PATH_OPTIONS:
         value = getattr(args, dest, None)
         if isinstance(value, str) and not value.strip():
-            raise ValueError(f"{'FILE' if dest == 'file' else '--' + dest}: empty path")
+            raise ValueError(f"{'FILE' if dest == 'file' else given_as(args, dest)}: empty path")
 
 
 def _one_line(e: BaseException) -> str:

@@ -6,6 +6,10 @@ error (an option, a file, a field: one line naming it, before any work), 130 int
 
 Every numeric option is bounded up front by what a machine can do; each bound is stated here with its reason
 and shown in the option's ``--help``.
+
+One option vocabulary (:data:`VOCABULARY`): the same idea has the same name and meaning on every command and, where
+pytest can take it, in the pytest plugin; the names it replaced still work (:data:`DEPRECATED`, hidden from
+``--help``).  ``tests/test_option_vocabulary.py`` walks every subcommand's options against it.
 """
 
 from __future__ import annotations
@@ -27,10 +31,16 @@ __all__ = [
     "MAX_SEED",
     "MAX_SEEDS",
     "MAX_STEPS",
+    "DEPRECATED",
+    "VOCABULARY",
     "WORKERS_PER_CORE",
+    "DeprecatedAlias",
     "Parser",
+    "add_deprecated",
     "bounded",
     "exit_code",
+    "given_as",
+    "vocabulary_markdown",
     "ints",
     "max_workers",
     "scheduler_errors",
@@ -103,6 +113,61 @@ def exit_code(pytest_status: int) -> int:
     """A pytest exit status as the console script's (module docstring): pytest says 2 for an interrupt, 4 for a
     usage error, 5 when nothing was collected (a selection that selects no test: usage), 3 for its internal error."""
     return {0: EXIT_OK, 1: EXIT_FAILED, 2: EXIT_INTERRUPTED, 3: EXIT_FAILED, 4: EXIT_USAGE, 5: EXIT_USAGE}.get(int(pytest_status), int(pytest_status))
+
+
+VOCABULARY = {
+    # dest: (the commands' option, the pytest plugin's option or None, what it means)
+    "profile": ("--profile", "--suite-profile", "the claim-search profile: instances, width grids, seeds (ci, dev, thorough)"),
+    "claims": ("--claims", "--claims", "claim selectors: a family (C3), a record (C3a) or an id prefix (C9b), comma-separated"),
+    "ledger": ("--ledger", "--ledger", "the claim ledger (results store, default results/ledger.json): verify and pytest "
+               "add their run to it, report and audit read it, mutate adds its scores to its records"),
+    "baseline": ("--baseline", "--baseline", "the committed baseline (ledger-baseline.json) a run is compared with"),
+    "allow_profile_mismatch": ("--allow-profile-mismatch", "--allow-profile-mismatch", "compare with a baseline of another "
+                               "profile (statuses only)"),
+    "out": ("--out", None, "where a command writes its output: a file or a folder, as its help says"),
+    "workers": ("--workers", None, "worker processes of a dask LocalCluster; 0: in this process, no dask (pytest: -n N, xdist)"),
+    "scheduler": ("--scheduler", None, "address of a running dask scheduler, instead of a LocalCluster"),
+}
+"""Each shared idea's option: on every command the first name, in the pytest plugin the second (``--suite-profile``:
+``--profile`` is pytest-profiling's option, and a plugin that adds a taken name stops pytest; every command takes
+``--suite-profile`` too, so one name works everywhere)."""
+
+DEPRECATED = {"--json": "--out", "--serial": "--workers 0"}
+"""Names replaced by the vocabulary, still accepted (hidden from ``--help``): ``learning-curve``, ``mutate`` and
+``false-alarms`` wrote their output to ``--json``; ``sweep --serial`` ran in this process."""
+
+
+def vocabulary_markdown() -> str:
+    """README's option table (``tests/test_option_vocabulary.py`` checks README holds it as written here)."""
+    from checks.harness.tables import format_markdown_table
+
+    rows = [[cmd, pt or "–", meaning] for cmd, pt, meaning in VOCABULARY.values()]
+    rows += [[f"{old} (deprecated)", "–", f"still accepted, hidden from --help: use {new}"] for old, new in DEPRECATED.items()]
+    return format_markdown_table(["rnn-theorems (every command that has it)", "pytest", "meaning"], rows)
+
+
+class DeprecatedAlias(argparse.Action):
+    """An option name of :data:`DEPRECATED`: stores into its replacement's ``dest`` (a value, or ``const`` for a flag),
+    hidden from ``--help``; :func:`given_as` remembers the name used, so a message names the option as typed."""
+
+    def __init__(self, option_strings, dest, const=None, nargs=None, **kwargs):
+        kwargs.update(default=argparse.SUPPRESS, help=argparse.SUPPRESS)
+        super().__init__(option_strings, dest, nargs=0 if const is not None else nargs, const=const, **kwargs)
+
+    def __call__(self, parser, namespace, values, option_string=None):
+        setattr(namespace, self.dest, self.const if self.nargs == 0 else values)
+        namespace.given_as = {**(getattr(namespace, "given_as", None) or {}), self.dest: option_string}
+
+
+def add_deprecated(parser: argparse.ArgumentParser, name: str, dest: str, **kwargs) -> None:
+    """Accept ``name`` (a key of :data:`DEPRECATED`) as the old spelling of the option storing ``dest``."""
+    assert name in DEPRECATED, name
+    parser.add_argument(name, dest=dest, action=DeprecatedAlias, **kwargs)
+
+
+def given_as(args, dest: str) -> str:
+    """The option name the user gave for ``dest`` (a deprecated alias, or the canonical ``--dest``)."""
+    return (getattr(args, "given_as", None) or {}).get(dest, "--" + dest.replace("_", "-"))
 
 
 class Parser(argparse.ArgumentParser):

@@ -17,6 +17,7 @@ from checks.tools.cli_common import (
     MAX_SEEDS,
     MAX_STEPS,
     bounded,
+    given_as,
     ints,
     scheduler_errors,
     workers,
@@ -68,11 +69,11 @@ def cmd_learning_curve(args) -> int:
     lengths = ints(args.lengths, "lengths", low=2, high=MAX_LENGTH, why="the kernel's cost grows like n²·L")
     sizes = ints(args.sizes, "sizes")
     bounded(args.seeds, "--seeds", 1, MAX_SEEDS, "every seed repeats the grid")
-    if not str(args.json).strip():
-        raise ValueError("--json: empty path")
-    out = Path(args.json).with_suffix("")
+    if not str(args.out).strip():
+        raise ValueError(f"{given_as(args, 'out')}: empty path")
+    out = Path(args.out).with_suffix("")
     pngs = [out.with_name(out.name + "-curves.png"), out.with_name(out.name + "-certificate.png")]
-    check_writable(args.json, "learning-curve table", kind="learning-curves")  # before the curves are computed
+    check_writable(args.out, "learning-curve table", kind="learning-curves")  # before the curves are computed
     for png in pngs:
         check_writable(png, "plot", kind="plot")
     bars = []  # the progress bar starts with the first curve: an argument refused before that prints one line only
@@ -92,7 +93,7 @@ def cmd_learning_curve(args) -> int:
     finally:
         for bar in bars:
             bar.close()
-    write_json(args.json, result, kind="learning-curves")
+    write_json(args.out, result, kind="learning-curves")
     plot_learning_curves(result, pngs[0])
     plot_certificate_vs_measured(result, pngs[1])
     rows = [[s["target"], s["L"], "–" if s["n_star"] is None else f"{s['n_star']:.0f}", s["n_star_status"],
@@ -102,7 +103,7 @@ def cmd_learning_curve(args) -> int:
     for target, fits in result["fits"].items():
         growth = fits["n_star"]
         print(f"{target}: n*(L) {'– (fewer than 4 measured n*)' if growth is None else growth['selected'] + ', ' + growth['verdict']}")
-    print(f"written: {args.json} and its -curves.png, -certificate.png")
+    print(f"written: {args.out} and its -curves.png, -certificate.png")
     return 0
 
 
@@ -162,25 +163,24 @@ def cmd_sweep(args) -> int:
     from checks.experiments.sweep import grid, run_sweep
     from checks.tools.plots import plot_radius_ratio, plot_residuals
 
-    if args.workers < 1:
-        raise ValueError(f"--workers must be >= 1, got {args.workers}")
-    workers(args.workers, low=1)
+    workers(args.workers, given_as(args, "workers"))
+    serial = args.workers == 0 and not args.scheduler  # --workers 0 (formerly --serial): in this process, no dask
     if not args.scheduler_timeout > 0:
         raise ValueError(f"--scheduler-timeout must be > 0 seconds, got {args.scheduler_timeout}")
     bounded(args.scheduler_timeout, "--scheduler-timeout", 0.0, MAX_SCHEDULER_TIMEOUT, "a scheduler that does not answer in an hour is not there")
     bounded(args.seeds, "--seeds", 1, MAX_SEEDS, "every seed repeats the grid")
     bounded(args.steps, "--steps", 1, MAX_STEPS, "500× the default; the A4 step converges in hundreds")
     cells = grid(ints(args.widths, "widths"), ints(args.lengths, "lengths"), ints(args.sizes, "sizes"), args.seeds, args.steps)
-    concurrent = 1 if args.serial else args.workers
-    check_sweep_memory(cells, concurrent, remote=bool(args.scheduler) and not args.serial)
+    concurrent = 1 if serial else args.workers
+    check_sweep_memory(cells, concurrent, remote=bool(args.scheduler))
     check_writable(Path(args.out) / "results.jsonl", "sweep results")
     for png in ("residuals.png", "radius_ratio.png"):
         check_writable(Path(args.out) / png, "plot", kind="plot")
-    engine = "serial" if args.serial else (args.scheduler or f"LocalCluster({args.workers} workers)")
+    engine = "serial" if serial else (args.scheduler or f"LocalCluster({args.workers} workers)")
     print(f"sweep: {len(cells)} cells on {engine}, results in {args.out}/results.jsonl", flush=True)
-    with scheduler_errors(None if args.serial else args.scheduler, args.scheduler_timeout):
+    with scheduler_errors(args.scheduler, args.scheduler_timeout):
         results = list(
-            run_sweep(cells, args.out, scheduler=args.scheduler, workers=args.workers, serial=args.serial, timeout=f"{args.scheduler_timeout:g}s").values()
+            run_sweep(cells, args.out, scheduler=args.scheduler, workers=args.workers, serial=serial, timeout=f"{args.scheduler_timeout:g}s").values()
         )
     out = Path(args.out)
     plot_residuals(results, out / "residuals.png")
