@@ -115,11 +115,13 @@ def test_terminal_summary_tells_a_researcher_what_they_need(rate_toys, capsys):
     args = ["verify", "--claims", "C95,C96", "--theorems", str(theorems), "--ledger", "l.json", "--baseline", "b.json", "--update-baseline"]
     assert main(args) == 0
     out = capsys.readouterr().out
-    header = next(line for line in out.splitlines() if line.startswith("record"))
-    assert all(col in header for col in ("worst margin", "ratio", "fitted slope", "confidence interval", "claimed", "implied constant"))
-    row = next(line for line in out.splitlines() if line.startswith("C95 "))
-    assert "-0.45" in row and "[-0.61, -0.29] at 99.0%" in row
-    assert row.split("at 99.0%")[1].split()[0] == "-0.5"  # the claimed exponent beside the fit
+    headers = [line for line in out.splitlines() if line.startswith("record")]  # every record, then the rate records
+    assert all(col in headers[0] for col in ("worst margin", "ratio", "constant", "resolution"))
+    assert all(col in headers[1] for col in ("fitted slope", "confidence interval", "claimed"))
+    row, rate = [line for line in out.splitlines() if line.startswith("C95 ")][:2]
+    assert "-0.45" in rate and "[-0.61, -0.29] at 99.0%" in rate
+    assert rate.split("at 99.0%")[1].split()[0] == "-0.5"  # the claimed exponent beside the fit
     assert "0.8197" in row  # ratio rhs/lhs = 0.5/0.61 for negative exponents: ≤ 1 means it holds, comparable to lhs/rhs elsewhere
+    assert max(len(line) for line in out.split("claim ledger", 1)[1].splitlines()) <= 120  # the summary fits 120 columns
     assert f"C96 expected-fail: {finding}" in out  # the finding, without -rx
     assert "[1/2 claim records" in out and "[2/2 claim records" in out

@@ -92,8 +92,13 @@ def report(tmp_path):
     return out
 
 
+def _unlinked(md: str) -> str:
+    """The Markdown with each link to a section of the page (``[C7](#c7--…)``) as its text."""
+    return re.sub(r"\[([^\]]*)\]\(#[a-z0-9_-]+\)", r"\1", md)
+
+
 def test_findings_come_first_and_say_what_a_reader_needs(report):
-    md = (report / "index.md").read_text()
+    md = _unlinked((report / "index.md").read_text())
     findings, rest = md.split("## All records", 1)
     assert "## Findings" in findings and "## C1 — " in rest
     assert f"| C9b-add-first | **expected-fail** | -0.48 | {FINDING} |" in findings  # expected failure with its reason
@@ -169,3 +174,52 @@ def test_index_html_renders_in_headless_chromium_with_tables_and_images(report, 
     assert len(widths) == len(re.findall(r"!\[", (report / "index.md").read_text())) and all(w > 0 for w in widths), widths
     json.dumps(widths)
     Path(probe).unlink()
+
+
+def test_the_page_opens_with_a_scoreboard_and_contents_and_every_link_resolves(report):
+    """Issue 26, item 7: scoreboard first, then the contents, the findings, the missing and stale records; every
+    ``href="#x"`` has its ``id="x"``; the records' formulas (``Claim.formula``) are MathML; the growth records'
+    claimed cell names the classifier's threshold Δχ², not the exponent c."""
+    md = (report / "index.md").read_text()
+    order = ["## Scoreboard", "## Contents", "## Findings", "## Missing and stale records", "## All records"]
+    assert [md.index(h) for h in order] == sorted(md.index(h) for h in order)
+    scoreboard = md[md.index("## Scoreboard") : md.index("## Contents")]
+    assert "| holds | 4 |" in scoreboard and "| expected-fail | 1 | [C9b-add-first](#c9b-add-first--" in scoreboard
+    assert "| **fails** | 1 | [C5](#c5--title-of-c5) |" in scoreboard and re.search(r"\| missing \| \d+ \|", scoreboard)
+    page = (report / "index.html").read_text()
+    hrefs, ids = re.findall(r'href="#([^"]+)"', page), set(re.findall(r' id="([^"]+)"', page))
+    assert len(hrefs) >= 20 and not set(hrefs) - ids, set(hrefs) - ids
+    assert '<a href="#c7--title-of-c7">C7</a>' in page  # a finding links to its record's section
+    assert page.count("<math") >= 5 and "```math" not in page  # C1, C3b, C5, C7, C9b: their formulas
+    assert "almost-polynomial: Δχ² ≤ 0.15" in md and "c ≤ 0.15" not in md
+
+
+SHOT_PROBE = """<script>window.addEventListener("load", () => {
+  const top = id => { const e = document.getElementById(id); return e ? Math.round(e.getBoundingClientRect().top) : -1; };
+  const maths = Array.from(document.getElementsByTagName("math"));
+  const drawn = maths.filter(m => m instanceof MathMLElement && m.getBoundingClientRect().height > 10).length;
+  document.body.setAttribute("data-probe", [top("scoreboard"), top("contents"), maths.length, drawn].join(","));
+});</script>"""
+
+
+def test_a_headless_chromium_screenshot_shows_scoreboard_contents_and_formulas(report, tmp_path):
+    """The page as a reader's browser draws it: the scoreboard and the contents on the first screen (1280 × 2000),
+    every formula laid out as MathML (a box taller than a text line), and a screenshot that is not blank."""
+    import matplotlib.image
+
+    browser = _chromium()
+    common = [browser, "--headless", "--no-sandbox", "--disable-gpu", "--virtual-time-budget=5000", "--window-size=1280,2000",
+              f"--user-data-dir={tmp_path / 'profile'}"]
+    probe = report / "probe.html"
+    probe.write_text((report / "index.html").read_text().replace("</body>", SHOT_PROBE + "</body>"))
+    done = subprocess.run([*common, "--dump-dom", probe.as_uri()], capture_output=True, text=True, timeout=120)
+    probe.unlink()
+    found = re.search(r'data-probe="(-?\d+),(-?\d+),(\d+),(\d+)"', done.stdout)
+    assert found, done.stderr[-2000:]
+    scoreboard, contents, maths, drawn = map(int, found.groups())
+    assert 0 <= scoreboard < contents < 2000  # both on the first screen, the scoreboard first
+    assert maths >= 5 and drawn == maths  # every formula rendered as MathML, none left as text
+    shot = tmp_path / "shot.png"
+    subprocess.run([*common, f"--screenshot={shot}", (report / "index.html").as_uri()], capture_output=True, timeout=120)
+    pixels = matplotlib.image.imread(shot)
+    assert pixels.shape[:2] == (2000, 1280) and pixels[:, :, :3].std() > 0.05  # drawn, not a blank page

@@ -29,11 +29,13 @@ from pathlib import Path
 from checks.claims.profiles import PROFILES, Profile, get_profile
 from checks.claims.record import (
     ASSUMPTIONS,
+    DEFAULT_REPORT,
     EXAMPLES,
     SCENARIOS,
     Claim,
     ClaimFailure,
     Measurement,
+    ReportSection,
     Twin,
     family_of,
     match_selector,
@@ -56,6 +58,7 @@ __all__ = [
     "Twin",
     "claim_modules",
     "families",
+    "formula_of",
     "family_of",
     "family_range",
     "get",
@@ -65,6 +68,7 @@ __all__ = [
     "register_resolver",
     "registration_problems",
     "resolve",
+    "section_of",
     "select",
     "sort_key",
     "unregister",
@@ -184,6 +188,23 @@ def get(claim_id: str) -> Claim:
     if claim_id not in REGISTRY:
         raise KeyError(f"unknown claim {claim_id!r}; known: {', '.join(sorted(REGISTRY, key=sort_key))}")
     return REGISTRY[claim_id]
+
+
+def section_of(claim_id: str | None) -> ReportSection:
+    """How the record ``claim_id`` is drawn in the report and the summaries (its :class:`ReportSection`): the
+    registered record's hook, or the default for an id that is no longer registered (a stale record of a ledger)."""
+    if claim_id is None:
+        return DEFAULT_REPORT
+    claim = REGISTRY.get(claim_id) or (REGISTRY.get(claim_id) if resolve([claim_id]) else None)
+    return claim.report if claim is not None else DEFAULT_REPORT
+
+
+def formula_of(claim_id: str | None) -> str | None:
+    """The LaTeX formula of the record ``claim_id`` (``Claim.formula``); ``None`` when it states none or is not registered."""
+    if claim_id is None:
+        return None
+    claim = REGISTRY.get(claim_id) or (REGISTRY.get(claim_id) if resolve([claim_id]) else None)
+    return claim.formula if claim is not None else None
 
 
 def families(ids: Iterable[str] | None = None) -> list[str]:

@@ -6,7 +6,8 @@ is the checklist; in short, a new claim touches three files:
 
 1. this file copied to ``checks/claims/cNN_<name>.py`` (any name not in ``HELPERS`` is loaded): replace ``ID`` (a
    record id ``C<k>[letter][-suffix]``; the family ``C0`` is reserved for tests), the docstring (the claim, its
-   source in the paper, the formula), the sides and the tolerance with its reason, the instances, the twin;
+   source in the paper, the formula), the sides and the tolerance with its reason, the instances, the twin, the
+   ``formula`` (LaTeX) and, if the record has a curve or a summary line, its ``report`` (a ``ReportSection``);
 2. one line in a theorem module, ``test_cNN = claim_test("CNN")`` (a new ``theorems/test_cNN_<name>.py`` holds a
    docstring stating the claim and that line);
 3. the record in the ``kills`` of a mutant in ``checks/harness/mutants.py`` (a plausible wrong implementation the
@@ -77,5 +78,8 @@ register(
         lhs_name="max|H∞(cX) − c²H∞(X)| / max|c²H∞(X)|",
         rhs_name="0",
         tolerance_reason="64·eps: round-off of the L-step recursion (measured ≤ 5.8e-16, factor 24 below)",
+        formula=r"H^\infty(cX) = c^2\, H^\infty(X) \quad (c > 0)",  # the statement in LaTeX: MathML in the report
+        # report=ReportSection(table=…, plot=Plot(x=…, ys=…), point=…, summary=…) when the record has a table, a curve
+        # or a summary line worth a reader's eye (checks.claims.record.ReportSection; C7, C7-labels and C11 declare one)
     )
 )

@@ -36,5 +36,9 @@ def deviations(instance: dict):
     return widths, devs, scaled, {"delta": DELTA, "n": n, "L": L}
 
 
-for _record in width_rate_claims("C1", "Forward stability", "| ‖h_l‖² / Q_l − 1 | ≤ K_1 √(l log(2nL/δ) / m) w.p. ≥ 1 − δ", deviations):
+FORMULA = r"\Pr\Big[\, \Big| \frac{\lVert h_l \rVert^2}{Q_l} - 1 \Big| \le K_1 \sqrt{\frac{l \log(2nL/\delta)}{m}} \Big] \ge 1 - \delta"
+"""C1 in LaTeX (``Claim.formula``)."""
+
+for _record in width_rate_claims("C1", "Forward stability", "| ‖h_l‖² / Q_l − 1 | ≤ K_1 √(l log(2nL/δ) / m) w.p. ≥ 1 − δ", deviations,
+                                 formula=FORMULA):
     register(_record)

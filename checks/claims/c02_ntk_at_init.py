@@ -109,6 +109,7 @@ RATE, LIMIT = width_rate_claims(
     "max_ij |H(W_0)_ij − H∞_ij| / κ̄ ≤ K_2 √(log(2n²/δ) / m)",
     deviations,
     note=implied_constant_against_length,
+    formula=r"\max_{i,j} \frac{|H(W_0)_{ij} - H^\infty_{ij}|}{\bar\kappa} \le K_2 \sqrt{\frac{\log(2n^2/\delta)}{m}}",
 )
 register(RATE)
 register(LIMIT)

@@ -173,6 +173,7 @@ register(
         title="Hidden states are Lipschitz in W with a width-independent constant",
         statement="‖h_l(W) − h_l(W_0)‖ ≤ K_4 ω l √Q_l for ‖W − W_0‖_2 = ω, K_4 independent of m: "
         "log-log slope of K_4 in m ≤ 0 (ascent, gradient and random directions)",
+        formula=r"\lVert h_l(W) - h_l(W_0) \rVert \le K_4\, \omega\, l \sqrt{Q_l} \quad \text{for } \lVert W - W_0 \rVert_2 = \omega",
         assumptions=("A2",),
         strategy=perturbation_instances,
         scenarios=SCENARIOS,
@@ -193,6 +194,7 @@ register(
         title="NTK stability in a perturbation radius",
         statement="‖H(W) − H(W_0)‖_2/‖H(W_0)‖_2 ≤ K_4' ω^{1/3}: fitted exponent in ω of the change's mean over 8 "
         "initializations ≥ 1/3 (a zero change fails)",
+        formula=r"\frac{\lVert H(W) - H(W_0) \rVert_2}{\lVert H(W_0) \rVert_2} \le K_4^{\prime}\, \omega^{1/3}",
         assumptions=("A2",),
         strategy=perturbation_instances,
         scenarios=SCENARIOS,

@@ -289,6 +289,7 @@ register(
         id="C5",
         title="Linear convergence of gradient descent",
         statement="‖r_t‖² ≤ (1 − η m λ_0 / 2)^t ‖r_0‖² for every step t (A1 at the grid's largest width, A3, A4)",
+        formula=r"\lVert r_t \rVert^2 \le \Big(1 - \frac{\eta m \lambda_0}{2}\Big)^{t} \lVert r_0 \rVert^2",
         assumptions=("A1", "A3", "A4"),
         strategy=training_instances,
         scenarios=SCENARIOS,
@@ -312,6 +313,7 @@ register(
         title="Perturbation radius of training",
         statement="max_t ‖W_t − W_0‖_F ≤ R_m (1 + o(1)), R_m = √(r_0ᵀH(W_0)⁻¹r_0/m); the o(1) made explicit "
         "per initialization as its kernel drift ‖H(W_T) − H(W_0)‖_2/λ_min(H(W_0)) (→ 0 with m, C4b)",
+        formula=r"\max_t \lVert W_t - W_0 \rVert_F \le R_m\,(1 + o(1)), \qquad R_m = \sqrt{r_0^\top H(W_0)^{-1} r_0 / m}",
         assumptions=("A1", "A3", "A4"),
         strategy=training_instances,
         scenarios=SCENARIOS,
@@ -333,6 +335,7 @@ register(
         statement="‖W_T − W_0‖_F ≥ R_m (1 − res_T − lin_T) → R_m, per initialization: "
         "res_T = ‖r_T‖_{H_0⁻¹}/‖r_0‖_{H_0⁻¹} (training not finished), "
         "lin_T = ‖u_T − J_0(W_T − W_0)‖_{H_0⁻¹}/‖r_0‖_{H_0⁻¹} (departure from the linearization at W_0, → 0 with m)",
+        formula=r"\lVert W_T - W_0 \rVert_F \ge R_m\,(1 - \mathrm{res}_T - \mathrm{lin}_T)",
         assumptions=("A1", "A3", "A4"),
         strategy=training_instances,
         scenarios=SCENARIOS,
@@ -354,6 +357,7 @@ register(
         id="C6b",
         title="Training stays in a shrinking spectral ball",
         statement="‖W_T − W_0‖_2 → 0 as m → ∞: it does not grow from the smallest to the largest width of the grid",
+        formula=r"\lVert W_T - W_0 \rVert_2 \to 0 \quad (m \to \infty)",
         assumptions=("A1", "A3", "A4"),
         strategy=training_instances,
         scenarios=SCENARIOS,

@@ -41,7 +41,7 @@ from hypothesis import strategies as st
 from scipy import stats as scipy_stats
 
 from checks.claims import Claim, Measurement, Twin, register
-from checks.claims.record import Guard, Resolution
+from checks.claims.record import Guard, Plot, ReportSection, Resolution
 from checks.experiments.generalization import TARGETS, kernel_trial, network_trial
 from checks.experiments.strategies import derive_seed, seeds
 from checks.inference.stats import clopper_pearson_upper
@@ -250,6 +250,48 @@ def violation_rate(measurements: list[Measurement]) -> Measurement:
     )
 
 
+def resolution_summary(record: dict) -> str | None:
+    """C7's summary line (its ``ReportSection.summary``): counted experiments, the vacuous ones left out, violations,
+    the Clopper–Pearson limit against ``δ`` and the detectable factor ``1 / max tightness``."""
+    d = record.get("details") or {}
+    if "detectable_factor" not in d:
+        return None
+    return (f"{d['counted']} counted experiments ({d['vacuous']} vacuous, bound ≥ 1, not counted), "
+            f"{d['violations']} violations, upper limit {_g(record.get('lhs'))} vs δ {_g(record.get('rhs'))}; "
+            f"detectable factor {_g(d['detectable_factor'])} (1 / max tightness: a bound too small by less is not seen)")
+
+
+def _g(x) -> str:
+    return "–" if x is None else f"{x:.4g}" if isinstance(x, float) else str(x)
+
+
+REPORT = ReportSection(
+    table="rows",
+    columns=("predictor", "target", "L", "n", "train_loss", "test_loss", "bound", "violated"),
+    plot=Plot(x="n", ys=("test_loss", "bound"), xlabel="sample size n", ylabel="clipped loss / bound",
+              title="test loss and the bound of each counted experiment"),
+    summary=resolution_summary,
+)
+"""C7's report section: the counted experiments' table, test loss and bound against ``n``, the summary line."""
+
+
+def label_point(m: Measurement) -> dict:
+    """One C7-labels instance as a point of its curve: both bounds at the sample's size (``ReportSection.point``)."""
+    true, rnd = m.details["true"], m.details["random"]
+    return {"n": true["n"], "L": true["L"], "target": true["target"], "bound (true labels)": true["bound"],
+            "bound (random labels)": rnd["bound"]}
+
+
+LABELS_REPORT = ReportSection(
+    table="points",
+    columns=("n", "L", "target", "bound (true labels)", "bound (random labels)"),
+    plot=Plot(x="n", ys=("bound (true labels)", "bound (random labels)"), rows="points", xlabel="sample size n",
+              ylabel="C7 bound", title="the bound with true and with random labels"),
+    point=label_point,
+)
+"""C7-labels' report section: both bounds of every instance against ``n`` (a table and a plot)."""
+
+
 def _network_row(t: dict) -> dict:
     return {"n": t["n"], "L": t["L"], "target": t["target"], "bound": t["bound"], "test_loss": t["test_loss"],
             **{f"m={m} {k}": w[k] for m, w in t["by_width"].items() for k in ("steps", "train_loss", "epsilon_m")}}
@@ -310,6 +352,10 @@ register(
                               "(½ is not false at this resolution: the detectable factor is ≈ 4, see the record's details)"),
         lhs_name="violation rate upper limit",
         rhs_name="δ",
+        formula=r"\Pr\Big[\, \mathbb{E}\,\ell(f_W(X), y) \le \frac{1}{n}\sum_{i=1}^{n}\ell(f_W(X_i), y_i) "
+        r"+ \frac{2R_k\sqrt{\operatorname{tr} H^\infty}}{n} + 3\sqrt{\frac{\log(2N_R/\delta)}{2n}} + \epsilon(m) \Big] "
+        r"\ge 1-\delta, \qquad R_k \ge \sqrt{y^\top (H^\infty)^{-1} y}",
+        report=REPORT,
         tolerance_reason="none: the exact binomial limit carries the sampling error",
     )
 )
@@ -326,6 +372,9 @@ register(
         twin=RANDOM_LABELS_TWIN,
         lhs_name="bound_true / bound_random",
         rhs_name="1 − 1e-12 (strict: by more than round-off)",
+        formula=r"\mathrm{bound}(y_{\mathrm{true}}) < \mathrm{bound}(y_{\mathrm{random}}), \qquad "
+        r"y_{\mathrm{random}} \sim \mathrm{Uniform}\{\pm 1\}^n",
+        report=LABELS_REPORT,
         tolerance_reason="none",
     )
 )

@@ -278,6 +278,7 @@ register(
         title="Kernel power-series coefficients are non-negative and are those of H∞",
         statement="c_α ≥ 0 for every β ≤ α (any fixed per-step norms, no A6), and for |β| ≤ 2 the series' c_β equals "
         "H∞'s Taylor coefficient at G = 0 (central finite differences of H∞) within the stated truncation bound",
+        formula=r"c_\alpha \ge 0, \qquad H^\infty(x, x^{\prime}) = \sum_\alpha c_\alpha\, G^\alpha",
         assumptions=("fixed norms",),
         strategy=coefficient_instances,
         scenarios=SCENARIOS,
@@ -300,6 +301,7 @@ register(
         statement="|H∞(x,x') − S_D(G)| ≤ q^(D+1) (H∞(x,x) − S_D(r²)), q = max_l |G_l|/r_l², "
         f"at D = {', '.join(map(str, DEGREES))} "
         "(relative to H∞(x,x))",
+        formula=r"\big| H^\infty(x, x^{\prime}) - S_D(G) \big| \le q^{D+1} \big( H^\infty(x, x) - S_D(r^2) \big), \qquad q = \max_l \frac{|G_l|}{r_l^2}",
         assumptions=("fixed norms",),
         strategy=pair_instances,
         scenarios=SCENARIOS,
@@ -316,6 +318,7 @@ register(
         id="C8c",
         title="Schur lower bound of H∞ by one series term",
         statement="λ_min(H∞ − c_α G^{⊙α}) ≥ 0 on samples with fixed per-step norms, every α",
+        formula=r"\lambda_{\min}\big( H^\infty - c_\alpha G^{\odot \alpha} \big) \ge 0",
         assumptions=("fixed norms",),
         strategy=schur_instances,
         scenarios=(*SCENARIOS, "-A3"),

@@ -168,6 +168,8 @@ register(
         id="C9",
         title="Additive targets: certificate Φ_add",
         statement="y = Σ_l Σ_k a_{l,k}(β_lᵀX_l)^k ⇒ yᵀH∞⁻¹y ≤ Φ_add = (Σ |a_{l,k}| ‖β_l‖^k / √c_{k e_l})²",
+        formula=r"y = \sum_l \sum_k a_{l,k} (\beta_l^\top X_l)^k \;\Rightarrow\; y^\top (H^\infty)^{-1} y \le \Phi_{\mathrm{add}} "
+        r"= \Big( \sum_{l,k} \frac{|a_{l,k}|\, \lVert \beta_l \rVert^k}{\sqrt{c_{k e_l}}} \Big)^2",
         assumptions=("A3", "fixed norms"),
         strategy=lambda scenario, profile: _instances(_additive_target, _tight_additive_target, scenario),
         **_common,
@@ -179,6 +181,7 @@ register(
         id="C10",
         title="N-variable targets: certificate Φ_N",
         statement="y = Σ_k a_k(βᵀ[X_{l_1};…;X_{l_N}])^k ⇒ yᵀH∞⁻¹y ≤ Φ_N (multinomial expansion over c_α)",
+        formula=r"y = \sum_k a_k \big(\beta^\top [X_{l_1}; \dots; X_{l_N}]\big)^k \;\Rightarrow\; y^\top (H^\infty)^{-1} y \le \Phi_N",
         assumptions=("A3", "fixed norms"),
         strategy=lambda scenario, profile: _instances(_nvariable_target, _tight_nvariable_target, scenario),
         **_common,

@@ -97,6 +97,8 @@ for _case in CASES:
             twin=Twin.re_evaluated(evaluate_wrong_rate, "the certificate Φ claimed O(L^-1)"),
             lhs_name="classifier statistic Δ (super-polynomial over almost-polynomial fit)",
             rhs_name="calibrated threshold 9",
+            formula=r"\Delta\chi^2 = \min_{g\ \text{almost-polynomial}} \chi^2(g) - \chi^2\big(e^{a + p\ln L + b L^{c}}\big) "
+            r"\le 9 \quad \text{for } \log(\Phi\bar\kappa)(L),\ L = 8,\dots,1024",
             tolerance_reason="none: deterministic, exact coefficients; the classifier's resolution is stated",
             resolution=RESOLUTION,
             expected_fail=_case.finding,

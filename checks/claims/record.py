@@ -21,6 +21,7 @@ from __future__ import annotations
 import math
 import re
 from collections.abc import Callable, Iterable
+from contextlib import contextmanager
 from dataclasses import dataclass, field, replace
 from operator import attrgetter
 from typing import Any
@@ -35,9 +36,13 @@ __all__ = [
     "Guard",
     "InvalidMeasurement",
     "Measurement",
+    "Plot",
+    "ReportSection",
     "Resolution",
     "Twin",
     "family_of",
+    "progress",
+    "progress_to",
     "sort_key",
 ]
 
@@ -302,6 +307,50 @@ lhs`` — C7's *detectable factor* is this for the whole record."""
 
 
 @dataclass(frozen=True)
+class Plot:
+    """A record's curve (:class:`ReportSection`): the columns ``ys`` of its rows against the column ``x``.
+
+    ``rows`` says where the rows are: ``"points"`` (one row per instance, :attr:`ReportSection.point`) or a key of the
+    worst instance's details holding a list of objects (``"rows"``).  Several rows at one ``x`` are drawn as points
+    with a line through their mean; log-log axes unless ``log`` is false (then non-positive values are drawn too)."""
+
+    x: str
+    ys: tuple[str, ...]
+    rows: str = "rows"
+    xlabel: str = ""
+    ylabel: str = ""
+    title: str = ""
+    log: bool = True
+
+
+@dataclass(frozen=True)
+class ReportSection:
+    """How a record describes itself to every consumer (the report, the plots, the terminal summary): no consumer
+    special-cases a record id (``tests/test_report_hooks.py``).
+
+    * ``table``: where the rows to tabulate are, as :attr:`Plot.rows` (``None``: no table), and ``columns`` which of
+      their columns (``None``: every column of the first row that holds a number or a short text);
+    * ``plot``: a :class:`Plot` of the record's curve (``None``: none beyond the default rate plot of a rate record);
+    * ``point``: one JSON-able row per instance, kept in the ledger record's ``points`` (a curve over the instances,
+      e.g. C7-labels' two bounds at each ``n``; the worst instance's details alone cannot draw it);
+    * ``summary``: one line about a ledger record in its own terms (C7: counted experiments, violations, the
+      detectable factor), printed under the terminal summary and in the report's section; ``None``: no line.
+
+    The default (:data:`DEFAULT_REPORT`) draws the generic section: statement, formula, status, worst case, rate plot,
+    resolution."""
+
+    table: str | None = None
+    columns: tuple[str, ...] | None = None
+    plot: Plot | None = None
+    point: Callable[[Measurement], dict] | None = None
+    summary: Callable[[dict], str | None] | None = None
+
+
+DEFAULT_REPORT = ReportSection()
+"""The section of a record that declares nothing more."""
+
+
+@dataclass(frozen=True)
 class Claim:
     """One claim as a record; see the module docstring.
 
@@ -331,6 +380,10 @@ class Claim:
     fixed-seed profile (``checks.harness.factory.seed_for``), so costly experiments are computed once and shared
     through their caches (C7-radius and C7-linearization read the same trained networks).  ``rnn-theorems false-alarms`` reruns
     the record with fresh seeds and sets the observed fraction beside it.
+
+    ``formula``: the statement in LaTeX (``\\lVert``, ``\\frac``, …), which the report renders as MathML beside the
+    statement's text; ``None``: the text alone.  ``report``: a :class:`ReportSection`, how the record's section, plot
+    and summary line are drawn (default: the generic section).
     """
 
     id: str
@@ -353,6 +406,8 @@ class Claim:
     false_alarm: float | None = None  # stated P(check fails | correct implementation), one run at a profile
     resolution: Resolution = FACTOR  # how the record's resolution is measured (the quantity changed, its unit)
     fixed: Callable[[Any], list[dict]] | None = None  # instances every run includes beside the drawn ones (by profile)
+    formula: str | None = None  # the statement as a LaTeX formula (rendered as MathML in the report; the text stays)
+    report: ReportSection = DEFAULT_REPORT  # how its report section, plot and summary line are drawn
 
     def __post_init__(self):
         if self.false_alarm is not None and not 0 < self.false_alarm < 1:
@@ -397,6 +452,26 @@ class Claim:
     def evaluate_twin(self, instance: dict) -> Measurement:
         """Both sides of the falsified twin on ``instance``."""
         return self.twin.measure(self, instance)
+
+
+_PROGRESS_SINKS: list[Callable[[str], None]] = []
+
+
+def progress(message: str) -> None:
+    """Say how far a long evaluation has come (C11: each ``(L, seed)`` cell of its learning curves): the harness
+    prints it while the record runs (``checks.harness.pytest_plugin``, throttled); with no sink it goes nowhere."""
+    for sink in list(_PROGRESS_SINKS):
+        sink(message)
+
+
+@contextmanager
+def progress_to(sink: Callable[[str], None]):
+    """Send :func:`progress` messages to ``sink`` inside the block."""
+    _PROGRESS_SINKS.append(sink)
+    try:
+        yield
+    finally:
+        _PROGRESS_SINKS.remove(sink)
 
 
 def family_of(claim_id: str) -> str:

@@ -121,11 +121,12 @@ def limit_measurement(widths, deviations, *, alpha: float, exponent: float = -0.
     )
 
 
-def width_rate_claims(family: str, title: str, statement: str, deviations, **extra) -> tuple[Claim, Claim]:
+def width_rate_claims(family: str, title: str, statement: str, deviations, *, formula: str | None = None, **extra) -> tuple[Claim, Claim]:
     """The two records of an ``O(m^{-1/2})`` width-rate claim (C1, C2): the rate and the limit.
 
     ``deviations(instance)`` returns ``(widths, deviations, scaled, details)``: the worst deviation at
-    each width and seed, and the worst ``deviation / rate_term`` (the implied constant's evidence).
+    each width and seed, and the worst ``deviation / rate_term`` (the implied constant's evidence).  ``formula``: the
+    statement in LaTeX (``Claim.formula``), shared by both records.
     """
 
     def evaluate_rate(instance):
@@ -136,7 +137,7 @@ def width_rate_claims(family: str, title: str, statement: str, deviations, **ext
         widths, devs, _, info = deviations(instance)
         return limit_measurement(widths, devs, alpha=instance["one_sided_alpha"], exponent=exponent, details=info)
 
-    common = dict(assumptions=("A2",), scenarios=SCENARIOS, false_alarm=FAMILY_FALSE_ALARM)
+    common = dict(assumptions=("A2",), scenarios=SCENARIOS, false_alarm=FAMILY_FALSE_ALARM, formula=formula)
     rate = Claim(
         id=family,
         title=title,

@@ -95,12 +95,14 @@ def check_profiles(baseline: dict, profile: str, path, allowed: bool) -> None:
         )
 
 
-NOT_KEPT = ("details", "title", "statement", "tolerance_reason", "twin", "assumptions", "mutation")
+NOT_KEPT = ("details", "title", "statement", "tolerance_reason", "twin", "assumptions", "mutation", "points")
 """Ledger fields a baseline does not keep: no comparison (:func:`compare`), no freshness check
 (``checks.harness.store.freshness``) reads them from a baseline.  ``details`` are the measurement's working (tables,
-fits: 58 % of the records' bytes), the texts and the twin are the registry's (``checks.claims``), and mutation scores belong to the code that measured them (``results/mutation.json``, stamped
-with ``checks.harness.store.code_fingerprint``): a committed baseline outlives that code.  ``seconds`` is kept (one
-line): the pytest plugin starts the claim tests longest first by it (``pytest_plugin._longest_first``)."""
+fits: 58 % of the records' bytes), the texts and the twin are the registry's (``checks.claims``), and mutation
+scores belong to the code that measured them (``results/mutation.json``, stamped with
+``checks.harness.store.code_fingerprint``): a committed baseline outlives that code.  ``seconds`` is kept (one
+line): the pytest plugin starts the claim tests longest first by it (``pytest_plugin._longest_first``).  ``points``
+(a record's per-instance curve, ``Claim.report.point``) are the report's: nothing compares them."""
 
 
 def compact(record: dict) -> dict:

@@ -33,10 +33,10 @@ from checks.claims import sort_key
 from checks.experiments.fanout import map_tasks, sigint_ignored
 from checks.harness.baseline import new_records
 from checks.harness.jsonio import read_json
-from checks.harness.pytest_plugin import PARENT_ENV, SUMMARY_HEADER, baseline_diffs, summary_rows
+from checks.harness.pytest_plugin import PARENT_ENV, baseline_diffs
 from checks.harness.schemas import load
 from checks.harness.store import MUTATION_PATH, ResultsStore
-from checks.harness.tables import fmt, format_table, resolution_line
+from checks.harness.tables import fmt, format_table, terminal_summary
 
 __all__ = ["planned_records", "run_record_task", "verify_distributed"]
 
@@ -185,9 +185,7 @@ def verify_distributed(
     run["wall_seconds"] = round(time.perf_counter() - started, 1)
     if store is not None:
         store.finish_run(run_id, run, completed=completed, reason=reason, exit_status=code, mutation=mutation)
-    print(format_table(SUMMARY_HEADER, summary_rows(run["records"])))
-    for line in filter(None, (resolution_line(k, r) for k, r in sorted(run["records"].items(), key=lambda kv: sort_key(kv[0])))):
-        print(line)  # the statistical records' resolution, as the serial run's terminal summary prints it
+    print("\n".join(terminal_summary(run["records"])))  # the serial run's terminal summary, ≤ 120 columns
     for r in missing:
         print(f"\n{r['record']}: pytest exit {r['exit']}; output tail:\n{r['output']}", file=sys.stderr)
     if store is not None:

@@ -20,6 +20,7 @@ from hypothesis import Phase, given, seed, settings, target
 
 from checks.claims import Claim, ClaimFailure, Profile, get, select
 from checks.claims.profiles import hypothesis_settings
+from checks.claims.record import progress
 from checks.experiments.strategies import freeze_example_constants
 
 __all__ = ["claim_test", "run_claim", "seed_for"]
@@ -57,6 +58,8 @@ def run_claim(claim: Claim, profile: Profile, check, *, shrink: bool = True, see
     strategy = claim.instances(None, profile)
     experiments: list[dict] = []
 
+    drawn = [0]
+
     def body(instance):
         if claim.aggregate is None:
             check(claim, instance)
@@ -64,6 +67,8 @@ def run_claim(claim: Claim, profile: Profile, check, *, shrink: bool = True, see
             experiments.append(instance)
             if claim.score is not None:  # steer the search (the experiment's result is cached for the aggregate)
                 target(float(claim.score(claim.evaluate(instance))), label=f"{claim.id} score")
+        drawn[0] += 1
+        progress(f"{drawn[0]} of {claim.examples(profile)} instance(s) drawn")  # printed in a long record (throttled)
 
     body.__name__ = body.__qualname__ = f"claim_{claim.id.replace('-', '_')}"  # Hypothesis's database key
     test = given(instance=strategy)(body)
@@ -104,7 +109,8 @@ def claim_test(selector: str):
     @pytest.mark.parametrize("claim_id", params)
     def test(claim_id, suite_profile, check_claim):
         claim = get(claim_id)
-        run_claim(claim, suite_profile, check_claim)
+        with check_claim.reporting(claim):
+            run_claim(claim, suite_profile, check_claim)
         if claim.note is not None:
             check_claim.note(claim, claim.note(suite_profile))
 

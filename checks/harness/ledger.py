@@ -41,6 +41,7 @@ class Collector:
     guards: dict = field(default_factory=dict)  # guard name → the worst (largest lhs − rhs) guard seen
     flips: list = field(default_factory=list)  # per-instance resolution flips (None: no flip up to the limit)
     flip_instances: str = "none"  # which instances the flips are of: "can fail", "failing" or "vacuous"
+    points: list = field(default_factory=list)  # one row per instance when the record draws a curve (ReportSection.point)
 
     def add(self, instance: dict, measurement: Measurement) -> None:
         """Count one evaluated instance; keep it if it is the worst so far (an instance that can fail beats one that
@@ -62,6 +63,8 @@ class Collector:
             if seen is None or (g.lhs - g.rhs) > (seen.lhs - seen.rhs) or not math.isfinite(g.lhs):
                 self.guards[g.name] = g
         self._add_flip(measurement)
+        if self.claim.report.point is not None:
+            self.points.append(dict(self.claim.report.point(measurement)))
 
     def _add_flip(self, m: Measurement) -> None:
         """Keep the flip of the instances that decide the record's verdict: the failing ones once one fails (the
@@ -145,6 +148,7 @@ class Collector:
             "reproduce": self.worst_instance,
             "expected_fail": self.claim.expected_fail,
             "twin": {"kind": self.claim.twin.kind, "description": self.claim.twin.description},
+            **({"points": self.points} if self.claim.report.point is not None else {}),
             "seconds": round(self.duration if self.duration is not None else time.perf_counter() - self.started, 3),
         }
 

@@ -37,28 +37,30 @@ the worker that started it is gone.
 
 from __future__ import annotations
 
+import contextlib
 import json
 import math
 import os
 import sys
 import threading
 import time
+from collections.abc import Callable
 
 import pytest
 from hypothesis import settings
 
 from checks.claims import PROFILES, ClaimFailure, get_profile, resolve, select, sort_key
 from checks.claims.profiles import ENV_VAR, hypothesis_settings
-from checks.claims.record import InvalidMeasurement, match_selector
+from checks.claims.record import InvalidMeasurement, match_selector, progress_to
 from checks.experiments.fanout import interrupts_kept, use_fixed_threads
 from checks.experiments.strategies import freeze_example_constants
-from checks.harness.baseline import check_profiles, comparable_ratio, compare, new_records
+from checks.harness.baseline import check_profiles, compare, new_records
 from checks.harness.counterexamples import counterexample_path, save_counterexample
 from checks.harness.jsonio import check_writable, jsonable, new_run_id
 from checks.harness.ledger import Ledger
 from checks.harness.schemas import load
 from checks.harness.store import LEDGER_PATH, MUTATION_PATH, ResultsStore
-from checks.harness.tables import fmt, format_table, rate_cells, resolution_cells, resolution_line
+from checks.harness.tables import TERMINAL_WIDTH, fmt, format_table, terminal_summary, wrap
 
 TWIN_MARK = "twin"
 """The mark of a record's falsified-twin test (``tests/test_falsified_twins.py``): ``--claims`` selects it with the
@@ -325,11 +327,36 @@ def ledger(pytestconfig) -> Ledger:
     return pytestconfig._rnn_ledger
 
 
-class ClaimChecker:
-    """``check_claim(claim, instance, scenario=None)``: evaluate, record in the ledger, assert."""
+PROGRESS_SECONDS = 10.0
+"""At most one progress line per record in this many seconds (a long record — C7's experiments, C11's learning
+curves — says how far it has come; a short one prints none)."""
 
-    def __init__(self, ledger: Ledger):
+
+class ClaimChecker:
+    """``check_claim(claim, instance, scenario=None)``: evaluate, record in the ledger, assert.
+
+    ``say(line)``, when given, prints progress inside a long record: the instances drawn so far
+    (``checks.harness.factory.run_claim``) and what an evaluation itself reports (``checks.claims.record.progress``:
+    C11's learning-curve cells), at most one line per :data:`PROGRESS_SECONDS`."""
+
+    def __init__(self, ledger: Ledger, say: Callable[[str], None] | None = None):
         self.ledger = ledger
+        self.say = say
+        self._started: dict[str, float] = {}  # record id → when it began (its reporting block)
+        self._last: dict[str, float] = {}  # record id → its last progress line
+
+    def _progress(self, claim, message: str) -> None:
+        now_ = time.perf_counter()
+        if self.say is None or now_ - self._last.get(claim.id, now_) < PROGRESS_SECONDS:
+            return
+        self._last[claim.id] = now_
+        self.say(f"    … {claim.id}: {message}, {now_ - self._started.get(claim.id, now_):.0f} s")
+
+    def reporting(self, claim):
+        """The block in which ``claim`` runs: its progress messages (``checks.claims.record.progress``: the instances
+        drawn, a long evaluation's own steps) reach :attr:`say`."""
+        self._started[claim.id] = self._last[claim.id] = time.perf_counter()
+        return progress_to(lambda message: self._progress(claim, message))
 
     def __call__(self, claim, instance, scenario=None):
         m = claim.measure(instance)  # a statistical claim's pooled instance is measured by its aggregate
@@ -358,9 +385,24 @@ class ClaimChecker:
 
 
 @pytest.fixture(scope="session")
-def check_claim(ledger):
-    """The :class:`ClaimChecker` of the run."""
-    return ClaimChecker(ledger)
+def check_claim(ledger, pytestconfig):
+    """The :class:`ClaimChecker` of the run, printing progress inside long records to the terminal (past the
+    output capture, as pytest's live log does; not on an xdist worker, which has no terminal)."""
+    return ClaimChecker(ledger, say=_terminal_line(pytestconfig))
+
+
+def _terminal_line(config) -> Callable[[str], None] | None:
+    tr = config.pluginmanager.get_plugin("terminalreporter")
+    if tr is None or is_worker(config):
+        return None
+    capture = config.pluginmanager.get_plugin("capturemanager")
+
+    def say(line: str) -> None:
+        with capture.global_and_fixture_disabled() if capture is not None else contextlib.nullcontext():
+            tr.ensure_newline()
+            tr.write_line(line)
+
+    return say
 
 
 def completion(config, exitstatus: int) -> tuple[bool, str | None]:
@@ -438,23 +480,6 @@ def baseline_diffs(current: dict, baseline: dict, planned: set[str] | None = Non
     return diffs
 
 
-def summary_rows(records: dict) -> list[list[str]]:
-    """Rows of the terminal table: status, instances, worst margin, the comparable ratio, the fitted slope
-    with its confidence interval beside the claimed rate, the implied constant, the resolution and its unit."""
-    rows = []
-    for key in sorted(records, key=sort_key):
-        r = records[key]
-        slope, ci, claimed = rate_cells(r)
-        rows.append([key, r["status"], r["instances"], fmt(r["worst_margin"]), fmt(comparable_ratio(r)), slope, ci, claimed,
-                     fmt(r["implied_constant"]), *resolution_cells(r)])
-    return rows
-
-
-SUMMARY_HEADER = ["record", "status", "instances", "worst margin", "ratio", "fitted slope", "confidence interval", "claimed",
-                  "implied constant", "resolution", "resolution unit"]
-RATIO_NOTE = "ratio: lhs/rhs of the worst instance (rhs/lhs when both sides are negative, as for exponents): ≤ 1 iff the inequality holds"
-
-
 def pytest_terminal_summary(terminalreporter, exitstatus, config):
     ledger = getattr(config, "_rnn_ledger", None)
     records = getattr(config, "_rnn_records", None)
@@ -463,11 +488,10 @@ def pytest_terminal_summary(terminalreporter, exitstatus, config):
     if ledger is None or not (records or config._rnn_planned):
         return
     tr = terminalreporter
-    tr.section(f"claim ledger (profile {ledger.profile}, {time.perf_counter() - config._rnn_started:.1f} s)")
+    width = min(TERMINAL_WIDTH, getattr(getattr(tr, "_tw", None), "fullwidth", TERMINAL_WIDTH))
+    tr.section(f"claim ledger (profile {ledger.profile}, {time.perf_counter() - config._rnn_started:.1f} s)", fullwidth=width)
     if records:
-        tr.write_line(format_table(SUMMARY_HEADER, summary_rows(records)))
-        tr.write_line(RATIO_NOTE)
-        for line in filter(None, (resolution_line(k, r) for k, r in sorted(records.items(), key=lambda kv: sort_key(kv[0])))):
+        for line in terminal_summary(records):
             tr.write_line(line)
     findings = [(k, r) for k, r in sorted(records.items(), key=lambda kv: sort_key(kv[0])) if r["status"] in ("fails", "expected-fail", "error")]
     if findings:
@@ -475,7 +499,7 @@ def pytest_terminal_summary(terminalreporter, exitstatus, config):
         tr.write_line("findings:")
         for key, r in findings:
             why = r["expected_fail"] if r["status"] == "expected-fail" else (r.get("error") or f"margin {fmt(r['worst_margin'])}")
-            tr.write_line(f"  {key} {r['status']}: {why}", red=r["status"] != "expected-fail", yellow=r["status"] == "expected-fail")
+            _wrapped(tr, f"  {key} {r['status']}: {why}", red=r["status"] != "expected-fail", yellow=r["status"] == "expected-fail")
     completed = getattr(config, "_rnn_completed", True)
     target = config.getoption("--ledger")
     if getattr(config, "_rnn_write_error", None):
@@ -506,3 +530,10 @@ def pytest_terminal_summary(terminalreporter, exitstatus, config):
             advice = "update deliberately with `rnn-theorems verify --update-baseline`"
             tr.write_line(f"baseline {baseline}: {len(diffs)} change(s) beyond tolerance ({advice})", red=True)
             tr.write_line(format_table(["record", "field", "baseline", "current", "allowed"], [d.row() for d in diffs]))
+
+
+
+def _wrapped(tr, line: str, **markup) -> None:
+    """A line of the claim-ledger summary wrapped to ``TERMINAL_WIDTH`` columns (``tests/test_report_hooks.py``)."""
+    for part in wrap(line, TERMINAL_WIDTH, indent="    ") if len(line) > TERMINAL_WIDTH else [line]:
+        tr.write_line(part, **markup)

@@ -78,6 +78,7 @@ _RECORD_OPTIONAL = {
     "invalid": "int",
     "guards": "dict",
     "resolution": "dict?",
+    "points": "rows",
     **{k: v for k, v in _RECORD_FULL.items() if k not in _RECORD_CORE},
 }
 _RUN = {"id": "str", "profile": "str", "started_at": "str", "completed": "bool", "state": "str", "planned": "list"}

@@ -8,8 +8,12 @@ from __future__ import annotations
 
 import re
 
-__all__ = ["Markup", "fmt", "format_markdown_table", "format_table", "md_code", "md_text", "rate_cells", "resolution_cells",
-           "resolution_line"]
+__all__ = ["TERMINAL_WIDTH", "Markup", "fmt", "format_markdown_table", "format_table", "md_code", "md_text", "rate_cells",
+           "resolution_cells", "summary_line", "terminal_summary", "wrap"]
+
+TERMINAL_WIDTH = 120
+"""The widest line of the terminal summary (``tests/test_terminal_summary.py``): an 80–120-column terminal shows it
+without wrapping mid-cell."""
 
 _MD_SPECIAL = frozenset("\\`*_[]<>!&~|#")
 
@@ -72,9 +76,10 @@ def rate_cells(record: dict) -> tuple[str, str, str]:
     """The fitted slope, its confidence interval and the claimed rate of a ledger record, as cells.
 
     Rate claims (``O(m^{-1/2})``, C4) record a log-log fit with a two-sided interval; one side of the
-    inequality is a confidence limit, the other the claimed exponent.  Growth records (C9b, C10b) give
-    the last local log-log slope in ``L`` and the claim "almost-polynomial" (stretched exponent ``c`` at
-    most the stated threshold).  Other records: ``–``."""
+    inequality is a confidence limit, the other the claimed exponent.  Growth records (their rate names a
+    ``power_law`` fit) give the last local log-log slope in ``L`` and the claim "almost-polynomial": the growth
+    classifier's statistic Δ (the χ² improvement of the super-polynomial class) at most its calibrated threshold,
+    the record's ``rhs``.  Other records: ``–``."""
     rate = record.get("rate") or {}
     if "ci_low" in rate and "ci_high" in rate:
         lhs, rhs = record.get("lhs"), record.get("rhs")
@@ -84,21 +89,20 @@ def rate_cells(record: dict) -> tuple[str, str, str]:
         ci = f"[{rate['ci_low']:.3g}, {rate['ci_high']:.3g}]" + (f" at {level:.1%}" if level else "")
         return fmt(rate.get("slope")), ci, fmt(claimed)
     if "power_law" in rate:
-        return f"{fmt(rate.get('slope'))} (local, largest L)", "–", f"almost-polynomial: c ≤ {fmt(record.get('rhs'))}"
+        return f"{fmt(rate.get('slope'))} (local, largest L)", "–", f"almost-polynomial: Δχ² ≤ {fmt(record.get('rhs'))}"
     if rate.get("slope") is not None:
         return fmt(rate["slope"]), "–", "–"
     return "–", "–", "–"
 
 
-def resolution_line(key: str, record: dict) -> str | None:
-    """A statistical record's resolution (C7): counted experiments, the vacuous ones left out, violations, the
-    Clopper–Pearson limit and the detectable factor ``1 / max tightness``; ``None`` for other records."""
-    d = record.get("details") or {}
-    if "detectable_factor" not in d:
-        return None
-    return (f"{key}: {d['counted']} counted experiments ({d['vacuous']} vacuous, bound ≥ 1, not counted), "
-            f"{d['violations']} violations, upper limit {fmt(record.get('lhs'))} vs δ {fmt(record.get('rhs'))}; "
-            f"detectable factor {fmt(d['detectable_factor'])} (1 / max tightness: a bound too small by less is not seen)")
+def summary_line(key: str, record: dict) -> str | None:
+    """The record's own one-line summary (its ``Claim.report.summary``, e.g. C7's counted experiments and detectable
+    factor), prefixed with its key; ``None`` when its record declares none."""
+    from checks.claims import section_of
+
+    summary = section_of(record.get("claim")).summary
+    line = summary(record) if summary is not None else None
+    return f"{key}: {line}" if line else None
 
 
 def resolution_cells(record: dict) -> tuple[str, str]:
@@ -119,3 +123,55 @@ def resolution_cells(record: dict) -> tuple[str, str]:
     if res.get("direction") == "to hold":
         cell = f"hold at {cell}"
     return cell, res.get("unit", "–")
+
+
+def wrap(text: str, width: int = TERMINAL_WIDTH, indent: str = "") -> list[str]:
+    """``text`` as lines of at most ``width`` columns (words kept whole where they fit; continuation lines indented)."""
+    import textwrap
+
+    return textwrap.wrap(text, width, subsequent_indent=indent or "  ", break_on_hyphens=False) or [""]
+
+
+RATIO_NOTE = "ratio: lhs/rhs of the worst instance (rhs/lhs when both sides are negative, as for exponents): ≤ 1 iff the inequality holds"
+
+
+def terminal_summary(records: dict, width: int = TERMINAL_WIDTH) -> list[str]:
+    """The claim ledger as printed at the end of a pytest or ``verify`` run, every line ≤ ``width`` columns.
+
+    Two tables: every record (status, instances, worst margin, comparable ratio, implied constant, resolution with a
+    tag of its unit), then the records with a rate (fitted slope, its interval, the claimed rate); a legend of the
+    resolution units, the ratio note and each record's own summary line (``Claim.report``) follow, wrapped."""
+    from checks.claims.record import sort_key
+    from checks.harness.baseline import comparable_ratio
+
+    keys = sorted(records, key=sort_key)
+    units: dict[str, str] = {}
+    rows, rates = [], []
+    for key in keys:
+        r = records[key]
+        value, unit = resolution_cells(r)
+        if unit != "–":
+            tag = units.setdefault(unit, f"u{len(units) + 1}")
+            value = f"{value} {tag}"
+        rows.append([_clip(key, 24), r["status"], r["instances"], fmt(r["worst_margin"]), fmt(comparable_ratio(r)),
+                     fmt(r["implied_constant"]), _clip(value, 28)])
+        slope, ci, claimed = rate_cells(r)
+        if (slope, ci, claimed) != ("–", "–", "–"):
+            rates.append([_clip(key, 24), _clip(slope, 26), _clip(ci, 30), _clip(claimed, 34)])
+    lines = format_table(["record", "status", "inst.", "worst margin", "ratio", "constant", "resolution"], rows).splitlines()
+    if units:
+        lines += wrap("resolution units: " + "; ".join(f"{tag} = {unit}" for unit, tag in units.items()), width)
+    lines += wrap(RATIO_NOTE, width)
+    if rates:
+        lines += [""] + format_table(["record", "fitted slope", "confidence interval", "claimed"], rates).splitlines()
+    for key in keys:
+        line = summary_line(key, records[key])
+        if line:
+            lines += wrap(line, width)
+    return [line if len(line) <= width else line[: width - 1] + "…" for line in lines]
+
+
+def _clip(value, width: int) -> str:
+    """A cell of at most ``width`` characters (a longer one ends in ``…``)."""
+    text = str(value)
+    return text if len(text) <= width else text[: width - 1] + "…"

@@ -1,4 +1,6 @@
-"""Every plot of the suite (matplotlib, PNG): rate fits, scaling, training sweeps, the C7 experiment, note tables."""
+"""Every plot of the suite (matplotlib, PNG): rate fits, scaling, training sweeps, a record's declared curve
+(``Claim.report.plot``: :func:`plot_curve`), the records' resolutions, note tables.  No plot here knows a record id:
+what a record's curve shows is declared by the record (``checks.claims.record.Plot``)."""
 
 from __future__ import annotations
 
@@ -14,7 +16,7 @@ import numpy as np
 
 matplotlib.rcParams["text.parse_math"] = False  # titles and labels from a ledger are text: a "$" in one is no formula
 
-__all__ = ["plot_generalization", "plot_real_data", "plot_radius_ratio", "plot_rate", "plot_residuals", "plot_scaling", "plot_table"]
+__all__ = ["plot_curve", "plot_real_data", "plot_radius_ratio", "plot_rate", "plot_residuals", "plot_resolutions", "plot_scaling", "plot_table"]
 
 
 def plot_residuals(results: list[dict], path: Path) -> Path:
@@ -39,11 +41,11 @@ def plot_radius_ratio(results: list[dict], path: Path) -> Path:
     fig, ax = plt.subplots(figsize=(6, 4))
     for m in widths:
         ratios = [a for a, _ in by_m[m]]
-        ax.semilogx([m] * len(ratios), ratios, "o", color="C0", alpha=0.5)
-    ax.semilogx(widths, [np.mean([a for a, _ in by_m[m]]) for m in widths], "-", color="C0", label="‖W_T − W_0‖_F / R_m")
+        ax.semilogx([m] * len(ratios), ratios, "o", color="tab:blue", alpha=0.5)
+    ax.semilogx(widths, [np.mean([a for a, _ in by_m[m]]) for m in widths], "-", color="tab:blue", label="‖W_T − W_0‖_F / R_m")
     ax.axhline(1.0, color="k", lw=0.6)
     ax2 = ax.twinx()
-    ax2.loglog(widths, [np.mean([b for _, b in by_m[m]]) for m in widths], "s-", color="C1", label="‖W_T − W_0‖_2")
+    ax2.loglog(widths, [np.mean([b for _, b in by_m[m]]) for m in widths], "s-", color="tab:orange", label="‖W_T − W_0‖_2")
     ax.set_xlabel("width m")
     ax.set_ylabel("radius ratio")
     ax2.set_ylabel("spectral distance")
@@ -52,18 +54,78 @@ def plot_radius_ratio(results: list[dict], path: Path) -> Path:
     return _save(fig, path)
 
 
-def plot_generalization(rows: list[dict], path: Path, title: str = "C7: test loss and bound") -> Path:
-    """Mean test loss, the C7 bound and the random-label bound against n."""
-    n = [r["n"] for r in rows]
+def plot_curve(rows: list[dict], spec, path: Path, title: str | None = None) -> Path | None:
+    """A record's declared curve (``checks.claims.record.Plot``): the columns ``spec.ys`` of ``rows`` against
+    ``spec.x``; where several rows share an ``x`` (instances, experiments), each is a faint point and the line goes
+    through their mean.  ``None`` when no column has a plottable value (finite; positive on log axes)."""
+    colors = plt.rcParams["axes.prop_cycle"].by_key()["color"]
     fig, ax = plt.subplots(figsize=(6, 4))
-    ax.loglog(n, [r["test_loss"] for r in rows], "o-", label="test loss (true labels)")
-    ax.loglog(n, [r["bound"] for r in rows], "s-", label="C7 bound (true labels)")
-    ax.loglog(n, [r["random_label_bound"] for r in rows], "^--", label="C7 bound (random labels)")
-    ax.axhline(1.0, color="k", lw=0.6, label="loss range")
-    ax.set_xlabel("sample size n")
-    ax.set_title(title)
+    drawn = False
+    for i, column in enumerate(spec.ys):
+        by_x = defaultdict(list)
+        for r in rows:
+            x, y = r.get(spec.x), r.get(column)
+            if _finite(x) and _finite(y) and (not spec.log or (x > 0 and y > 0)):
+                by_x[float(x)].append(float(y))
+        if not by_x:
+            continue
+        xs, color = sorted(by_x), colors[i % len(colors)]
+        if any(len(v) > 1 for v in by_x.values()):
+            ax.plot([x for x in xs for _ in by_x[x]], [y for x in xs for y in by_x[x]], "o", ms=3.5, alpha=0.35, color=color)
+            ax.plot(xs, [float(np.mean(by_x[x])) for x in xs], "-", color=color, label=f"{column} (mean at each {spec.x})")
+        else:
+            ax.plot(xs, [by_x[x][0] for x in xs], "o-", color=color, label=column)
+        drawn = True
+    if not drawn:
+        plt.close(fig)
+        return None
+    if spec.log:
+        ax.set_xscale("log")
+        ax.set_yscale("log")
+    ax.set_xlabel(spec.xlabel or spec.x)
+    ax.set_ylabel(spec.ylabel)
+    text = title or spec.title
+    ax.set_title(text if len(text) <= 70 else text[:69] + "…", fontsize=9)
     ax.legend(fontsize=7)
     return _save(fig, path)
+
+
+def plot_resolutions(rows: list[tuple[str, dict]], path: Path) -> Path:
+    """Every record's resolution (``(key, the ledger's resolution)``), one panel per unit: a factor as its excess
+    over 1 (log axis), a shift as it is; a record whose verdict no change up to the searched limit flips is drawn
+    at the limit in grey, a failing record's change to hold in red."""
+    groups: dict[str, list[tuple[str, dict]]] = defaultdict(list)
+    for key, res in rows:
+        groups[str(res.get("unit"))].append((key, res))
+    heights = [len(v) + 1.6 for v in groups.values()]
+    fig, axes = plt.subplots(len(groups), 1, figsize=(7.5, max(2.5, 0.19 * sum(heights) + 0.4 * len(groups) + 0.6)), squeeze=False,
+                             gridspec_kw={"height_ratios": heights})
+    for ax, (unit, items) in zip(axes[:, 0], groups.items()):
+        factor = all(res.get("kind") == "factor" for _, res in items)
+        values, labels, colors = [], [], []
+        for key, res in items:
+            beyond = res.get("value") is None
+            value = float(res.get("limit") or 0) if beyond else float(res["value"])
+            values.append(value - 1 if factor else value)
+            labels.append(f"{key}{' (to hold)' if res.get('direction') == 'to hold' else ''}{' (beyond)' if beyond else ''}")
+            colors.append("tab:gray" if beyond else "tab:red" if res.get("direction") == "to hold" else "tab:blue")
+        y = np.arange(len(items))
+        ax.scatter(values, y, c=colors, s=18, zorder=3)
+        if all(v > 0 for v in values):
+            ax.set_xscale("log")
+        ax.set_yticks(y)
+        ax.set_yticklabels(labels, fontsize=7)
+        ax.set_ylim(len(items) - 0.5, -0.5)
+        ax.grid(axis="x", lw=0.4, alpha=0.6)
+        ax.tick_params(axis="x", labelsize=7)
+        ax.set_title(f"unit: {unit}" if len(unit) <= 90 else f"unit: {unit[:89]}…", fontsize=8, loc="left")
+        ax.set_xlabel("factor − 1" if factor else "shift", fontsize=7)
+    fig.suptitle("Resolution of each record: the smallest change that flips its verdict", fontsize=9)
+    return _save(fig, path)
+
+
+def _finite(v) -> bool:
+    return isinstance(v, (int, float)) and not isinstance(v, bool) and math.isfinite(v)
 
 
 RATE_SERIES = (("widths", "deviations", "width m", "deviation"), ("widths", "K4", "width m", "K_4(m)"), ("omegas", "kernel", "ω", "mean kernel change"))
@@ -163,6 +225,11 @@ def _save(fig, path: Path) -> Path:
     from checks.harness.jsonio import PLOT_MARK, write_bytes
 
     path = Path(path)
+    for ax in fig.axes:  # log-axis ticks as plain text: the default labels are mathtext, off for text from a ledger
+        for axis in (ax.xaxis, ax.yaxis):
+            if axis.get_scale() == "log":
+                axis.set_major_formatter(matplotlib.ticker.LogFormatter())
+                axis.set_minor_formatter(matplotlib.ticker.LogFormatter(minor_thresholds=(1, 0.4)))
     fig.tight_layout()
     buffer = io.BytesIO()
     try:

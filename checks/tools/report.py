@@ -1,12 +1,17 @@
 """``rnn-theorems report``: ``index.md`` and ``index.html`` from one ledger, with plots.
 
-The page opens with the **findings**: recorded failures and expected failures with their
-reasons, the tightest and loosest claims by their worst ratio, the assumption audit's breaks,
-the L-scaling verdict per case, the mutation score per claim (when ``results/mutation.json``
-exists: a claim × mutant table of killed / survived / equivalent), the records that are missing
-or stale, and the runs that did not complete.  Then the summary table of every record, the
-L-scaling table and plot, one section per record (statement, assumptions, status, worst case,
-rate plot, counterexample), the note tables and the audit table.
+The page opens with a **scoreboard** (records per status — holds, vacuous, fails, expected-fail, error — and the
+missing and stale ones, each row naming and linking its records when few; the runs and profiles) and a **contents**
+list linking every section (the record sections one line per family).  Then the **findings**: recorded failures and
+expected failures with their reasons, the tightest and loosest claims by their worst ratio, the assumption audit's
+breaks, the L-scaling verdict per growth record, the mutation score per claim (when ``results/mutation.json``
+exists: a claim × mutant table of killed / survived / equivalent), the false alarms — each record linked to its
+section.  After them the records that are missing or stale and the runs that did not complete, the summary table of
+every record, the resolution of every record (one plot, a panel per unit), the Φ·κ̄-against-L table and plot of the
+growth records, one section per record (statement, its ``Claim.formula`` as MathML, assumptions, status, worst case,
+rate plot, resolution, the table, curve and summary line its ``Claim.report`` declares, counterexample), the note
+tables, the real-data sections and the audit table.  No record id is named here: what a record shows beyond the
+generic section it declares itself (``checks.claims.record.ReportSection``; ``tests/test_report_hooks.py``).
 
 Every table and plot is drawn from the ledger's records as they are (nothing is recomputed), so
 a plot and the table beside it always come from the same run of the same record; each record
@@ -20,8 +25,8 @@ nothing else — a user's own figure in ``plots/`` stays.
 
 Text: everything from a file (statements, titles, reasons, record keys, run ids, note tables) is rendered as text
 (``checks.harness.tables.md_text``, escaped table cells): no image, link or raw HTML of a ledger survives into
-the Markdown, and the HTML renderer (``markdown-it-py``, CommonMark with tables, raw HTML off) takes no link at all
-and no image but the report's own plots.
+the Markdown, and the HTML renderer (``markdown-it-py``, CommonMark with tables, raw HTML off) takes no link but
+the report's own to a heading of the page (``#id``) and no image but the report's own plots.
 """
 
 from __future__ import annotations
@@ -30,18 +35,18 @@ import html
 import re
 from pathlib import Path
 
-from checks.claims import ASSUMPTIONS, load_all, resolve, sort_key
+from checks.claims import ASSUMPTIONS, formula_of, load_all, resolve, section_of, sort_key
 from checks.harness.audit import a6_contrast_markdown, audit_markdown
 from checks.harness.baseline import comparable_ratio
 from checks.harness.counterexamples import counterexample_path
 from checks.harness.jsonio import check_writable, locked, now, read_json, recording, remove_own, write_json, write_together
 from checks.harness.schemas import load
 from checks.harness.store import MUTATION_PATH, freshness
-from checks.harness.tables import Markup, format_markdown_table, md_code, md_text, rate_cells, resolution_cells, resolution_line
+from checks.harness.tables import Markup, format_markdown_table, md_code, md_text, rate_cells, resolution_cells, summary_line
 from checks.harness.tables import fmt as _fmt
-from checks.tools.plots import plot_generalization, plot_rate, plot_scaling, plot_table
+from checks.tools.plots import plot_curve, plot_rate, plot_resolutions, plot_scaling, plot_table
 
-__all__ = ["findings_markdown", "render_html", "render_report"]
+__all__ = ["anchor", "findings_markdown", "render_html", "render_report", "scoreboard_markdown"]
 
 PLOTS = "plots"
 MANIFEST = "report-files.json"
@@ -104,31 +109,123 @@ def _markdown(ledger: dict, ledger_path, audit, baseline, baseline_path, mutatio
     resolve([*ledger.get("records", {}), *(baseline or {}).get("records", {})])  # a data set's records stay registered
     fresh = freshness(ledger, sorted(load_all(), key=sort_key), baseline)
 
-    lines = ["# rnn-theorems report", "", _provenance(ledger, ledger_path, baseline_path if baseline else None), ""]
-    lines += findings_markdown(records, audit, mutation, fresh)
-    lines += _false_alarm_section(Path(ledger_path).parent / "false-alarms.json")
-    lines += ["", "## All records", "", format_markdown_table(*summary_table(records))]
-    lines += [
+    body = findings_markdown(records, audit, mutation, fresh)
+    body += _false_alarm_section(Path(ledger_path).parent / "false-alarms.json")
+    body += _freshness_section(fresh)
+    body += ["", "## All records", "", format_markdown_table(*summary_table(records))]
+    body += [
         "",
         "ratio: lhs/rhs of the worst instance (rhs/lhs when both sides are negative, as for exponents); ≤ 1 iff the inequality holds; – where rhs = 0.",
     ]
-    lines += _scaling_section(records, plots)
-    lines += _calibration_section()
+    body += _resolution_section(records, plots)
+    body += _scaling_section(records, plots)
+    body += _calibration_section()
     for key, r in records.items():
-        lines += _record_section(key, r, plots, fresh["stale"].get(key))
-    lines += _notes_section(ledger.get("notes", {}), plots)
-    lines += _learning_section(records, plots)
-    lines += _real_data_section(Path(ledger_path).parent, plots)
+        body += _record_section(key, r, plots, fresh["stale"].get(key))
+    body += _notes_section(ledger.get("notes", {}), plots)
+    body += _real_data_section(Path(ledger_path).parent, plots)
     if audit:
-        lines += ["", "## Assumption audit", "", audit_markdown(audit["rows"])]
+        body += ["", "## Assumption audit", "", audit_markdown(audit["rows"])]
         contrast = a6_contrast_markdown(audit["rows"], records)
         if contrast:
-            lines += ["", "### A6 contrast: growth class per normalization (C9b, C10b, C11)", "",
-                      "Which growth class the calibrated classifier selects for Φ·κ̄ (C9b, C10b) and for the measured n* "
-                      "(C11) with the steps l ≥ 2 held to ‖X_l‖ ≤ ε(L), beside the ledger's record without A6 "
-                      "(`rnn-theorems audit --add A6 --claims C9b,C10b,C11`); c is the exponent of L^p exp(b L^c) "
-                      "when the verdict is super-polynomial.", "", contrast]
+            body += ["", "### A6 contrast: growth class per normalization (C9b, C10b, C11)", "",
+                     "Which growth class the calibrated classifier selects for Φ·κ̄ (C9b, C10b) and for the measured n* "
+                     "(C11) with the steps l ≥ 2 held to ‖X_l‖ ≤ ε(L), beside the ledger's record without A6 "
+                     "(`rnn-theorems audit --add A6 --claims C9b,C10b,C11`); c is the exponent of L^p exp(b L^c) "
+                     "when the verdict is super-polynomial.", "", contrast]
+    lines = ["# rnn-theorems report", "", _provenance(ledger, ledger_path, baseline_path if baseline else None), ""]
+    lines += scoreboard_markdown(records, fresh)
+    lines += _contents(body, records)
+    lines += body
     return "\n".join(lines) + "\n"
+
+
+STATUS_ORDER = ("holds", "vacuous", "fails", "expected-fail", "error", "not-run")
+"""The scoreboard's rows of record states, before ``missing`` and ``stale``."""
+SCOREBOARD_NAMES = 12
+"""A scoreboard row lists its records by name (linked) when it has at most this many; otherwise the count alone."""
+
+
+def scoreboard_markdown(records: dict, fresh: dict) -> list[str]:
+    """The page's first table: how many records hold, are vacuous, fail, fail as recorded findings, raised, are
+    missing from the ledger or stale in it (``checks.harness.store.freshness``), each row naming (and linking) its
+    records when there are few; the runs and profiles the records come from beneath."""
+    counts = {status: [k for k, r in records.items() if r.get("status") == status] for status in STATUS_ORDER}
+    counts.update({s: [k for k, r in records.items() if r.get("status") == s] for s in {r.get("status") for r in records.values()} - set(counts)})
+    rows = []
+    for status, keys in counts.items():
+        if keys or status in STATUS_ORDER[:5]:
+            rows.append([_bold(status) if status in ("fails", "error") and keys else status, len(keys), _names(keys, records)])
+    missing, stale = sorted(fresh["missing"], key=sort_key), sorted(fresh["stale"], key=sort_key)
+    rows.append(["missing", len(missing), _names(missing, {})])
+    rows.append(["stale", len(stale), _names(stale, records)])
+    runs = sorted({str(r.get("run")) for r in records.values() if r.get("run")})
+    profiles = sorted({str(r.get("profile")) for r in records.values() if r.get("profile")})
+    where = (f"{len(records)} records in the ledger, from {len(runs)} run(s) ({', '.join(md_code(x) for x in runs[-3:])}"
+             f"{' …' if len(runs) > 3 else ''}) under profile(s) {', '.join(md_code(p) for p in profiles) or '–'}; "
+             f"missing: registered (or in the baseline) but not in the ledger; stale: see [Missing and stale records](#{anchor('Missing and stale records')}).")
+    return ["## Scoreboard", "", format_markdown_table(["state", "records", "which"], rows), "", Markup(where), ""]
+
+
+def _names(keys: list[str], records: dict) -> Markup:
+    """The records of a scoreboard row: linked to their sections when few, else ``–`` (the count says it)."""
+    if not keys or len(keys) > SCOREBOARD_NAMES:
+        return Markup("–" if not keys else "see the table of all records")
+    return Markup(", ".join(_link(k, records) for k in keys))
+
+
+def _contents(body: list[str], records: dict) -> list[str]:
+    """The contents list: every ``##`` heading of the page's body, linked; the record sections one line per family."""
+    lines = ["## Contents", ""]
+    pending: dict[str, list[str]] = {}
+
+    def flush():
+        if pending:
+            lines.append("- Records")
+            lines.extend(f"  - {' · '.join(links)}" for links in pending.values())
+            pending.clear()
+
+    for line in body:
+        if not line.startswith("## "):
+            continue
+        text = _heading_text(line)
+        key = text.split(" — ", 1)[0]
+        if key in records and text == _section_heading(key, records[key]):
+            pending.setdefault(str(records[key].get("family") or key), []).append(_link(key, records))
+            continue
+        flush()
+        lines.append(f"- [{md_text(text)}](#{anchor(text)})")
+    flush()
+    return lines + [""]
+
+
+def _heading_text(line: str) -> str:
+    """A heading's text as a reader sees it (the Markdown line without ``#`` and without :func:`md_text`'s escapes)."""
+    return re.sub(r"\\(.)", r"\1", line.lstrip("#").strip())
+
+
+def anchor(text: str) -> str:
+    """The id of a heading (GitHub's rule for ASCII text): lower case; letters, digits, ``-`` and ``_`` kept, spaces
+    to ``-``, everything else dropped.  ``render_html`` sets it on the heading; the report's links point to it."""
+    kept = "".join(ch for ch in text.strip().lower() if ch.isascii() and (ch.isalnum() or ch in " -_"))
+    return kept.replace(" ", "-")
+
+
+def _section_heading(key: str, r: dict) -> str:
+    return f"{key} — {r.get('title', '')}"
+
+
+def _link(key: str, records: dict) -> Markup:
+    """A record's key as a link to its section (plain text when the page has no section of it)."""
+    if key not in records:
+        return Markup(md_text(key))
+    return Markup(f"[{md_text(key)}](#{anchor(_section_heading(key, records[key]))})")
+
+
+def _families_of(keys) -> str:
+    """`` (C9b, C10b)``: the id stems (before the first ``-``) of ``keys``, for a heading; empty when none."""
+    stems = sorted({k.split()[0].split("-")[0] for k in keys}, key=sort_key)
+    return f" ({', '.join(stems)})" if stems else ""
 
 
 def _provenance(ledger: dict, ledger_path, baseline_path) -> str:
@@ -158,7 +255,7 @@ def findings_markdown(records: dict, audit: dict | None, mutation: dict | None, 
         rows = []
         for k, r in failing:
             reason = r.get("expected_fail") if r["status"] == "expected-fail" else (r.get("error") or "unexpected: see the record's counterexample")
-            rows.append([k, _bold(r["status"]), _fmt(r.get("worst_margin")), reason])
+            rows.append([_link(k, records), _bold(r["status"]), _fmt(r.get("worst_margin")), reason])
         lines.append(format_markdown_table(["record", "status", "worst margin", "reason (the finding)"], rows))
     else:
         lines.append("None: every recorded claim holds on every instance tried.")
@@ -172,7 +269,7 @@ def findings_markdown(records: dict, audit: dict | None, mutation: dict | None, 
     if ranked:
 
         def rows_of(chunk):
-            return [[k, _fmt(ratio), _fmt(r.get("worst_margin")), f"{r['lhs_name']} ≤ {r['rhs_name']}"] for ratio, k, r in chunk]
+            return [[_link(k, records), _fmt(ratio), _fmt(r.get("worst_margin")), f"{r['lhs_name']} ≤ {r['rhs_name']}"] for ratio, k, r in chunk]
 
         header = ["record", "ratio", "worst margin", "inequality"]
         if len(ranked) <= 2 * EXTREMES:
@@ -198,7 +295,7 @@ def findings_markdown(records: dict, audit: dict | None, mutation: dict | None, 
             lines.append(f"No break in {len(audit['rows'])} audited claim × scenario cells.")
 
     scaling = [(k, r) for k, r in records.items() if _growth(r)]
-    lines += ["", "### L-scaling verdict per case (C9b, C10b)", ""]
+    lines += ["", f"### L-scaling verdict per case{_families_of(k for k, _ in scaling)}", ""]
     if scaling:
         rows = []
         for k, r in scaling:
@@ -207,7 +304,7 @@ def findings_markdown(records: dict, audit: dict | None, mutation: dict | None, 
             last = rows_[-1] if rows_ else {}
             rows.append(
                 [
-                    k,
+                    _link(k, records),
                     _bold(d.get("verdict", "–")),
                     d.get("selected", "–"),
                     _fmt((rate.get("stretched_exponential") or {}).get("c")),
@@ -226,7 +323,13 @@ def findings_markdown(records: dict, audit: dict | None, mutation: dict | None, 
     else:
         lines += _mutation_tables(mutation)
 
-    lines += ["", "### Missing and stale records", ""]
+    return lines
+
+
+def _freshness_section(fresh: dict) -> list[str]:
+    """The records that are missing from the ledger or stale in it, and the runs that did not complete: after the
+    findings (a partial run's missing records would otherwise fill the first screen)."""
+    lines = ["", "## Missing and stale records", ""]
     lines.append(
         f"Stale: recorded under another profile than {md_code(fresh['reference_profile'])} (the baseline's, else the latest complete run's), "
         "recorded before the baseline's record of the same key, or no longer registered. Missing: registered (or in the baseline) but not in this ledger."
@@ -308,7 +411,7 @@ def summary_table(records: dict) -> tuple[list[str], list[list]]:
         slope, ci, claimed = rate_cells(r)
         rows.append(
             [
-                key,
+                _link(key, records),
                 r["status"],
                 r["instances"],
                 _fmt(r["worst_margin"]),
@@ -326,22 +429,23 @@ def summary_table(records: dict) -> tuple[list[str], list[list]]:
 
 
 def _scaling_section(records: dict, plots: Path) -> list[str]:
-    """Φ·κ̄ against L: the table and the plot from the same records (the ledger's C9b / C10b)."""
+    """Φ·κ̄ against L: the table and the plot from the same records (the growth records: their rate names a power-law
+    fit and their details the growth classes and the rows of Φ·κ̄)."""
     cases = [
-        {"case": k.split("-", 1)[1], "record": k, **{f: r["details"][f] for f in ("rows", "verdict", "selected", "growth_classes")}}
+        {"case": k.split("-", 1)[-1], "record": k, **{f: r["details"][f] for f in ("rows", "verdict", "selected", "growth_classes")}}
         for k, r in records.items()
-        if k.startswith(("C9b-", "C10b-")) and (r.get("details") or {}).get("growth_classes") and (r["details"].get("rows"))
+        if _growth(r) and (r.get("details") or {}).get("growth_classes") and (r["details"].get("rows"))
     ]
     if not cases:
         return []
     lengths = sorted({row["L"] for c in cases for row in c["rows"]})
     table = [[L] + [_fmt(next((row["phi_kappa"] for row in c["rows"] if row["L"] == L), None)) for c in cases] for L in lengths]
-    png = _plot("the C9b, C10b records", plot_scaling, cases, plots / "ledger_scaling.png",
+    png = _plot(f"the growth records{_families_of(c['record'] for c in cases)}", plot_scaling, cases, plots / "ledger_scaling.png",
                 title=f"Φ·κ̄ against L = {lengths[0]} … {lengths[-1]} (ledger records)")
     runs = sorted({str(records[c["record"]].get("run", "–")) for c in cases})
     return [
         "",
-        "## Φ·κ̄ against L (C9b, C10b)",
+        f"## Φ·κ̄ against L{_families_of(c['record'] for c in cases)}",
         "",
         f"Table and plot from the same ledger records ({len(cases)} cases, L = {lengths[0]} … {lengths[-1]}; run(s) {', '.join(md_code(r) for r in runs)}). "
         "Lines: the growth class AICc selects (dashed where super-polynomial).",
@@ -375,7 +479,11 @@ def _calibration_section() -> list[str]:
 
 
 def _record_section(key: str, r: dict, plots: Path, stale: str | None) -> list[str]:
-    lines = ["", f"## {md_text(key)} — {md_text(r['title'])}", "", f"**Statement.** {md_text(r['statement'])}", ""]
+    section = section_of(r.get("claim"))
+    lines = ["", f"## {md_text(_section_heading(key, r))}", "", f"**Statement.** {md_text(r['statement'])}", ""]
+    formula = formula_of(r.get("claim"))
+    if formula:
+        lines += ["```math", formula, "```", ""]
     assumed = "; ".join(f"{md_text(a)} ({md_text(ASSUMPTIONS.get(a, a) if isinstance(a, str) else a)})" for a in r["assumptions"]) or "none"
     lines.append(f"**Assumptions.** {assumed}; scenario: {md_text(r['scenario'] or 'all assumptions hold')}.")
     lines.append("")
@@ -414,18 +522,15 @@ def _record_section(key: str, r: dict, plots: Path, stale: str | None) -> list[s
         png = _plot(f"record {key!r}", plot_rate, r, plots / f"{_slug(key)}_rate.png")
         if png:
             lines += ["", f"![{key} rate plot]({PLOTS}/{png.name})"]
-    if resolution_line(key, r):
-        lines += ["", f"**Resolution.** {md_text(resolution_line(key, r))}."]
+    if summary_line(key, r):
+        lines += ["", f"**Resolution.** {md_text(summary_line(key, r))}."]
     if r.get("mutation"):
         s = r["mutation"]
         survivors = ", ".join(str(x.get("mutant")) for x in s.get("survivors", []) if isinstance(x, dict)) or "none"
         crashes = ", ".join(str(x.get("mutant")) for x in s.get("crashes", []) if isinstance(x, dict)) or "none"
         lines += ["", f"**Mutation score.** {md_text(s.get('killed'))}/{md_text(s.get('in_scope'))} killed by a failing check "
                   f"(profile {md_text(s.get('profile'))}); crash-killed: {md_text(crashes)}; survivors: {md_text(survivors)}."]
-    rows = (r.get("details") or {}).get("rows")
-    if r["claim"] == "C7" and _table_rows(rows) and all(k in rows[0] for k in ("n", "test_loss", "bound", "random_label_bound")):
-        png = _plot(f"record {key!r}", plot_generalization, rows, plots / f"{_slug(key)}_generalization.png")
-        lines += ["", format_markdown_table(list(rows[0]), [[_fmt(v) for v in row.values()] for row in rows]), "", f"![C7]({PLOTS}/{png.name})"]
+    lines += _hook_table_and_plot(key, r, section, plots)
     cx = counterexample_path(r["claim"], r.get("scenario"))
     if r["status"] in ("fails", "expected-fail") and cx.exists():
         lines += ["", f"Counterexample kept at {md_code(cx)}; replay with {md_code(f'rnn-theorems replay {cx}')}."]
@@ -453,22 +558,42 @@ def _notes_section(notes: dict, plots: Path) -> list[str]:
     return lines
 
 
-def _learning_section(records: dict, plots: Path) -> list[str]:
-    """C11: the certificate (Φ·κ̄ / var y, in the relative error's units) beside the measured n*(L), from the ledger."""
-    from checks.tools.plots import plot_table
+def _rows_at(r: dict, where: str | None) -> list[dict] | None:
+    """The rows a record's hook names (``"points"``: one per instance; else a key of the worst instance's details)."""
+    if where is None:
+        return None
+    rows = r.get("points") if where == "points" else (r.get("details") or {}).get(where)
+    return rows if _table_rows(rows) else None
 
+
+def _hook_table_and_plot(key: str, r: dict, section, plots: Path) -> list[str]:
+    """The table and the plot a record declares (``Claim.report``: ``checks.claims.record.ReportSection``)."""
     lines = []
-    for key, r in records.items():
-        rows = (r.get("details") or {}).get("rows") if key.startswith("C11-") else None
-        if not _table_rows(rows):
-            continue
-        table = [{"L": x.get("L"), "n*": x.get("n_star"), "Φκ̄ / var y": x.get("phi_kappa_rel"), "iterations": x.get("iterations")} for x in rows]
-        png = _plot(f"record {key!r}", plot_table, f"{key}: certificate vs measured", table, "L", ["n*", "Φκ̄ / var y", "iterations"],
-                    plots / f"{_slug(key)}_certificate.png", "sequence length L", "samples / iterations")
-        lines += ["", f"## {md_text(key)}: certificate against measured complexity", "",
-                  format_markdown_table(list(table[0]), [[_fmt(v) for v in x.values()] for x in table]),
-                  "", f"![{md_text(key)}]({PLOTS}/{png.name})"]
+    rows = _rows_at(r, section.table)
+    if rows:
+        columns = list(section.columns or [c for c in rows[0] if isinstance(rows[0][c], (int, float, str, bool, type(None)))])
+        lines += ["", format_markdown_table(columns, [[_fmt(row.get(c)) for c in columns] for row in rows])]
+    spec = section.plot
+    plotted = _rows_at(r, spec.rows) if spec is not None else None
+    if plotted:
+        png = _plot(f"record {key!r}", plot_curve, plotted, spec, plots / f"{_slug(key)}_curve.png", title=f"{key}: {spec.title}")
+        if png:
+            lines += ["", f"![{md_text(key)}: {md_text(spec.title)}]({PLOTS}/{png.name})"]
     return lines
+
+
+def _resolution_section(records: dict, plots: Path) -> list[str]:
+    """Every record's resolution (the smallest change of its resolved quantity that flips its verdict) as one plot,
+    a panel per unit."""
+    rows = [(k, r["resolution"]) for k, r in records.items() if isinstance(r.get("resolution"), dict) and r["resolution"].get("unit")]
+    if not rows:
+        return []
+    png = _plot("the records' resolutions", plot_resolutions, rows, plots / "resolutions.png")
+    return ["", "## Resolution of each record", "",
+            "The smallest change of each record's resolved quantity that would flip its verdict (docs/claims.md, "
+            "\"Verdicts\"), one panel per unit: a factor as its excess over 1 (×(1 + x)), a shift as it is; a bar at the "
+            "searched limit where no change up to it flips the verdict.  Small means a small error would be seen.", "",
+            f"![Resolution of each record]({PLOTS}/{png.name})"]
 
 
 def _real_data_section(results: Path, plots: Path) -> list[str]:
@@ -530,20 +655,57 @@ tr:nth-child(even) td { background: #fafafa; }
 code, pre { font-family: ui-monospace, monospace; font-size: 0.9em; white-space: pre-wrap; overflow-wrap: anywhere; }
 img { max-width: 100%; height: auto; }
 h2 { border-bottom: 1px solid #ddd; padding-bottom: 0.2em; margin-top: 1.6em; }
+.formula { margin: 0.6em 0 0.9em; overflow-x: auto; overflow-y: hidden; font-size: 1.1em; }
+math[display="block"] { text-align: left; margin-left: 0; }
+a { color: #0b57d0; text-decoration: none; }
+a:hover { text-decoration: underline; }
 """
 
 
 def render_html(md: str, title: str = "rnn-theorems report") -> str:
     """A standalone HTML page rendered from the report's Markdown (CommonMark + tables, markdown-it-py): raw HTML
-    off, no link or autolink at all, and an image only when it is one of the report's own plots (``plots/*.png``) —
-    whatever the Markdown holds, the page loads nothing from elsewhere and links nowhere."""
+    off; a link only to a heading of the page itself (``#id``; every heading gets its :func:`anchor` as id) and an
+    image only when it is one of the report's own plots (``plots/*.png``) — whatever the Markdown holds, the page
+    loads nothing from elsewhere and links nowhere else.  A ```` ```math ```` block (a record's ``Claim.formula``) is
+    rendered as MathML (``latex2mathml``; the LaTeX as text where it cannot be converted): no script, no font fetched."""
     from markdown_it import MarkdownIt
 
-    renderer = MarkdownIt("commonmark", {"html": False}).enable("table").disable(["link", "autolink"])
-    renderer.validateLink = lambda url: bool(_OWN_IMAGE.fullmatch(url))
+    renderer = MarkdownIt("commonmark", {"html": False}).enable("table").disable("autolink")
+    renderer.validateLink = lambda url: bool(_OWN_IMAGE.fullmatch(url) or _OWN_ANCHOR.fullmatch(url))
+    renderer.core.ruler.push("heading_ids", _heading_ids)
+
+    def fence(self, tokens, idx, options, env):
+        if tokens[idx].info.strip() == "math":
+            return _mathml(tokens[idx].content)
+        return self.fence(tokens, idx, options, env)
+
+    renderer.add_render_rule("fence", fence)
     body = renderer.render(md)
     return (
         f'<!doctype html>\n<html lang="en">\n<head>\n<meta charset="utf-8">\n<meta name="generator" content="rnn-theorems">\n'
         f'<title>{html.escape(title)}</title>\n'
         f'<meta name="viewport" content="width=device-width, initial-scale=1">\n<style>{_CSS}</style>\n</head>\n<body>\n{body}</body>\n</html>\n'
     )
+
+
+_OWN_ANCHOR = re.compile(r"#[a-z0-9_-]+")
+"""The only link targets the HTML renders: a heading of the page (:func:`anchor`)."""
+
+
+def _heading_ids(state) -> None:
+    """markdown-it core rule: every heading gets the id :func:`anchor` of its text (the target of the report's links)."""
+    for i, token in enumerate(state.tokens):
+        if token.type == "heading_open" and i + 1 < len(state.tokens):
+            text = "".join(c.content for c in state.tokens[i + 1].children or [] if c.type in ("text", "code_inline"))
+            token.attrSet("id", anchor(text))
+
+
+def _mathml(tex: str) -> str:
+    """A record's LaTeX formula as display MathML (rendered by the browser itself); the LaTeX as text when
+    ``latex2mathml`` cannot convert it."""
+    try:
+        from latex2mathml.converter import convert
+
+        return f'<div class="formula">{convert(tex.strip(), display="block")}</div>\n'
+    except Exception:  # noqa: BLE001 - any converter failure: the formula stays readable as its LaTeX
+        return f'<pre class="formula">{html.escape(tex.strip())}</pre>\n'
