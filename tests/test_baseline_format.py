@@ -109,6 +109,11 @@ def test_the_writer_drops_what_no_comparison_reads(tmp_path):
               "details": {"rows": [1, 2]}, "title": "t", "mutation": {"survivors": []}, "reproduce": {"seed": 3}}
     assert compact(record) == {"claim": "C1", "status": "holds", "worst_margin": 0.25, "rate": None, "implied_constant": None,
                                "reproduce": {"seed": 3}}
+    guarded = dict(record, resolution={"value": 1.4, "unit": "factor", "direction": "to fail", "what": "w", "limit": 1e6},
+                   guards={"held-out": {"holds": True, "lhs": 0.8, "rhs": 1.0, "statement": "s", "details": {"z": [1, 2]}}})
+    kept = compact(guarded)
+    assert kept["resolution"] == {"value": 1.4, "unit": "factor", "direction": "to fail"}
+    assert kept["guards"] == {"held-out": {"holds": True, "lhs": 0.8, "rhs": 1.0, "statement": "s"}}
 
 
 def test_converting_something_else_is_one_line_naming_it(tmp_path, capsys):

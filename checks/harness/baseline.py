@@ -29,6 +29,7 @@ __all__ = [
     "BASELINE_PATH",
     "INSTANCE_FRACTION",
     "NOT_KEPT",
+    "RESOLUTION_KEPT",
     "ROUNDOFF_FLOOR",
     "TOLERANCES",
     "Diff",
@@ -105,9 +106,21 @@ line): the pytest plugin starts the claim tests longest first by it (``pytest_pl
 (a record's per-instance curve, ``Claim.report.point``) are the report's: nothing compares them."""
 
 
+RESOLUTION_KEPT = ("value", "unit", "direction")
+"""What a baseline keeps of a record's resolution: the number, its unit and which way it flips the verdict (how it
+is measured is the registry's, ``checks.claims.Resolution``)."""
+
+
 def compact(record: dict) -> dict:
-    """A ledger record as a baseline keeps it: every field but :data:`NOT_KEPT`, values unchanged (bit for bit)."""
-    return {k: v for k, v in record.items() if k not in NOT_KEPT}
+    """A ledger record as a baseline keeps it: every field but :data:`NOT_KEPT`, values unchanged (bit for bit), the
+    resolution as :data:`RESOLUTION_KEPT` and each guard's verdict and sides without its working (``details``)."""
+    out = {k: v for k, v in record.items() if k not in NOT_KEPT}
+    if isinstance(out.get("resolution"), dict):
+        out["resolution"] = {k: out["resolution"][k] for k in RESOLUTION_KEPT if k in out["resolution"]}
+    if isinstance(out.get("guards"), dict):
+        out["guards"] = {name: {k: v for k, v in g.items() if k != "details"} if isinstance(g, dict) else g
+                         for name, g in out["guards"].items()}
+    return out
 
 
 def baseline_from(records: dict, profile: str, notes: dict | None = None, accepted: dict | None = None) -> dict:
