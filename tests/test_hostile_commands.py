@@ -32,6 +32,7 @@ from pathlib import Path
 
 import pytest
 from hypothesis import strategies as st
+from test_results_store import read_only_dir  # noqa: F401  (a fixture: one home, tests/test_results_store.py)
 
 from checks.claims import Claim, Measurement, Twin, register, unregister
 from checks.harness import jsonio
@@ -591,29 +592,6 @@ def test_a_ctrl_c_inside_a_garbage_collector_callback_still_stops_the_command():
                 time.sleep(0.01)
 
 
-@pytest.fixture
-def read_only_dir(tmp_path):
-    """A folder this process cannot write (chmod for a user; the immutable attribute for root)."""
-    folder = tmp_path / "ro"
-    folder.mkdir()
-    undo = None
-    if os.geteuid() != 0:
-        folder.chmod(0o555)
-        undo = lambda: folder.chmod(0o755)
-    elif subprocess.run(["chattr", "+i", str(folder)], capture_output=True).returncode == 0:
-        undo = lambda: subprocess.run(["chattr", "-i", str(folder)])
-    try:
-        (folder / "probe").touch()
-        (folder / "probe").unlink()
-        writable = True
-    except OSError:
-        writable = False
-    if writable:
-        if undo:
-            undo()
-        pytest.skip("cannot make a read-only folder here (root without chattr)")
-    yield folder
-    undo()
 
 
 @pytest.mark.parametrize(
@@ -629,7 +607,7 @@ def read_only_dir(tmp_path):
     ],
     ids=lambda a: a[0],
 )
-def test_an_output_folder_that_cannot_be_written_is_found_before_any_work(tmp_path, monkeypatch, capsys, read_only_dir, args):
+def test_an_output_folder_that_cannot_be_written_is_found_before_any_work(tmp_path, monkeypatch, capsys, read_only_dir, args):  # noqa: F811
     """Defect 10 (part): `data` and `learning-curve` computed for minutes before finding their folder read-only."""
     monkeypatch.chdir(tmp_path)
     write_json("ledger.json", {"profile": "ci", "records": {}, "runs": [], "notes": {}})
