@@ -303,6 +303,17 @@ def test_a_symlinked_output_is_written_through_the_link(tmp_path):
     assert sorted(p.name for p in target.parent.iterdir()) == ["baseline.json"]  # no temporary file left
 
 
+def test_a_file_of_another_kind_is_named_as_what_it_holds(tmp_path, capsys):
+    """``report --ledger ledger-baseline.json`` (or ``verify --ledger`` a baseline) said "record 'C1': field 'title' is
+    missing": true, but it sends the user looking for a damaged ledger.  The line says the file holds a baseline."""
+    baseline = tmp_path / "b.json"
+    baseline.write_text((ROOT / "ledger-baseline.json").read_text())
+    with pytest.raises(ValueError, match="holds a baseline"):
+        load(baseline, "ledger")
+    assert main(["report", "--ledger", str(baseline), "--out", str(tmp_path / "r")]) == 2
+    assert "holds a baseline" in _line(capsys.readouterr().err)
+
+
 # ----------------------------------------------------------------------------------- 4, 8, 9. the report
 
 
