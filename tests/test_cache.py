@@ -71,6 +71,17 @@ def test_a_stale_or_foreign_file_is_not_read(cache_at):
     assert cache.cached("test", {"a": 1}, lambda: 3) == 3
 
 
+def test_an_unusable_cache_folder_computes_without_it(tmp_path, monkeypatch):
+    """``RNN_THEOREMS_CACHE_DIR`` naming a file (or a folder that cannot be written): the result is computed as without
+    a cache, with one warning naming the variable, never a traceback that turns a record into an error."""
+    blocker = tmp_path / "a-file"
+    blocker.write_text("not a folder")
+    monkeypatch.setenv(cache.CACHE_ENV, str(blocker))
+    with pytest.warns(UserWarning, match=cache.CACHE_ENV):
+        assert cache.cached("test", {"a": 1}, lambda: {"v": (1.5,)}) == {"v": [1.5]}
+    assert blocker.read_text() == "not a folder"
+
+
 SMALL_NETWORK = {"target": "last-linear", "L": 2, "n": 24, "seed": 5, "heavy_tailed_labels": False,
                  "network": {"widths": [16, 32], "cap": 40}}
 

@@ -123,6 +123,22 @@ def test_reuse_fails_the_comparison_alone(reuse, noise):
     assert out["details"]["worst"]["z"] < 0  # the test loss is too small for what the training sample predicts
 
 
+@pytest.mark.parametrize("mutant", ["c7-test-noisy-copies", "c11-test-noisy-copies"])
+def test_the_noisy_copy_mutants_make_noisy_copies_not_exact_ones(mutant):
+    """The catalog's noisy-copy mutants stand for augmented copies that the copy check cannot see (5% noise: ≥ 10³ ×
+    ``COPY_DISTANCE`` from every training sequence), so that the comparison is what kills them.  C7's drew its noise
+    from the training inputs' own seed: the noise of row k was the unnormalized training row k, and after
+    renormalization 183 of 2000 test sequences were training sequences to round-off (distance 0 or 2e-8)."""
+    from checks.harness.mutants import MUTANTS
+
+    with MUTANTS[mutant].applied():
+        if mutant.startswith("c7"):
+            X, _, Xt, _ = g._sample("last-linear", 3, 300, 12345, False, False)
+        else:
+            X, Xt = sample_inputs(300, 4, 4, 0, stream=TRAIN_STREAM), sample_inputs(300, 4, 4, 0, stream=TEST_STREAM)
+    assert nearest_distance(Xt, X) > 1e3 * COPY_DISTANCE
+
+
 def test_a_copy_fails_the_guard_whatever_the_comparison():
     check = {"z": 0.0}
     assert guard([check], [check], 0.0)["lhs"] == math.inf
@@ -140,3 +156,17 @@ def test_nested_comparisons_see_a_test_set_from_the_training_stream():
         z = np.array([c["z"] for c in checks])
         assert (z < -4).all() if leak else (np.abs(z) < 3).all()
         assert (guard(checks, checks[-1:], math.inf)["lhs"] > 1) == leak
+
+
+@pytest.mark.parametrize("args, message", [
+    (["data", "--runs", str(10**11)], "--runs must be between 1 and 1000"),
+    (["data", "--first-salt", str(2**40)], "--first-salt must be between 1 and 4294967295"),
+])
+def test_held_out_alarms_bounds_its_options_up_front(args, message, capsys):
+    """``python -m checks.harness.held_out_alarms data --runs 10**11`` ran on (a run at a time, for ever); a salt beyond
+    the generators' seed range reached them.  Refused at once, exit 2, naming the option and its bounds."""
+    from checks.harness.held_out_alarms import main
+
+    with pytest.raises(SystemExit) as e:
+        main(args)
+    assert e.value.code == 2 and message in capsys.readouterr().err

@@ -290,6 +290,31 @@ def test_the_writer_tells_kinds_apart_and_replaces_only_its_own(tmp_path):
     assert (tmp_path / "pipe").is_fifo()
 
 
+def test_a_symlinked_output_is_written_through_the_link(tmp_path):
+    """A baseline or ledger kept as a symlink (to a shared copy): the file it points to is rewritten and the link
+    stays a link.  ``os.replace`` onto the link's own path replaced the link by a private regular file, so the shared
+    file silently kept its old content (``python -m checks.harness.baseline link.json`` said "converted")."""
+    target = tmp_path / "shared" / "baseline.json"
+    target.parent.mkdir()
+    write_json(target, {"rows": [], "scores": {}}, kind="mutation")
+    link = tmp_path / "link.json"
+    link.symlink_to(target)
+    write_json(link, {"rows": [], "scores": {"C3a": {}}}, kind="mutation")
+    assert link.is_symlink() and json.loads(target.read_text())["scores"] == {"C3a": {}}
+    assert sorted(p.name for p in target.parent.iterdir()) == ["baseline.json"]  # no temporary file left
+
+
+def test_a_file_of_another_kind_is_named_as_what_it_holds(tmp_path, capsys):
+    """``report --ledger ledger-baseline.json`` (or ``verify --ledger`` a baseline) said "record 'C1': field 'title' is
+    missing": true, but it sends the user looking for a damaged ledger.  The line says the file holds a baseline."""
+    baseline = tmp_path / "b.json"
+    baseline.write_text((ROOT / "ledger-baseline.json").read_text())
+    with pytest.raises(ValueError, match="holds a baseline"):
+        load(baseline, "ledger")
+    assert main(["report", "--ledger", str(baseline), "--out", str(tmp_path / "r")]) == 2
+    assert "holds a baseline" in _line(capsys.readouterr().err)
+
+
 # ----------------------------------------------------------------------------------- 4, 8, 9. the report
 
 

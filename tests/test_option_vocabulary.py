@@ -97,5 +97,22 @@ def test_replaced_names_still_work(argv, dest, value):
     assert getattr(build_parser().parse_args(argv), dest) == value
 
 
+@pytest.mark.parametrize("argv", [
+    ["mutate", "--json", "a.json", "--out", "b.json"],
+    ["mutate", "--out", "b.json", "--json", "a.json"],
+    ["false-alarms", "--json=a.json", "--out=b.json"],
+    ["learning-curve", "--out", "b.json", "--json", "a.json"],
+    ["sweep", "--workers", "2", "--serial"],
+])
+def test_an_old_name_and_its_replacement_together_are_refused(argv, capsys):
+    """``mutate --json a.json --out b.json`` wrote b.json and dropped a.json without a word (the later option won):
+    two names of one option given together are a usage error naming both."""
+    with pytest.raises(SystemExit) as e:
+        build_parser().parse_args(argv)
+    assert e.value.code == 2
+    err = capsys.readouterr().err
+    assert len(err.strip().splitlines()) == 1 and "given together" in err
+
+
 def test_the_readme_table_is_the_vocabulary():
     assert vocabulary_markdown() in (ROOT / "README.md").read_text()

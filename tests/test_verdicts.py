@@ -54,6 +54,21 @@ def test_a_move_between_holds_and_vacuous_is_a_baseline_diff():
     assert [d.field for d in compare(holds, vacuous)] == ["status"]
 
 
+def test_a_record_that_stops_being_flippable_is_a_baseline_diff():
+    """A record that still reads ``holds`` but whose resolution went from a number (×4 flips it) to none (no change up
+    to the limit flips it: an error of any size is no longer seen) is a diff; it was not (only the status was read)."""
+    seen = {"records": {"C3c": _record("C3c", Measurement(lhs=0.25, rhs=1.0))}}
+    assert seen["records"]["C3c"]["resolution"]["value"] == 4.0
+    blind = json.loads(json.dumps(seen))
+    blind["records"]["C3c"]["resolution"]["value"] = None
+    assert [d.field for d in compare(blind, seen)] == ["resolution"]
+    assert [d.field for d in compare(seen, blind)] == ["resolution"]
+    assert compare(seen, json.loads(json.dumps(seen))) == []
+    older = json.loads(json.dumps(seen))
+    del older["records"]["C3c"]["resolution"]  # a baseline written before resolutions: nothing to compare
+    assert compare(blind, older) == []
+
+
 def test_a_failed_guard_fails_the_record_even_a_recorded_finding():
     bad = Guard("held-out", lhs=3.0, rhs=1.0, statement="test set not seen")
     assert not Measurement(lhs=0.1, rhs=1.0, guards=(bad,)).holds and Measurement(lhs=0.1, rhs=1.0, guards=(bad,)).satisfied

@@ -10,7 +10,8 @@ workers or dask tasks: :func:`cached` keys a result by a hash of
 
 and stores it under ``results/cache/<kind>-<hash>.json`` (``RNN_THEOREMS_CACHE_DIR`` moves it; ``off`` disables it),
 written atomically (a temporary file in the same folder, then ``os.replace``) under a per-key file lock, so a second
-process waits for the first instead of computing the same result.
+process waits for the first instead of computing the same result.  A folder that cannot be used (the variable naming
+a file, a read-only folder) costs the reuse only: the result is computed as without a cache, with a warning.
 
 A cache never changes a result: a computed value is stored as JSON and the value returned is always the JSON read
 back (computed or not), so a record is the same with and without the cache (``tests/test_cache.py`` compares them).
@@ -22,6 +23,7 @@ import hashlib
 import json
 import os
 import tempfile
+import warnings
 from collections.abc import Callable
 from contextlib import contextmanager
 from functools import lru_cache
@@ -102,13 +104,25 @@ def cached(kind: str, content, compute: Callable[[], object]):
         return found[0]
     from filelock import FileLock
 
-    folder.mkdir(parents=True, exist_ok=True)
-    with FileLock(str(path) + ".lock", timeout=LOCK_TIMEOUT):
+    try:
+        folder.mkdir(parents=True, exist_ok=True)
+        lock = FileLock(str(path) + ".lock", timeout=LOCK_TIMEOUT)
+        lock.acquire()
+    except OSError as e:  # a file, a device or a read-only folder: a cache must never turn a result into an error
+        warnings.warn(f"{CACHE_ENV}: cannot use the cache folder {folder} ({e.strerror or e}); computing without the "
+                      f"cache (set {CACHE_ENV} to a writable folder, or to 'off')", stacklevel=2)
+        return _round_trip(compute())
+    try:
         found = _read(path, key)  # another process may have written it while this one waited
         if found is not None:
             return found[0]
         value = _round_trip(compute())
-        _write_atomic(path, {"key": key, "value": value})
+        try:
+            _write_atomic(path, {"key": key, "value": value})
+        except OSError as e:  # the result stands; only its copy is lost
+            warnings.warn(f"{CACHE_ENV}: cannot write {path} ({e.strerror or e}); the result is not cached", stacklevel=2)
+    finally:
+        lock.release()
     return value
 
 

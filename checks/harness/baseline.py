@@ -185,7 +185,8 @@ def _moved(name: str, base, cur, scale: float = 1.0) -> bool:
 
 
 def compare(current: dict, baseline: dict, claims: set[str] | None = None) -> list[Diff]:
-    """Differences that matter between two ledgers: a status flip, a baseline record missing from the run, markedly
+    """Differences that matter between two ledgers: a status flip, a resolution that appears or disappears (a record
+    that no change up to its limit flips any more, or one that became flippable), a baseline record missing from the run, markedly
     fewer instances (:data:`INSTANCE_FRACTION`), or a margin, ratio, slope, implied constant or compared headline that
     moved beyond its tolerance (:data:`TOLERANCES`, relative to its own size, with the :data:`ROUNDOFF_FLOOR`).
 
@@ -208,6 +209,10 @@ def compare(current: dict, baseline: dict, claims: set[str] | None = None) -> li
         if bi is not None and ci is not None and not ci >= INSTANCE_FRACTION * bi:
             diffs.append(Diff(key, "instances", bi, ci, f">= {INSTANCE_FRACTION:.0%} of baseline (the strategy yields far "
                                                         "fewer instances: filtered by assumptions or a changed strategy)"))
+        b_res, c_res = b.get("resolution"), c.get("resolution")
+        if b_res and c_res and b_res.get("direction") == c_res.get("direction") and (b_res.get("value") is None) != (c_res.get("value") is None):
+            diffs.append(Diff(key, "resolution", b_res.get("value"), c_res.get("value"),
+                              "a resolution on both sides or on neither (none: no change up to the limit flips the verdict)"))
         b_sides, c_sides = (b.get("lhs"), b.get("rhs")), (c.get("lhs"), c.get("rhs"))
         if not all(math.isfinite(v) for v in (*b_sides, *c_sides) if v is not None):  # never compared away
             diffs.append(Diff(key, "lhs, rhs", b_sides, c_sides, "finite numbers"))

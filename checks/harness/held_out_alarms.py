@@ -46,6 +46,10 @@ C7_EXPERIMENTS = 64
 NETWORK_SHARE = 4
 NETWORK_CELLS = ((3, 300), (3, 400))
 NETWORK_TARGETS = ("first-linear", "middle-linear", "last-linear")
+MAX_RUNS = 1000
+"""``--runs``: the bound of ``rnn-theorems false-alarms --runs`` (one C7 or C11 run takes minutes)."""
+MAX_SALT = 2**32 - 1
+"""``--first-salt``: the range numpy's and torch's generators take a seed from (a data run seeds its split with it)."""
 SALT_KEY = 23
 """Seeds of the runs: ``derive_seed(SALT_KEY, salt, k)``, a stream no record draws from."""
 
@@ -138,8 +142,11 @@ def main(argv=None) -> int:
     parser.add_argument("--first-salt", type=int, default=1)
     parser.add_argument("--reuse", type=float, default=0.0, help="fraction of every test set taken from the training set")
     args = parser.parse_args(argv)
-    if args.runs < 1 or args.first_salt < 1:
-        parser.error("--runs and --first-salt must be integers >= 1 (salt 0 is the records' own seeds)")
+    if not 1 <= args.runs <= MAX_RUNS:
+        parser.error(f"--runs must be between 1 and {MAX_RUNS} (a C7 or C11 run takes minutes), got {args.runs}")
+    if not 1 <= args.first_salt <= MAX_SALT:
+        parser.error(f"--first-salt must be between 1 and {MAX_SALT} (salt 0 is the records' own seeds; the generators "
+                     f"take seeds below 2**32), got {args.first_salt}")
     if not 0 <= args.reuse <= 1:
         parser.error("--reuse is a fraction in [0, 1]")
     use_fixed_threads()

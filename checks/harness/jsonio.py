@@ -5,7 +5,8 @@ report page and plot is written by :func:`write_json`, :func:`write_text`, :func
 :func:`write_together`:
 
 * **atomic**: a temporary file in the target's folder, then ``os.replace`` — a reader (or a full disk, a
-  Ctrl-C, a SIGKILL) sees the old file or the new one, never a part;
+  Ctrl-C, a SIGKILL) sees the old file or the new one, never a part; a target that is a symlink is written through
+  (the file it points to is replaced, the link kept);
 * **of its own kind only**: an existing target must hold the same kind of file (:func:`file_kind`: a ledger, a
   baseline, a mutation table, a plot this suite drew, …); a file of another kind, or not the suite's at all, is
   refused with one line naming the file and what it holds (an empty file holds nothing and may be written);
@@ -309,6 +310,8 @@ def write_together(items, *, what: str | None = None) -> None:
     try:
         for path, data, kind in items:
             path = Path(path)
+            if path.is_symlink():  # write through the link: a rename onto it would replace the link, not its file
+                path = Path(os.path.realpath(path))
             kinds[path] = kind
             if not path.name:
                 raise OutputError(f"{_name(kind, what)}: empty file name")

@@ -280,6 +280,10 @@ def _split_with_replacement(original):
     return training_split
 
 
+NOISE_STREAM = 4
+"""``derive_seed`` key of the noisy-copy mutant's noise (C7's sample streams are 1 to 3, its training inputs ``seed``)."""
+
+
 def _c7_test_reuses_training(mode: str, noise: float = 0.0, fraction: float = 1.0):
     """C7's sample where the test inputs reuse the training inputs: ``"seed"`` — drawn from the training seed (the
     test stream's ``derive_seed`` forgotten: the first ``min(n, N_TEST)`` test sequences *are* the training ones);
@@ -298,7 +302,10 @@ def _c7_test_reuses_training(mode: str, noise: float = 0.0, fraction: float = 1.
                 reused = round(fraction * g.N_TEST)
                 copies = X[torch.arange(reused) % n]
                 if noise:
-                    step = torch.randn(copies.shape, generator=torch.Generator().manual_seed(seed), dtype=copies.dtype)
+                    # a stream of its own: the training inputs are drawn from ``seed`` itself, and noise from it would be
+                    # row k's own unnormalized draw, so renormalizing would give the training row back (an exact copy)
+                    noise_gen = torch.Generator().manual_seed(g.derive_seed(seed, NOISE_STREAM))
+                    step = torch.randn(copies.shape, generator=noise_gen, dtype=copies.dtype)
                     copies = copies + noise * step / math.sqrt(copies.shape[-1])
                     copies = copies / copies.norm(dim=-1, keepdim=True)
                 Xt = torch.cat([copies, Xt[reused:]])

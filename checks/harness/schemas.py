@@ -9,7 +9,7 @@ import math
 import sys
 from pathlib import Path
 
-from checks.harness.jsonio import LOCK_TIMEOUT, check_writable, locked, read_json, write_json
+from checks.harness.jsonio import KINDS, LOCK_TIMEOUT, check_writable, json_kind, locked, read_json, write_json
 
 __all__ = ["SQUARE_LIMIT", "STATUSES", "SchemaError", "check_instance", "load", "update", "validate"]
 
@@ -186,8 +186,16 @@ def validate(data, kind: str, path: Path | str = "<data>"):
 
 
 def load(path: Path | str, kind: str):
-    """Read and validate a file of ``kind`` (see :func:`validate`): every failure is one line naming the file."""
-    return validate(read_json(path, kind), kind, path)
+    """Read and validate a file of ``kind`` (see :func:`validate`): every failure is one line naming the file, and
+    what the file holds when that is another kind the suite writes (a baseline given as a ledger)."""
+    data = read_json(path, kind)
+    try:
+        return validate(data, kind, path)
+    except ValueError as e:
+        found = json_kind(data)
+        if found is None or found == "records" or found == kind:
+            raise
+        raise ValueError(f"{e} (the file holds {KINDS[found]}, not {KINDS.get(kind, kind)})") from None
 
 
 def update(path: Path | str, kind: str, change, *, what: str | None = None, empty=dict, timeout: float = LOCK_TIMEOUT):

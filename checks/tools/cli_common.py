@@ -176,6 +176,18 @@ class Parser(argparse.ArgumentParser):
     def error(self, message):
         self.exit(EXIT_USAGE, f"{self.prog}: error: {message} (see {self.prog} --help)\n")
 
+    def parse_known_args(self, args=None, namespace=None):
+        """Parse, refusing a :data:`DEPRECATED` name given together with its replacement (``--json a --out b``: the
+        later one would win without a word)."""
+        parsed, rest = super().parse_known_args(args, namespace)
+        arg_strings = [str(a).split("=", 1)[0] for a in (sys.argv[1:] if args is None else args)]
+        for dest, old in (getattr(parsed, "given_as", None) or {}).items():
+            names = [o for a in self._actions if a.dest == dest and not isinstance(a, DeprecatedAlias) for o in a.option_strings]
+            given = [a for a in arg_strings if a.startswith("--") and len(a) > 2 and any(n.startswith(a) for n in names)]
+            if given:
+                self.error(f"{old} and {given[0]} given together: {old} is the old name of {given[0]}; give one")
+        return parsed, rest
+
 
 class scheduler_errors:
     """Turn a dask connection failure into a one-line error naming the scheduler and the timeout."""
