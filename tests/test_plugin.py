@@ -138,3 +138,30 @@ def test_claim_tests_run_longest_first_by_the_baseline_seconds():
     items = [Item("unit-a"), Item("C7", "C7"), Item("C1", "C1")]
     _longest_first(SimpleNamespace(_rnn_baseline=None), items)  # no baseline: claim tests first, in their order
     assert [i.name for i in items] == ["C7", "C1", "unit-a"]
+
+
+def test_records_that_share_cached_work_start_one_first_and_the_others_last():
+    """``Claim.shares``: C7 and its network links read one set of cached networks, the C11 records one set of curves;
+    the first of each group keeps its place and the others start after every other claim test, so they find the cache
+    filled (started together on two workers, one waited on the other's lock while the second worker idled)."""
+    from types import SimpleNamespace
+
+    from checks.claims import get, load_all
+    from checks.harness.pytest_plugin import _longest_first
+
+    load_all()
+    assert get("C7").shares == get("C7-radius").shares == get("C7-linearization").shares is not None
+    assert get("C11-first-linear").shares == get("C11-last-linear").shares is not None
+
+    class Item:
+        def __init__(self, claim):
+            self.claim = claim
+
+        def get_closest_marker(self, name):
+            return SimpleNamespace(args=(self.claim,)) if name == "claim" and self.claim else None
+
+    ids = ["C1", "C7", "C7-linearization", "C7-radius", "C11-last-linear", "C11-first-linear", "C2"]
+    seconds = {"C7": 160, "C7-linearization": 150, "C7-radius": 5, "C11-last-linear": 60, "C11-first-linear": 55, "C1": 40, "C2": 30}
+    items = [Item(c) for c in ids] + [Item(None)]
+    _longest_first(SimpleNamespace(_rnn_baseline={"records": {c: {"seconds": s} for c, s in seconds.items()}}), items)
+    assert [i.claim for i in items] == ["C7", "C11-last-linear", "C1", "C2", "C7-linearization", "C11-first-linear", "C7-radius", None]

@@ -53,6 +53,10 @@ CONFIDENCE = 0.95
 NETWORK_SHARE = 4
 """The network experiments are ``c7_experiments // (2 · NETWORK_SHARE)`` of a run's (each costs ~5–15 s on one core,
 a kernel experiment ~1–15 s)."""
+NETWORKS_SHARED = "c7-networks"
+"""``Claim.shares`` of C7 and its network links: they read the same cached networks, so the pytest plugin starts C7
+first and the links after every other record (started together, one waited on the other's cache lock: a fresh-clone
+CI run had C7 and C7-linearization finish in the same second, 218 s, one worker idle)."""
 NETWORK_TARGETS = ("first-linear", "middle-linear", "last-linear")
 """Targets of the network experiments: at the small ``n`` training converges within CI, the quadratic targets'
 bounds are ≥ 1 (vacuous)."""
@@ -344,6 +348,7 @@ register(
         scenarios=(None, "-A5"),
         budget=budget,
         fixed=network_list,
+        shares=NETWORKS_SHARED,
         evaluate=evaluate,
         aggregate=violation_rate,
         score=score,

@@ -20,7 +20,7 @@ from hypothesis import strategies as st
 from scipy import stats as scipy_stats
 
 from checks.claims import Claim, Measurement, Twin, register
-from checks.claims.c07_generalization import LABEL_LENGTHS, LABEL_SIZES, network_experiments, network_list, trial
+from checks.claims.c07_generalization import LABEL_LENGTHS, LABEL_SIZES, NETWORKS_SHARED, network_experiments, network_list, trial
 from checks.experiments.generalization import TARGETS, kernel_sample
 from checks.experiments.strategies import derive_seed, seeds
 from checks.numerics.constants import DELTA
@@ -177,6 +177,7 @@ register(
         strategy=lambda scenario, profile: network_experiments(profile),
         budget=network_budget,
         seed_id=NETWORK_LINKS_SEED,
+        shares=NETWORKS_SHARED,
         evaluate=evaluate_radius,
         twin=Twin.tightened(0.5, "the ball of radius R_k/2 (the next grid radius down) claimed to hold the network"),
         lhs_name="√m max_t ‖W_t − W_0‖_F",
@@ -195,6 +196,7 @@ register(
         strategy=lambda scenario, profile: network_experiments(profile),
         budget=network_budget,
         seed_id=NETWORK_LINKS_SEED,
+        shares=NETWORKS_SHARED,
         evaluate=evaluate_linearization,
         twin=Twin.re_evaluated(lambda inst: evaluate_linearization(inst, claimed_exponent=-1.0),
                                "ε(m) = O(1/m) (the measured decay is about m^{-1/2})"),

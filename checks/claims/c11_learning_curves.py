@@ -240,5 +240,6 @@ for _family, _finding in FAMILIES.items():
             formula=r"n^*(L, \varepsilon) = \min\{\, n : \mathbb{E}\,\lVert \hat f_n - f \rVert^2 / \operatorname{Var} y \le \varepsilon \,\}"
             r" \;\text{grows as}\; L^{p}\, e^{o(L^{c})} \text{ for every } c > 0",
             report=REPORT,
+            shares="c11-curves",  # both records read one set of learning curves (checks.experiments.cache)
         )
     )

@@ -406,6 +406,7 @@ class Claim:
     false_alarm: float | None = None  # stated P(check fails | correct implementation), one run at a profile
     resolution: Resolution = FACTOR  # how the record's resolution is measured (the quantity changed, its unit)
     fixed: Callable[[Any], list[dict]] | None = None  # instances every run includes beside the drawn ones (by profile)
+    shares: str | None = None  # cached work other records read too: the plugin starts one of them first, the rest last
     formula: str | None = None  # the statement as a LaTeX formula (rendered as MathML in the report; the text stays)
     report: ReportSection = DEFAULT_REPORT  # how its report section, plot and summary line are drawn
 

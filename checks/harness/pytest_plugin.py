@@ -49,7 +49,7 @@ from collections.abc import Callable
 import pytest
 from hypothesis import settings
 
-from checks.claims import PROFILES, ClaimFailure, get_profile, resolve, select, sort_key
+from checks.claims import PROFILES, REGISTRY, ClaimFailure, get_profile, resolve, select, sort_key
 from checks.claims.profiles import ENV_VAR, hypothesis_settings
 from checks.claims.record import InvalidMeasurement, match_selector, progress_to
 from checks.experiments.fanout import interrupts_kept, use_fixed_threads
@@ -219,21 +219,36 @@ def _longest_first(config, items) -> None:
     """Claim tests first, the longest first by the seconds the baseline recorded (registry order without a baseline),
     then every other test in its own order: pytest-xdist hands out tests in this order, so the minutes-long records
     start at once on both workers and the short tests fill the gaps (longest processing time first) instead of C7
-    starting last and running alone.  Deterministic (the same file on every worker: xdist requires one order)."""
+    starting last and running alone.  Of records that read one cache (``Claim.shares``: C7 and its network links, the
+    two C11 records) the first keeps its place and the others go after every other claim test, so they find the
+    cache filled instead of waiting on its lock while the other worker idles.  Deterministic (the same file on every
+    worker: xdist requires one order)."""
     records = (getattr(config, "_rnn_baseline", None) or {}).get("records", {})
 
-    def seconds(item) -> float:
+    def claim_id(item) -> str | None:
         mark = item.get_closest_marker("claim")
-        r = records.get(mark.args[0]) if mark is not None else None
+        return mark.args[0] if mark is not None else None
+
+    def seconds(cid: str) -> float:
+        r = records.get(cid)
         value = r.get("seconds") if isinstance(r, dict) else None
         return float(value) if isinstance(value, (int, float)) and math.isfinite(value) else 0.0
 
-    claims = [(k, item) for k, item in enumerate(items) if item.get_closest_marker("claim") is not None]
+    def shares(cid: str) -> str | None:
+        claim = REGISTRY.get(cid)  # collected claim tests are registered; a lookup must not register data sets here
+        return claim.shares if claim is not None else None
+
+    claims = sorted(((k, item) for k, item in enumerate(items) if claim_id(item) is not None),
+                    key=lambda c: (-seconds(claim_id(c[1])), c[0]))
     if not claims:
         return
-    order = [item for _, item in sorted(claims, key=lambda c: (-seconds(c[1]), c[0]))]
-    order += [item for item in items if item.get_closest_marker("claim") is None]
-    items[:] = order
+    first, later, started = [], [], set()
+    for _, item in claims:
+        group = shares(claim_id(item))
+        (later if group is not None and group in started else first).append(item)
+        if group is not None:
+            started.add(group)
+    items[:] = first + later + [item for item in items if claim_id(item) is None]
 
 
 def pytest_deselected(items):
