@@ -123,3 +123,16 @@ def test_twins_and_replace_keep_the_new_fields():
     m = Measurement(lhs=1.0, rhs=2.0, vacuous="why", guards=(Guard("g", 0.0, 1.0, "s"),))
     t = replace(m, rhs=0.5)
     assert t.vacuous == "why" and t.guards == m.guards and not t.satisfied and math.isfinite(t.lhs)
+
+
+def test_c7_with_no_experiment_that_can_fail_is_vacuous_not_fails():
+    """C7 counts an experiment only when its bound is below 1 (the clipped loss cannot exceed 1): with none counted the
+    record could not have failed — `vacuous`, not a violation rate of 1 read as `fails` (reviewer, 2026-12-06)."""
+    from checks.claims.c07_generalization import violation_rate
+
+    row = {"predictor": "kernel", "target": "first-linear", "L": 2, "n": 500, "seed": 1, "train_loss": 0.0,
+           "test_loss": 0.3, "bound": 1.7, "confidence": 0.2}
+    m = violation_rate([Measurement(lhs=0.3, rhs=1.7, details=row)])
+    assert m.vacuous is not None and m.satisfied and m.details["counted"] == 0
+    counted = violation_rate([Measurement(lhs=0.3, rhs=0.9, details=dict(row, bound=0.9))])
+    assert counted.vacuous is None and counted.lhs > 0  # one counted experiment: a real limit
