@@ -75,3 +75,14 @@ def test_the_hand_written_table_names_only_records_that_exist():
         for token in re.split(r",\s*", cell):
             selector = token.removesuffix("-*").strip("` ")
             assert match_selector(selector, ids), f"README.md's worst-case table names {token!r}: no registered record"
+
+
+def test_a_wrong_root_is_one_line_naming_it(tmp_path, capsys):
+    """``--root`` that is no folder, or a folder without the documents, is a usage error naming what is missing
+    (it read "no ledger … run verify first", or a raw ``[Errno 2]``: reviewer, 2026-12-06)."""
+    from checks.tools.doc_tables import main
+
+    for root, expected in ((tmp_path / "absent", "not a folder"), (tmp_path, "no README.md there")):
+        assert main(["--root", str(root)]) == 2
+        err = capsys.readouterr().err.strip()
+        assert len(err.splitlines()) == 1 and str(root) in err and expected in err

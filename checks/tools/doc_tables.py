@@ -59,8 +59,14 @@ def _replaced(text: str, name: str, table: str, path: Path) -> str:
 
 def refresh(root: Path, *, check: bool = False, records: Mapping[str, Claim] | None = None, baseline: dict | None = None) -> list[str]:
     """Rewrite (or with ``check`` only compare) every block under ``root``; the files whose block was stale."""
+    root = Path(root)
+    if not root.is_dir():
+        raise ValueError(f"--root {root}: not a folder (the repository root)")
+    for rel in BLOCKS:
+        if not (root / rel).is_file():
+            raise ValueError(f"--root {root}: no {rel} there (the repository root holds {', '.join(BLOCKS)})")
     records = load_all() if records is None else records
-    baseline = read_json(Path(root) / BASELINE_PATH) if baseline is None else baseline
+    baseline = read_json(root / BASELINE_PATH, "baseline") if baseline is None else baseline
     stale = []
     for rel, (name, render) in BLOCKS.items():
         path = Path(root) / rel
