@@ -729,3 +729,24 @@ def test_ctrl_c_during_verify_workers_leaves_no_process_and_no_temporary_folder(
     assert not [p.name for p in tmp.iterdir() if p.name.startswith("rnn-theorems-verify-")]
     run = read_json(tmp_path / "ledger.json")["runs"][-1]
     assert run["state"] == "incomplete" and "interrupted" in run["reason"]  # the run is kept, marked incomplete
+
+
+def test_the_console_script_exits_with_mains_code_and_ignores_a_late_interrupt(monkeypatch):
+    """An interrupt that lands after the command's outcome is decided (interpreter shutdown, every output written) no
+    longer kills the process by the signal (exit −2): the console script ignores SIGINT/SIGTERM once ``main`` returned."""
+    import tomllib
+
+    from checks.tools import cli
+
+    scripts = tomllib.loads((Path(__file__).parents[1] / "pyproject.toml").read_text())["project"]["scripts"]
+    assert scripts["rnn-theorems"] == "checks.tools.cli:console"
+    before = signal.getsignal(signal.SIGINT), signal.getsignal(signal.SIGTERM)
+    monkeypatch.setattr(cli, "main", lambda: 1)
+    try:
+        with pytest.raises(SystemExit) as ended:
+            cli.console()
+        assert ended.value.code == 1
+        assert signal.getsignal(signal.SIGINT) is signal.SIG_IGN and signal.getsignal(signal.SIGTERM) is signal.SIG_IGN
+    finally:
+        signal.signal(signal.SIGINT, before[0])
+        signal.signal(signal.SIGTERM, before[1])

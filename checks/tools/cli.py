@@ -587,5 +587,18 @@ def _one_line(e: BaseException) -> str:
     return text.splitlines()[0] if text else type(e).__name__
 
 
+def console() -> None:
+    """The console script: :func:`main`, then the process exits with its code, Ctrl-C and SIGTERM ignored once the
+    outcome is decided (an interrupt that landed in the interpreter's shutdown, after every output was written, made
+    the process die by the signal — exit −2 — instead of reporting the run's own status: hostile rerun, 2026-12-06).
+    Only here, never inside :func:`main`: tests call ``main`` in their own process."""
+    import signal
+
+    code = main()
+    signal.signal(signal.SIGINT, signal.SIG_IGN)
+    signal.signal(signal.SIGTERM, signal.SIG_IGN)
+    sys.exit(code)
+
+
 if __name__ == "__main__":
-    sys.exit(main())
+    console()
