@@ -31,10 +31,9 @@ import uuid
 from pathlib import Path
 
 import pytest
-from hypothesis import strategies as st
-from test_results_store import read_only_dir  # noqa: F401  (a fixture: one home, tests/test_results_store.py)
+from test_results_store import read_only_dir, toy_claim  # noqa: F401  (read_only_dir: a fixture; one home, tests/test_results_store.py)
 
-from checks.claims import Claim, Measurement, Twin, register, unregister
+from checks.claims import Measurement, register, unregister
 from checks.harness import jsonio
 from checks.harness.baseline import compare
 from checks.harness.jsonio import OutputError, file_kind, locked, read_json, write_json
@@ -52,29 +51,13 @@ def _evaluate(instance):
     return Measurement(lhs=instance["x"], rhs=-1.0 if STATE["fail"] else 1.0)
 
 
-def _toy(claim_id):
-    return Claim(
-        id=claim_id,
-        title=f"Toy {claim_id}",
-        statement="x ≤ 1 for x drawn from [0, 1]",
-        assumptions=(),
-        strategy=lambda scenario, profile: st.fixed_dictionaries({"x": st.floats(0.0, 1.0)}),
-        scenarios=(None,),
-        evaluate=_evaluate,
-        twin=Twin.tightened(0.5, "x ≤ 1/2"),
-        lhs_name="x",
-        rhs_name="1",
-        tolerance_reason="none",
-    )
-
-
 @pytest.fixture
 def toys(tmp_path, monkeypatch):
     """Toy records C91, C92 (they fail while ``STATE["fail"]``), a theorem folder; the working directory is tmp_path."""
     monkeypatch.chdir(tmp_path)
     STATE.update(fail=False, interrupt=False)
     for cid in ("C91", "C92"):
-        register(_toy(cid))
+        register(toy_claim(cid, _evaluate))
     theorems = tmp_path / "theorems"
     theorems.mkdir()
     name = f"test_toy_{uuid.uuid4().hex[:8]}.py"  # a fresh module name: the runs are in-process

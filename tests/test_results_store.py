@@ -32,7 +32,8 @@ def _evaluate(instance):
     return Measurement(lhs=instance["x"], rhs=1.0)
 
 
-def _toy(claim_id):
+def toy_claim(claim_id, evaluate=None):
+    """A toy record ``x ≤ 1`` for ``x`` drawn from [0, 1], its evaluation ``evaluate`` (this module's by default)."""
     return Claim(
         id=claim_id,
         title=f"Toy {claim_id}",
@@ -40,7 +41,7 @@ def _toy(claim_id):
         assumptions=(),
         strategy=lambda scenario, profile: st.fixed_dictionaries({"x": st.floats(0.0, 1.0)}),
         scenarios=(None,),
-        evaluate=_evaluate,
+        evaluate=evaluate or _evaluate,
         twin=Twin.tightened(0.5, "x ≤ 1/2"),
         lhs_name="x",
         rhs_name="1",
@@ -54,7 +55,7 @@ def toys(tmp_path, monkeypatch):
     monkeypatch.chdir(tmp_path)
     CALLS.update(evaluations=0, interrupt_at=None, sleep=0.0)
     for cid in ("C97", "C98"):
-        register(_toy(cid))
+        register(toy_claim(cid))
     theorems = tmp_path / "theorems"
     theorems.mkdir()
     name = f"test_toy_{uuid.uuid4().hex[:8]}.py"  # a fresh module name: the runs are in-process
