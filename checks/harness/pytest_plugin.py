@@ -238,12 +238,11 @@ def _longest_first(config, items) -> None:
         claim = REGISTRY.get(cid)  # collected claim tests are registered; a lookup must not register data sets here
         return claim.shares if claim is not None else None
 
-    claims = sorted(((k, item) for k, item in enumerate(items) if claim_id(item) is not None),
-                    key=lambda c: (-seconds(claim_id(c[1])), c[0]))
+    claims = sorted((item for item in items if claim_id(item) is not None), key=lambda item: -seconds(claim_id(item)))  # stable
     if not claims:
         return
     first, later, started = [], [], set()
-    for _, item in claims:
+    for item in claims:
         group = shares(claim_id(item))
         (later if group is not None and group in started else first).append(item)
         if group is not None:
