@@ -179,16 +179,12 @@ def _split(rows: list[dict]) -> tuple[list[dict], dict]:
 
 
 def _upper_limit(rows: list[dict], scale: float = 1.0) -> float:
-    """The decision's ``lhs`` with every bound's terms divided by ``scale`` (the training loss kept): an experiment
-    counts when its bound is below 1 and its network was not capped; Clopper–Pearson upper limit of the violations."""
-    N = k = 0
-    for t in rows:
-        train = t.get("train_loss", 0.0)
-        bound = train + (t["bound"] - train) / scale
-        if bound < 1 and not t.get("capped"):
-            N += 1
-            k += t["test_loss"] > bound
-    return clopper_pearson_upper(k, N, confidence=CONFIDENCE) if N else 1.0  # nothing counted: nothing certified
+    """The decision's ``lhs`` with every bound's terms divided by ``scale`` (the training loss kept): the experiments
+    that then count (:func:`_split`'s rule) and the Clopper–Pearson upper limit of their violations."""
+    scaled = [dict(t, bound=t.get("train_loss", 0.0) + (t["bound"] - t.get("train_loss", 0.0)) / scale) for t in rows]
+    counted, _ = _split(scaled)
+    k = sum(t["test_loss"] > t["bound"] for t in counted)
+    return clopper_pearson_upper(k, len(counted), confidence=CONFIDENCE) if counted else 1.0  # nothing counted: nothing certified
 
 
 def held_out_guard_of(rows: list[dict]) -> Guard:
